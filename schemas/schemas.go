@@ -1,0 +1,337 @@
+package schemas
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// BaseID is the prefix of every schema's "$id". Schemas are resolved from the
+// embedded files only; nothing is ever fetched over the network.
+const BaseID = "https://vpconform.dev/schemas/"
+
+// Direction says which side of an exchange a body belongs to.
+type Direction string
+
+const (
+	// Input is a request body.
+	Input Direction = "input"
+	// Output is a successful response body.
+	Output Direction = "output"
+)
+
+//go:embed *.schema.json errors/*.schema.json
+var files embed.FS
+
+// compiled holds every schema, keyed by its file name relative to the
+// schemas directory ("GetIdentitySource.input.schema.json",
+// "errors/ResourceNotFoundException.schema.json"). It is built once at
+// package initialisation; a schema that does not compile is a programming
+// error in this package and panics there, never on input.
+var compiled = mustCompileAll()
+
+func mustCompileAll() map[string]*jsonschema.Schema {
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft2020
+	c.AssertFormat = true
+	c.LoadURL = func(s string) (io.ReadCloser, error) {
+		return nil, fmt.Errorf("schemas: %s is not embedded and will not be fetched", s)
+	}
+	var names []string
+	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".schema.json") {
+			return nil
+		}
+		b, err := files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := c.AddResource(BaseID+p, bytes.NewReader(b)); err != nil {
+			return fmt.Errorf("add %s: %w", p, err)
+		}
+		names = append(names, p)
+		return nil
+	})
+	if err != nil {
+		panic(fmt.Sprintf("schemas: load embedded files: %v", err))
+	}
+	out := make(map[string]*jsonschema.Schema, len(names))
+	for _, n := range names {
+		if n == commonFile {
+			continue
+		}
+		out[n] = c.MustCompile(BaseID + n)
+	}
+	return out
+}
+
+const commonFile = "common.schema.json"
+
+// FileName is the embedded file holding the schema of op in direction dir.
+func FileName(op string, dir Direction) string {
+	return op + "." + string(dir) + ".schema.json"
+}
+
+// ErrorFileName is the embedded file holding the schema of the error shape.
+func ErrorFileName(shape string) string {
+	return "errors/" + shape + ".schema.json"
+}
+
+// Operations lists, sorted, every operation that has an input schema.
+func Operations() []string {
+	var ops []string
+	for n := range compiled {
+		if op, ok := strings.CutSuffix(n, "."+string(Input)+".schema.json"); ok && !strings.Contains(op, "/") {
+			ops = append(ops, op)
+		}
+	}
+	sort.Strings(ops)
+	return ops
+}
+
+// ErrorShapes lists, sorted, every error shape that has a schema.
+func ErrorShapes() []string {
+	var shapes []string
+	for n := range compiled {
+		if s, ok := strings.CutPrefix(n, "errors/"); ok {
+			shapes = append(shapes, strings.TrimSuffix(s, ".schema.json"))
+		}
+	}
+	sort.Strings(shapes)
+	return shapes
+}
+
+// Has reports whether there is a schema for op in direction dir.
+func Has(op string, dir Direction) bool {
+	_, ok := compiled[FileName(op, dir)]
+	return ok
+}
+
+// HasError reports whether there is a schema for the error shape.
+func HasError(shape string) bool {
+	_, ok := compiled[ErrorFileName(shape)]
+	return ok
+}
+
+// Source returns the raw text of an embedded schema file, such as
+// "UpdateIdentitySource.input.schema.json" or "common.schema.json".
+func Source(file string) ([]byte, error) {
+	b, err := files.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("schemas: %s: %w", file, err)
+	}
+	return b, nil
+}
+
+// Files lists every embedded schema file, sorted.
+func Files() []string {
+	var out []string
+	_ = fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, p)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+// ErrNoSchema is returned (wrapped) when no schema exists for what was asked.
+var ErrNoSchema = errors.New("no schema")
+
+// Validate checks body, a JSON document, against the schema of operation op
+// in direction dir. It returns nil when the body conforms, a
+// *ValidationError listing every violation when it does not, and another
+// error when there is no such schema or the body is not JSON.
+func Validate(op string, dir Direction, body []byte) error {
+	return validateFile(FileName(op, dir), body)
+}
+
+// ValidateError checks body against the schema of the error shape (for
+// example "ResourceNotFoundException"), with the same results as Validate.
+func ValidateError(shape string, body []byte) error {
+	return validateFile(ErrorFileName(shape), body)
+}
+
+func validateFile(file string, body []byte) error {
+	s, ok := compiled[file]
+	if !ok {
+		return fmt.Errorf("schemas: %s: %w", file, ErrNoSchema)
+	}
+	doc, err := decode(body)
+	if err != nil {
+		return &ValidationError{Schema: file, Violations: []Violation{{
+			Pointer: "", Keyword: "json", Message: err.Error(),
+		}}}
+	}
+	err = s.Validate(doc)
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Errorf("schemas: validate against %s: %w", file, err)
+	}
+	return &ValidationError{Schema: file, Violations: flatten(ve)}
+}
+
+// decode parses one JSON value, keeping numbers exact, and refuses trailing
+// data.
+func decode(body []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("body is not JSON: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("body is not JSON: data after the first value")
+	}
+	return v, nil
+}
+
+// ValidationError is a body that does not conform to its schema.
+type ValidationError struct {
+	// Schema is the embedded file the body was checked against.
+	Schema string
+	// Violations lists each broken constraint, sorted by member path.
+	Violations []Violation
+}
+
+// Error lists every violation, one per line after the first.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "schemas: body does not conform to %s", e.Schema)
+	for _, v := range e.Violations {
+		b.WriteString("\n  ")
+		b.WriteString(v.String())
+	}
+	return b.String()
+}
+
+// Violation is one broken constraint.
+type Violation struct {
+	// Pointer is the JSON pointer of the offending value, e.g.
+	// "/updateConfiguration/cognitoUserPoolConfiguration/userPoolArn". For a
+	// missing required member or an unknown member it points at that member.
+	Pointer string
+	// Keyword is the schema keyword that failed: "required", "pattern",
+	// "minLength", "maxLength", "minItems", "maxItems", "enum", "type",
+	// "oneOf" (a union with no member or more than one), "additionalProperties"
+	// (an unknown member), "format", "minimum", "maxProperties", …; "json" when
+	// the body is not JSON at all.
+	Keyword string
+	// Message is the validator's description of the failure.
+	Message string
+}
+
+// Path is the member path in the dotted form AWS uses in a
+// ValidationException's fieldList, such as
+// "updateConfiguration.cognitoUserPoolConfiguration.clientIds[0]". It is
+// empty for the document itself.
+func (v Violation) Path() string {
+	return MemberPath(v.Pointer)
+}
+
+// String renders the violation as "path: keyword: message".
+func (v Violation) String() string {
+	p := v.Path()
+	if p == "" {
+		p = "(document)"
+	}
+	return p + ": " + v.Keyword + ": " + v.Message
+}
+
+// MemberPath turns a JSON pointer into a dotted member path: object members
+// are joined by ".", list indexes are written "[i]".
+func MemberPath(pointer string) string {
+	if pointer == "" || pointer == "/" {
+		return ""
+	}
+	var b strings.Builder
+	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
+}
+
+var quoted = regexp.MustCompile(`'([^']*)'`)
+
+// flatten turns the validator's tree into leaf violations. A union failure
+// ("oneOf") is kept as one violation on the union member rather than split
+// into the per-branch reasons, which would only say that each branch's
+// member is absent.
+func flatten(root *jsonschema.ValidationError) []Violation {
+	var out []Violation
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		kw := path.Base(e.KeywordLocation)
+		if len(e.Causes) > 0 && kw != "oneOf" {
+			for _, c := range e.Causes {
+				walk(c)
+			}
+			return
+		}
+		switch kw {
+		case "required", "additionalProperties":
+			// One violation per named member, pointing at that member.
+			names := quoted.FindAllStringSubmatch(e.Message, -1)
+			if len(names) == 0 {
+				break
+			}
+			for _, n := range names {
+				out = append(out, Violation{
+					Pointer: e.InstanceLocation + "/" + n[1],
+					Keyword: kw,
+					Message: memberMessage(kw),
+				})
+			}
+			return
+		}
+		msg := e.Message
+		if kw == "oneOf" {
+			msg = "union must have exactly one member set, but none is"
+			if strings.Contains(e.Message, "indexes") {
+				msg = "union must have exactly one member set, but more than one is"
+			}
+		}
+		out = append(out, Violation{Pointer: e.InstanceLocation, Keyword: kw, Message: msg})
+	}
+	walk(root)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Pointer != out[j].Pointer {
+			return out[i].Pointer < out[j].Pointer
+		}
+		return out[i].Keyword < out[j].Keyword
+	})
+	return out
+}
+
+func memberMessage(kw string) string {
+	if kw == "required" {
+		return "member is required but missing"
+	}
+	return "member is not allowed here"
+}
