@@ -335,3 +335,12 @@ func memberMessage(kw string) string {
 	}
 	return "member is not allowed here"
 }
+
+// jsonUnmarshalLoose decodes body into v, ignoring errors the caller reports
+// in another way.
+func jsonUnmarshalLoose(body []byte, v any) error {
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	return nil
+}
