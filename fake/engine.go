@@ -1,0 +1,504 @@
+package fake
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// timestampLayout renders createdDate and lastUpdatedDate: RFC 3339 in UTC,
+// with up to six fractional digits (AWS's own precision in the model's
+// examples, such as "2023-05-19T20:30:28.173926Z").
+const timestampLayout = "2006-01-02T15:04:05.999999Z07:00"
+
+// idempotencyWindow is how long a clientToken is remembered.
+const idempotencyWindow = 8 * time.Hour
+
+// defaultPrincipalEntityType is used when a create or update omits
+// principalEntityType.
+const defaultPrincipalEntityType = "AWS::Cognito"
+
+// defaultPrincipalIDClaim is the model's default for principalIdClaim.
+const defaultPrincipalIDClaim = "sub"
+
+const (
+	defaultMaxResults = 10
+	maxMaxResults     = 50
+)
+
+// engine is the fake's state and behaviour, with one typed method per
+// operation. It knows nothing of HTTP or JSON bodies; it is separate and
+// unexported so that Server's API stays small.
+type engine struct {
+	mu      sync.Mutex
+	now     func() time.Time
+	account string
+	ids     *idSource
+
+	// identitySourceQuota is how many identity sources one policy store may
+	// hold: 1, as documented. Tests inside the package raise it to exercise
+	// pagination.
+	identitySourceQuota int
+
+	policyStores map[string]*policyStore
+	tokens       map[tokenKey]*idempotentCall
+}
+
+type policyStore struct {
+	id                 string
+	arn                string
+	validationMode     string
+	description        *string
+	deletionProtection string
+	encryption         *encryptionState
+	tags               map[string]string
+	created, updated   time.Time
+	// identitySources in creation order.
+	identitySources []*identitySource
+}
+
+type identitySource struct {
+	id                  string
+	policyStoreID       string
+	principalEntityType string
+	configuration       configuration
+	created, updated    time.Time
+}
+
+type tokenKey struct {
+	operation string
+	token     string
+}
+
+// idempotentCall remembers a create made with a clientToken.
+type idempotentCall struct {
+	input        string // canonical JSON of the input, clientToken removed
+	at           time.Time
+	output       any
+	resourceID   string
+	resourceType ResourceType
+}
+
+func newEngine(o options, ids *idSource) *engine {
+	e := &engine{now: o.now, account: o.account, ids: ids, identitySourceQuota: 1}
+	e.reset()
+	return e
+}
+
+func (e *engine) reset() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.policyStores = map[string]*policyStore{}
+	e.tokens = map[tokenKey]*idempotentCall{}
+}
+
+func (e *engine) clock() time.Time {
+	return e.now().UTC().Truncate(time.Microsecond)
+}
+
+// after returns now, or just after prev when the clock has not moved past
+// it, so that every write makes lastUpdatedDate strictly greater.
+func after(prev, now time.Time) time.Time {
+	if now.After(prev) {
+		return now
+	}
+	return prev.Add(time.Microsecond)
+}
+
+func timestamp(t time.Time) string {
+	return t.UTC().Format(timestampLayout)
+}
+
+// replay looks a clientToken up. It returns the earlier output when the
+// same input was sent within the window, a ConflictException when other
+// input was, and (nil, nil) when the call is new.
+func (e *engine) replay(op string, token *string, input any, now time.Time) (any, string, error) {
+	canon, err := json.Marshal(input)
+	if err != nil {
+		return nil, "", fmt.Errorf("canonicalise %s input: %w", op, err)
+	}
+	if token == nil {
+		return nil, string(canon), nil
+	}
+	call, ok := e.tokens[tokenKey{op, *token}]
+	if !ok || now.Sub(call.at) >= idempotencyWindow {
+		return nil, string(canon), nil
+	}
+	if call.input != string(canon) {
+		return nil, "", &ConflictException{
+			Message: fmt.Sprintf("clientToken %s was already used with different input for %s", *token, op),
+			Resources: []ResourceConflict{{
+				ResourceID: call.resourceID, ResourceType: call.resourceType,
+			}},
+		}
+	}
+	return call.output, "", nil
+}
+
+func (e *engine) remember(op string, token *string, canon string, now time.Time, out any, id string, rt ResourceType) {
+	if token == nil {
+		return
+	}
+	e.tokens[tokenKey{op, *token}] = &idempotentCall{
+		input: canon, at: now, output: out, resourceID: id, resourceType: rt,
+	}
+}
+
+func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStoreOutput, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.clock()
+	token := in.ClientToken
+	in.ClientToken = nil
+	prev, canon, err := e.replay("CreatePolicyStore", token, in, now)
+	if err != nil {
+		return createPolicyStoreOutput{}, err
+	}
+	if prev != nil {
+		return prev.(createPolicyStoreOutput), nil
+	}
+	ps := &policyStore{
+		id:                 e.ids.resourceID(),
+		validationMode:     in.ValidationSettings.Mode,
+		description:        in.Description,
+		deletionProtection: "DISABLED",
+		tags:               in.Tags,
+		created:            now,
+		updated:            now,
+	}
+	ps.arn = fmt.Sprintf("arn:aws:verifiedpermissions::%s:policy-store/%s", e.account, ps.id)
+	if in.DeletionProtection != nil {
+		ps.deletionProtection = *in.DeletionProtection
+	}
+	if es := in.EncryptionSettings; es != nil {
+		ps.encryption = &encryptionState{Default: es.Default}
+		if es.KMS != nil {
+			ctx := es.KMS.EncryptionContext
+			if ctx == nil {
+				ctx = map[string]string{}
+			}
+			ps.encryption = &encryptionState{KMS: &kmsEncryptionState{Key: es.KMS.Key, EncryptionContext: ctx}}
+		}
+	}
+	e.policyStores[ps.id] = ps
+	out := createPolicyStoreOutput{
+		PolicyStoreID:   ps.id,
+		Arn:             ps.arn,
+		CreatedDate:     timestamp(ps.created),
+		LastUpdatedDate: timestamp(ps.updated),
+	}
+	e.remember("CreatePolicyStore", token, canon, now, out, ps.id, ResourceTypePolicyStore)
+	return out, nil
+}
+
+func (e *engine) getPolicyStore(in getPolicyStoreInput) (getPolicyStoreOutput, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ps, ok := e.policyStores[in.PolicyStoreID]
+	if !ok {
+		return getPolicyStoreOutput{}, notFoundPolicyStore(in.PolicyStoreID)
+	}
+	out := getPolicyStoreOutput{
+		PolicyStoreID:      ps.id,
+		Arn:                ps.arn,
+		ValidationSettings: validationSettings{Mode: ps.validationMode},
+		CreatedDate:        timestamp(ps.created),
+		LastUpdatedDate:    timestamp(ps.updated),
+		Description:        ps.description,
+		DeletionProtection: ps.deletionProtection,
+		CedarVersion:       "CEDAR_4",
+		EncryptionState:    ps.encryption,
+	}
+	if in.Tags && len(ps.tags) > 0 {
+		out.Tags = ps.tags
+	}
+	return out, nil
+}
+
+func (e *engine) deletePolicyStore(in deletePolicyStoreInput) (emptyOutput, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ps, ok := e.policyStores[in.PolicyStoreID]
+	if !ok {
+		return emptyOutput{}, nil // documented: deleting a missing store succeeds
+	}
+	if ps.deletionProtection == "ENABLED" {
+		return emptyOutput{}, &InvalidStateException{
+			Message: fmt.Sprintf("policy store %s has deletion protection enabled; disable it before deleting the policy store", ps.id),
+		}
+	}
+	delete(e.policyStores, ps.id) // its identity sources go with it
+	return emptyOutput{}, nil
+}
+
+// lookup finds an identity source, or says which of the two ids is unknown.
+func (e *engine) lookup(policyStoreID, identitySourceID string) (*policyStore, *identitySource, error) {
+	ps, ok := e.policyStores[policyStoreID]
+	if !ok {
+		return nil, nil, notFoundPolicyStore(policyStoreID)
+	}
+	for _, is := range ps.identitySources {
+		if is.id == identitySourceID {
+			return ps, is, nil
+		}
+	}
+	return ps, nil, notFoundIdentitySource(policyStoreID, identitySourceID)
+}
+
+// normalise fills in the defaults the model and docs give a configuration:
+// principalIdClaim "sub" for OIDC token selections. Other omitted optional
+// members stay omitted.
+func normalise(c configuration) configuration {
+	if o := c.OIDC; o != nil {
+		cp := *o
+		sub := defaultPrincipalIDClaim
+		if a := cp.TokenSelection.AccessTokenOnly; a != nil && a.PrincipalIDClaim == nil {
+			ac := *a
+			ac.PrincipalIDClaim = &sub
+			cp.TokenSelection.AccessTokenOnly = &ac
+		}
+		if i := cp.TokenSelection.IdentityTokenOnly; i != nil && i.PrincipalIDClaim == nil {
+			ic := *i
+			ic.PrincipalIDClaim = &sub
+			cp.TokenSelection.IdentityTokenOnly = &ic
+		}
+		c.OIDC = &cp
+	}
+	return c
+}
+
+func principalEntityTypeOrDefault(p *string) string {
+	if p == nil {
+		return defaultPrincipalEntityType
+	}
+	return *p
+}
+
+func (e *engine) createIdentitySource(in createIdentitySourceInput) (identitySourceDates, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.clock()
+	token := in.ClientToken
+	in.ClientToken = nil
+	prev, canon, err := e.replay("CreateIdentitySource", token, in, now)
+	if err != nil {
+		return identitySourceDates{}, err
+	}
+	if prev != nil {
+		return prev.(identitySourceDates), nil
+	}
+	ps, ok := e.policyStores[in.PolicyStoreID]
+	if !ok {
+		return identitySourceDates{}, notFoundPolicyStore(in.PolicyStoreID)
+	}
+	if len(ps.identitySources) >= e.identitySourceQuota {
+		return identitySourceDates{}, &ServiceQuotaExceededException{
+			Message:      fmt.Sprintf("policy store %s already has %d identity source(s), the most it may have", ps.id, len(ps.identitySources)),
+			ResourceType: ResourceTypeIdentitySource,
+		}
+	}
+	is := &identitySource{
+		id:                  e.ids.resourceID(),
+		policyStoreID:       ps.id,
+		principalEntityType: principalEntityTypeOrDefault(in.PrincipalEntityType),
+		configuration:       normalise(in.Configuration),
+		created:             now,
+		updated:             now,
+	}
+	ps.identitySources = append(ps.identitySources, is)
+	out := is.dates()
+	e.remember("CreateIdentitySource", token, canon, now, out, is.id, ResourceTypeIdentitySource)
+	return out, nil
+}
+
+func (is *identitySource) dates() identitySourceDates {
+	return identitySourceDates{
+		CreatedDate:      timestamp(is.created),
+		IdentitySourceID: is.id,
+		LastUpdatedDate:  timestamp(is.updated),
+		PolicyStoreID:    is.policyStoreID,
+	}
+}
+
+func (e *engine) getIdentitySource(in identitySourceRef) (identitySourceOutput, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, is, err := e.lookup(in.PolicyStoreID, in.IdentitySourceID)
+	if err != nil {
+		return identitySourceOutput{}, err
+	}
+	return is.output(), nil
+}
+
+func (e *engine) updateIdentitySource(in updateIdentitySourceInput) (identitySourceDates, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, is, err := e.lookup(in.PolicyStoreID, in.IdentitySourceID)
+	if err != nil {
+		return identitySourceDates{}, err
+	}
+	is.configuration = normalise(in.UpdateConfiguration) // replace, never merge
+	is.principalEntityType = principalEntityTypeOrDefault(in.PrincipalEntityType)
+	is.updated = after(is.updated, e.clock())
+	return is.dates(), nil
+}
+
+func (e *engine) deleteIdentitySource(in identitySourceRef) (emptyOutput, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ps, is, err := e.lookup(in.PolicyStoreID, in.IdentitySourceID)
+	if err != nil {
+		return emptyOutput{}, err
+	}
+	ps.identitySources = slices.DeleteFunc(ps.identitySources, func(x *identitySource) bool { return x == is })
+	return emptyOutput{}, nil
+}
+
+func (e *engine) listIdentitySources(in listIdentitySourcesInput) (listIdentitySourcesOutput, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ps, ok := e.policyStores[in.PolicyStoreID]
+	if !ok {
+		return listIdentitySourcesOutput{}, notFoundPolicyStore(in.PolicyStoreID)
+	}
+	limit := defaultMaxResults
+	if in.MaxResults != nil {
+		limit = int(min(*in.MaxResults, maxMaxResults))
+	}
+	var matching []*identitySource
+	for _, is := range ps.identitySources {
+		if matchesAny(is, in.Filters) {
+			matching = append(matching, is)
+		}
+	}
+	slices.SortStableFunc(matching, func(a, b *identitySource) int {
+		if c := a.created.Compare(b.created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	start := 0
+	if in.NextToken != nil {
+		after, err := decodeNextToken(*in.NextToken, ps.id)
+		if err != nil {
+			return listIdentitySourcesOutput{}, err
+		}
+		// Resume after the last item returned, by creation time, so that a
+		// deletion between pages neither repeats nor skips an item.
+		start = len(matching)
+		for i, is := range matching {
+			if is.created.After(after.created) || (is.created.Equal(after.created) && is.id > after.id) {
+				start = i
+				break
+			}
+		}
+	}
+	out := listIdentitySourcesOutput{IdentitySources: []identitySourceOutput{}}
+	end := min(start+limit, len(matching))
+	for _, is := range matching[start:end] {
+		out.IdentitySources = append(out.IdentitySources, is.output())
+	}
+	if end < len(matching) {
+		tok := encodeNextToken(ps.id, matching[end-1])
+		out.NextToken = &tok
+	}
+	return out, nil
+}
+
+// matchesAny reports whether the identity source passes the filters: no
+// filters, or at least one whose every set member matches.
+func matchesAny(is *identitySource, filters []identitySourceFilter) bool {
+	if len(filters) == 0 {
+		return true
+	}
+	for _, f := range filters {
+		if f.PrincipalEntityType == nil || *f.PrincipalEntityType == is.principalEntityType {
+			return true
+		}
+	}
+	return false
+}
+
+// A nextToken is opaque to clients: base64 of "v1|<policyStoreId>|<created
+// unix nanos>|<identitySourceId>", the position of the last item returned.
+type pagePosition struct {
+	created time.Time
+	id      string
+}
+
+func encodeNextToken(policyStoreID string, last *identitySource) string {
+	raw := fmt.Sprintf("v1|%s|%d|%s", policyStoreID, last.created.UnixNano(), last.id)
+	return base64.StdEncoding.EncodeToString([]byte(raw))
+}
+
+func decodeNextToken(tok, policyStoreID string) (pagePosition, error) {
+	bad := &ValidationException{
+		Message: "1 validation error detected: Value at 'nextToken' failed to satisfy constraint: Member must be a nextToken returned by an earlier ListIdentitySources call on the same policy store",
+		FieldList: []ValidationExceptionField{{
+			Path:    "nextToken",
+			Message: "Member must be a nextToken returned by an earlier ListIdentitySources call on the same policy store",
+		}},
+	}
+	raw, err := base64.StdEncoding.DecodeString(tok)
+	if err != nil {
+		return pagePosition{}, bad
+	}
+	parts := strings.Split(string(raw), "|")
+	if len(parts) != 4 || parts[0] != "v1" || parts[1] != policyStoreID {
+		return pagePosition{}, bad
+	}
+	var nanos int64
+	if _, err := fmt.Sscan(parts[2], &nanos); err != nil {
+		return pagePosition{}, bad
+	}
+	return pagePosition{created: time.Unix(0, nanos).UTC(), id: parts[3]}, nil
+}
+
+// output renders the identity source as GetIdentitySource returns it.
+func (is *identitySource) output() identitySourceOutput {
+	out := identitySourceOutput{
+		CreatedDate:         timestamp(is.created),
+		IdentitySourceID:    is.id,
+		LastUpdatedDate:     timestamp(is.updated),
+		PolicyStoreID:       is.policyStoreID,
+		PrincipalEntityType: is.principalEntityType,
+		Configuration:       &configurationDetail{OIDC: is.configuration.OIDC},
+	}
+	if c := is.configuration.Cognito; c != nil {
+		clientIDs := slices.Clone(c.ClientIDs)
+		if clientIDs == nil {
+			clientIDs = []string{}
+		}
+		issuer := cognitoIssuer(c.UserPoolArn)
+		out.Configuration.Cognito = &cognitoUserPoolConfigurationDetail{
+			UserPoolArn:        c.UserPoolArn,
+			ClientIDs:          clientIDs,
+			Issuer:             issuer,
+			GroupConfiguration: c.GroupConfiguration,
+		}
+		out.Details = &identitySourceDetails{
+			ClientIDs:    clientIDs,
+			UserPoolArn:  c.UserPoolArn,
+			DiscoveryURL: issuer,
+			OpenIDIssuer: "COGNITO",
+		}
+	}
+	return out
+}
+
+// cognitoIssuer derives a user pool's issuer from its ARN,
+// arn:<partition>:cognito-idp:<region>:<account>:userpool/<userPoolId>, as
+// https://cognito-idp.<region>.amazonaws.com/<userPoolId>. The ARN has
+// already matched the model's pattern.
+func cognitoIssuer(userPoolArn string) string {
+	parts := strings.SplitN(userPoolArn, ":", 6)
+	if len(parts) != 6 {
+		return ""
+	}
+	poolID := strings.TrimPrefix(parts[5], "userpool/")
+	return fmt.Sprintf("https://cognito-idp.%s.amazonaws.com/%s", parts[3], poolID)
+}

@@ -1,0 +1,242 @@
+package fake
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// ResourceType names the kind of resource an error is about, as in the
+// model's ResourceType enum.
+type ResourceType string
+
+// The ResourceType values the fake uses.
+const (
+	ResourceTypePolicyStore    ResourceType = "POLICY_STORE"
+	ResourceTypeIdentitySource ResourceType = "IDENTITY_SOURCE"
+)
+
+// Error is implemented by every error the fake answers with. ErrorCode is the
+// model's shape name, sent as "__type" and X-Amzn-ErrorType; HTTPStatus
+// comes from the one table of statuses, errorStatus.
+type Error interface {
+	error
+	ErrorCode() string
+	HTTPStatus() int
+}
+
+// errorStatus is the one table mapping an error shape to its HTTP status:
+// the model's @httpError traits (ValidationException has none and so gets
+// the Smithy default for client errors, 400), plus the awsJson1_0 protocol
+// errors and the fake's own NotImplementedException.
+var errorStatus = map[string]int{
+	"ValidationException":           http.StatusBadRequest,
+	"AccessDeniedException":         http.StatusForbidden,
+	"ResourceNotFoundException":     http.StatusNotFound,
+	"ConflictException":             http.StatusConflict,
+	"ServiceQuotaExceededException": http.StatusPaymentRequired,
+	"ThrottlingException":           http.StatusTooManyRequests,
+	"InternalServerException":       http.StatusInternalServerError,
+	"InvalidStateException":         http.StatusNotAcceptable,
+	"SerializationException":        http.StatusBadRequest,
+	"UnknownOperationException":     http.StatusBadRequest,
+	"NotImplementedException":       http.StatusNotImplemented,
+}
+
+func statusOf(shape string) int {
+	if s, ok := errorStatus[shape]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// ValidationExceptionField names one member that failed validation.
+type ValidationExceptionField struct {
+	// Path is the dotted member path, such as
+	// "updateConfiguration.cognitoUserPoolConfiguration.userPoolArn".
+	Path string `json:"path"`
+	// Message says which constraint the member broke.
+	Message string `json:"message"`
+}
+
+// ValidationException is the model's ValidationException: the request broke
+// a constraint of the input shape. HTTP 400.
+type ValidationException struct {
+	Message   string                     `json:"message"`
+	FieldList []ValidationExceptionField `json:"fieldList,omitempty"`
+}
+
+// AccessDeniedException is the model's AccessDeniedException. HTTP 403. The
+// fake does not check permissions yet, so it never sends one.
+type AccessDeniedException struct {
+	Message string `json:"message"`
+}
+
+// ResourceNotFoundException is the model's ResourceNotFoundException: the
+// policy store or identity source asked for does not exist. HTTP 404.
+type ResourceNotFoundException struct {
+	Message      string       `json:"message"`
+	ResourceID   string       `json:"resourceId"`
+	ResourceType ResourceType `json:"resourceType"`
+}
+
+// ResourceConflict names a resource a ConflictException is about.
+type ResourceConflict struct {
+	ResourceID   string       `json:"resourceId"`
+	ResourceType ResourceType `json:"resourceType"`
+}
+
+// ConflictException is the model's ConflictException: a clientToken was
+// reused with different input. HTTP 409.
+type ConflictException struct {
+	Message   string             `json:"message"`
+	Resources []ResourceConflict `json:"resources"`
+}
+
+// ServiceQuotaExceededException is the model's ServiceQuotaExceededException:
+// for example a second identity source in one policy store. HTTP 402.
+type ServiceQuotaExceededException struct {
+	Message      string       `json:"message"`
+	ResourceID   string       `json:"resourceId,omitempty"`
+	ResourceType ResourceType `json:"resourceType"`
+	ServiceCode  string       `json:"serviceCode,omitempty"`
+	QuotaCode    string       `json:"quotaCode,omitempty"`
+}
+
+// ThrottlingException is the model's ThrottlingException. HTTP 429. The fake
+// does not throttle, so it never sends one.
+type ThrottlingException struct {
+	Message     string `json:"message"`
+	ServiceCode string `json:"serviceCode,omitempty"`
+	QuotaCode   string `json:"quotaCode,omitempty"`
+}
+
+// InternalServerException is the model's InternalServerException. HTTP 500.
+// The fake sends it only if it has a bug (a recovered panic).
+type InternalServerException struct {
+	Message string `json:"message"`
+}
+
+// InvalidStateException is the model's InvalidStateException: deleting a
+// policy store whose deletion protection is enabled. HTTP 406.
+type InvalidStateException struct {
+	Message string `json:"message"`
+}
+
+// SerializationException is the awsJson1_0 protocol error for a request the
+// server cannot parse: wrong Content-Type, a body that is not one JSON
+// object, or a member of the wrong JSON type. HTTP 400. Not in the model.
+type SerializationException struct {
+	Message string `json:"message"`
+}
+
+// UnknownOperationException is the awsJson1_0 protocol error for a request
+// whose X-Amz-Target names no VerifiedPermissions operation. HTTP 400 (405
+// when the method is not POST). Not in the model.
+type UnknownOperationException struct {
+	Message string `json:"message"`
+}
+
+// NotImplementedException is the fake's own error for a VerifiedPermissions
+// operation it does not serve (IsAuthorized, CreatePolicy, …). HTTP 501. Not
+// in the model: real AWS serves those operations.
+type NotImplementedException struct {
+	Message string `json:"message"`
+}
+
+func (e *ValidationException) Error() string           { return errorText(e.ErrorCode(), e.Message) }
+func (e *AccessDeniedException) Error() string         { return errorText(e.ErrorCode(), e.Message) }
+func (e *ResourceNotFoundException) Error() string     { return errorText(e.ErrorCode(), e.Message) }
+func (e *ConflictException) Error() string             { return errorText(e.ErrorCode(), e.Message) }
+func (e *ServiceQuotaExceededException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+func (e *ThrottlingException) Error() string           { return errorText(e.ErrorCode(), e.Message) }
+func (e *InternalServerException) Error() string       { return errorText(e.ErrorCode(), e.Message) }
+func (e *InvalidStateException) Error() string         { return errorText(e.ErrorCode(), e.Message) }
+func (e *SerializationException) Error() string        { return errorText(e.ErrorCode(), e.Message) }
+func (e *UnknownOperationException) Error() string     { return errorText(e.ErrorCode(), e.Message) }
+func (e *NotImplementedException) Error() string       { return errorText(e.ErrorCode(), e.Message) }
+
+// ErrorCode returns "ValidationException".
+func (e *ValidationException) ErrorCode() string { return "ValidationException" }
+
+// ErrorCode returns "AccessDeniedException".
+func (e *AccessDeniedException) ErrorCode() string { return "AccessDeniedException" }
+
+// ErrorCode returns "ResourceNotFoundException".
+func (e *ResourceNotFoundException) ErrorCode() string { return "ResourceNotFoundException" }
+
+// ErrorCode returns "ConflictException".
+func (e *ConflictException) ErrorCode() string { return "ConflictException" }
+
+// ErrorCode returns "ServiceQuotaExceededException".
+func (e *ServiceQuotaExceededException) ErrorCode() string { return "ServiceQuotaExceededException" }
+
+// ErrorCode returns "ThrottlingException".
+func (e *ThrottlingException) ErrorCode() string { return "ThrottlingException" }
+
+// ErrorCode returns "InternalServerException".
+func (e *InternalServerException) ErrorCode() string { return "InternalServerException" }
+
+// ErrorCode returns "InvalidStateException".
+func (e *InvalidStateException) ErrorCode() string { return "InvalidStateException" }
+
+// ErrorCode returns "SerializationException".
+func (e *SerializationException) ErrorCode() string { return "SerializationException" }
+
+// ErrorCode returns "UnknownOperationException".
+func (e *UnknownOperationException) ErrorCode() string { return "UnknownOperationException" }
+
+// ErrorCode returns "NotImplementedException".
+func (e *NotImplementedException) ErrorCode() string { return "NotImplementedException" }
+
+// HTTPStatus returns 400.
+func (e *ValidationException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 403.
+func (e *AccessDeniedException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 404.
+func (e *ResourceNotFoundException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 409.
+func (e *ConflictException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 402.
+func (e *ServiceQuotaExceededException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 429.
+func (e *ThrottlingException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 500.
+func (e *InternalServerException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 406.
+func (e *InvalidStateException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 400.
+func (e *SerializationException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 400.
+func (e *UnknownOperationException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 501.
+func (e *NotImplementedException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+func errorText(shape, msg string) string {
+	return fmt.Sprintf("%s: %s", shape, msg)
+}
+
+func notFoundPolicyStore(id string) error {
+	return &ResourceNotFoundException{
+		Message:      fmt.Sprintf("policy store %s not found", id),
+		ResourceID:   id,
+		ResourceType: ResourceTypePolicyStore,
+	}
+}
+
+func notFoundIdentitySource(policyStoreID, id string) error {
+	return &ResourceNotFoundException{
+		Message:      fmt.Sprintf("identity source %s not found in policy store %s", id, policyStoreID),
+		ResourceID:   id,
+		ResourceType: ResourceTypeIdentitySource,
+	}
+}

@@ -1,0 +1,177 @@
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/vpconform/vpconform/schemas"
+)
+
+// maxBodyBytes bounds a request body; a larger one is a
+// SerializationException rather than unbounded memory.
+const maxBodyBytes = 4 << 20
+
+// operation decodes a validated request body, calls the engine, and returns
+// the output to encode.
+type operation func(e *engine, body []byte) (any, error)
+
+// call adapts a typed engine method to an operation.
+func call[I, O any](method func(*engine, I) (O, error)) operation {
+	return func(e *engine, body []byte) (any, error) {
+		var in I
+		if err := json.Unmarshal(body, &in); err != nil {
+			return nil, &SerializationException{Message: "cannot decode request body: " + err.Error()}
+		}
+		return method(e, in)
+	}
+}
+
+// operations are the VerifiedPermissions operations the fake serves, by
+// name as it appears after "VerifiedPermissions." in X-Amz-Target.
+var operations = map[string]operation{
+	"CreatePolicyStore":    call((*engine).createPolicyStore),
+	"GetPolicyStore":       call((*engine).getPolicyStore),
+	"DeletePolicyStore":    call((*engine).deletePolicyStore),
+	"CreateIdentitySource": call((*engine).createIdentitySource),
+	"GetIdentitySource":    call((*engine).getIdentitySource),
+	"UpdateIdentitySource": call((*engine).updateIdentitySource),
+	"DeleteIdentitySource": call((*engine).deleteIdentitySource),
+	"ListIdentitySources":  call((*engine).listIdentitySources),
+}
+
+// servedOperations lists the served operations, sorted.
+func servedOperations() []string {
+	ops := make([]string, 0, len(operations))
+	for op := range operations {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	return ops
+}
+
+// apiHandler serves the awsJson1_0 API. It only parses, dispatches and
+// serialises; behaviour lives in the engine.
+type apiHandler struct {
+	engine *engine
+	ids    *idSource
+}
+
+func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeErrorWithStatus(w, http.StatusMethodNotAllowed, &UnknownOperationException{
+			Message: fmt.Sprintf("method %s is not allowed: every VerifiedPermissions operation is POST /", r.Method),
+		})
+		return
+	}
+	out, err := h.serve(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (h *apiHandler) serve(r *http.Request) (any, error) {
+	target := r.Header.Get("X-Amz-Target")
+	name := schemas.OperationFromTarget(target)
+	if name == "" {
+		if target == "" {
+			return nil, &UnknownOperationException{Message: "missing X-Amz-Target header; expected VerifiedPermissions.<Operation>"}
+		}
+		return nil, &UnknownOperationException{Message: fmt.Sprintf("X-Amz-Target %q names no VerifiedPermissions operation", target)}
+	}
+	op, ok := operations[name]
+	if !ok {
+		return nil, &NotImplementedException{Message: fmt.Sprintf(
+			"the vpconform fake does not serve VerifiedPermissions.%s; it serves only %s",
+			name, strings.Join(servedOperations(), ", "))}
+	}
+	ct := r.Header.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != schemas.ContentType {
+		return nil, &SerializationException{Message: fmt.Sprintf("Content-Type %q is not %s", ct, schemas.ContentType)}
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, &SerializationException{Message: "cannot read request body: " + err.Error()}
+	}
+	if len(body) > maxBodyBytes {
+		return nil, &SerializationException{Message: fmt.Sprintf("request body is larger than %d bytes", maxBodyBytes)}
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	if err := checkInput(name, body); err != nil {
+		return nil, err
+	}
+	return op(h.engine, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = internalErrorBody(fmt.Errorf("encode response: %w", err))
+	}
+	w.Header().Set("Content-Type", schemas.ContentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// writeError answers with the error's shape and its status from the one
+// table; an error that is not one of the fake's shapes is a bug and is
+// reported as an InternalServerException.
+func writeError(w http.ResponseWriter, err error) {
+	var fe Error
+	if !errors.As(err, &fe) {
+		fe = &InternalServerException{Message: "internal error in the vpconform fake: " + err.Error()}
+	}
+	writeErrorWithStatus(w, fe.HTTPStatus(), fe)
+}
+
+// writeErrorWithStatus writes the awsJson1_0 error envelope: the shape's
+// members plus "__type", and the X-Amzn-ErrorType header. Only a request
+// with the wrong method uses a status other than the shape's own.
+func writeErrorWithStatus(w http.ResponseWriter, status int, fe Error) {
+	body, err := errorBody(fe)
+	if err != nil {
+		status, body = http.StatusInternalServerError, internalErrorBody(err)
+		fe = &InternalServerException{}
+	}
+	w.Header().Set("X-Amzn-ErrorType", fe.ErrorCode())
+	w.Header().Set("Content-Type", schemas.ContentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func errorBody(fe Error) ([]byte, error) {
+	members, err := json.Marshal(fe)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", fe.ErrorCode(), err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(members, &m); err != nil {
+		return nil, fmt.Errorf("encode %s: %w", fe.ErrorCode(), err)
+	}
+	m["__type"], _ = json.Marshal(fe.ErrorCode())
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", fe.ErrorCode(), err)
+	}
+	return b, nil
+}
+
+func internalErrorBody(err error) []byte {
+	b, _ := json.Marshal(map[string]string{
+		"__type":  "InternalServerException",
+		"message": "internal error in the vpconform fake: " + err.Error(),
+	})
+	return b
+}
