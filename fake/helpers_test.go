@@ -1,0 +1,261 @@
+package fake_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
+
+	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/schemas"
+)
+
+// Fixtures taken from the model's documentation examples.
+const (
+	userPoolArn       = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5"
+	userPoolIssuer    = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_1a2b3c4d5"
+	clientID          = "a1b2c3d4e5f6g7h8i9j0kalbmc"
+	oidcIssuer        = "https://auth.example.com"
+	unknownStoreID    = "PSEXAMPLEabcdefg111111"
+	unknownIdentityID = "ISEXAMPLEabcdefg111111"
+)
+
+// harness is one fake server and the clients a test drives it with.
+type harness struct {
+	srv   *fake.Server
+	vp    *verifiedpermissions.Client
+	http  *http.Client
+	clock *testClock
+}
+
+// testClock is a controllable clock for WithClock.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock {
+	return &testClock{now: time.Date(2024, 8, 12, 18, 20, 50, 990000000, time.UTC)}
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// runServersTest runs fn twice: once over the server's loopback listener
+// (an aws.Config with only BaseEndpoint, static credentials and an ordinary
+// HTTP transport) and once over the in-memory Client. Every response is
+// checked against the project's schemas.
+func runServersTest(t *testing.T, fn func(t *testing.T, h *harness), opts ...fake.Option) {
+	t.Helper()
+	for _, mode := range []string{"listener", "in-memory"} {
+		t.Run(mode, func(t *testing.T) {
+			clock := newTestClock()
+			srv := fake.NewServer(append([]fake.Option{fake.WithClock(clock.Now)}, opts...)...)
+			t.Cleanup(srv.Close)
+			var cfg aws.Config
+			var base http.RoundTripper
+			if mode == "listener" {
+				cfg = aws.Config{
+					Region:       "us-east-1",
+					Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+					BaseEndpoint: aws.String(srv.URL()),
+				}
+				base = http.DefaultTransport
+			} else {
+				cfg = srv.AWSConfig()
+				base = srv.Client().Transport
+			}
+			hc := &http.Client{Transport: &checkingTransport{t: t, next: base}}
+			cfg.HTTPClient = hc
+			cfg.RetryMaxAttempts = 1
+			fn(t, &harness{srv: srv, vp: verifiedpermissions.NewFromConfig(cfg), http: hc, clock: clock})
+		})
+	}
+}
+
+// checkingTransport fails the test when a response of the API does not
+// conform to its output or error schema, or has the wrong Content-Type, or
+// lacks a request id.
+type checkingTransport struct {
+	t    *testing.T
+	next http.RoundTripper
+}
+
+func (c *checkingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	var reqBody []byte
+	if r.Body != nil {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		_ = r.Body.Close()
+		reqBody = b
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	resp, err := c.next.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	respBody, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(respBody))
+	if resp.Header.Get("x-amzn-RequestId") == "" {
+		c.t.Errorf("%s %s: response has no x-amzn-RequestId header", r.Method, r.URL.Path)
+	}
+	if strings.HasPrefix(r.URL.Path, "/_vpfake/") {
+		return resp, nil
+	}
+	target := r.Header.Get("X-Amz-Target")
+	op := schemas.OperationFromTarget(target)
+	if op == "" {
+		op = target
+	}
+	x := schemas.Exchange{Operation: op, RequestBody: reqBody, Status: resp.StatusCode, Header: resp.Header, ResponseBody: respBody}
+	if err := x.CheckResponse(); err != nil {
+		c.t.Errorf("response does not conform to the schemas: %v\nbody: %s", err, respBody)
+	}
+	return resp, nil
+}
+
+// rawResponse is a response to a hand-built request.
+type rawResponse struct {
+	Status int
+	Header http.Header
+	Body   map[string]any
+	Raw    []byte
+}
+
+// Type is the error's __type.
+func (r rawResponse) Type() string {
+	s, _ := r.Body["__type"].(string)
+	return s
+}
+
+// FieldPaths lists the paths in a ValidationException's fieldList.
+func (r rawResponse) FieldPaths() []string {
+	var out []string
+	list, _ := r.Body["fieldList"].([]any)
+	for _, f := range list {
+		if m, ok := f.(map[string]any); ok {
+			p, _ := m["path"].(string)
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// raw sends a request by hand: method POST, Content-Type awsJson1_0 unless
+// header overrides it, X-Amz-Target VerifiedPermissions.<op> unless op is
+// empty.
+func (h *harness) raw(t *testing.T, op, body string, header ...string) rawResponse {
+	t.Helper()
+	return h.rawMethod(t, http.MethodPost, "/", op, body, header...)
+}
+
+func (h *harness) rawMethod(t *testing.T, method, path, op, body string, header ...string) rawResponse {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), method, h.srv.URL()+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("build request: %v", err)
+	}
+	req.Header.Set("Content-Type", schemas.ContentType)
+	if op != "" {
+		req.Header.Set("X-Amz-Target", schemas.TargetPrefix+op)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i+1] == "" {
+			req.Header.Del(header[i])
+		} else {
+			req.Header.Set(header[i], header[i+1])
+		}
+	}
+	resp, err := h.http.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s %s: %v", method, path, op, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read response: %v", err)
+	}
+	out := rawResponse{Status: resp.StatusCode, Header: resp.Header, Raw: b}
+	if err := json.Unmarshal(b, &out.Body); err != nil {
+		t.Fatalf("%s %s %s: response body is not a JSON object: %v\n%s", method, path, op, err, b)
+	}
+	return out
+}
+
+// mustCreatePolicyStore creates a policy store and returns its id.
+func (h *harness) mustCreatePolicyStore(t *testing.T) string {
+	t.Helper()
+	out, err := h.vp.CreatePolicyStore(context.Background(), &verifiedpermissions.CreatePolicyStoreInput{
+		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
+	})
+	if err != nil {
+		t.Fatalf("CreatePolicyStore: %v", err)
+	}
+	return aws.ToString(out.PolicyStoreId)
+}
+
+func cognitoConfiguration(arn string, clientIDs ...string) types.Configuration {
+	return &types.ConfigurationMemberCognitoUserPoolConfiguration{Value: types.CognitoUserPoolConfiguration{
+		UserPoolArn: aws.String(arn),
+		ClientIds:   clientIDs,
+	}}
+}
+
+// mustCreateIdentitySource creates an identity source and returns its id.
+func (h *harness) mustCreateIdentitySource(t *testing.T, storeID string, c types.Configuration) string {
+	t.Helper()
+	out, err := h.vp.CreateIdentitySource(context.Background(), &verifiedpermissions.CreateIdentitySourceInput{
+		PolicyStoreId: aws.String(storeID),
+		Configuration: c,
+	})
+	if err != nil {
+		t.Fatalf("CreateIdentitySource: %v", err)
+	}
+	return aws.ToString(out.IdentitySourceId)
+}
+
+func (h *harness) mustGetIdentitySource(t *testing.T, storeID, id string) *verifiedpermissions.GetIdentitySourceOutput {
+	t.Helper()
+	out, err := h.vp.GetIdentitySource(context.Background(), &verifiedpermissions.GetIdentitySourceInput{
+		PolicyStoreId: aws.String(storeID), IdentitySourceId: aws.String(id),
+	})
+	if err != nil {
+		t.Fatalf("GetIdentitySource: %v", err)
+	}
+	return out
+}
+
+// mustGetRaw returns GetIdentitySource's response body as JSON.
+func (h *harness) mustGetRaw(t *testing.T, storeID, id string) map[string]any {
+	t.Helper()
+	r := h.raw(t, "GetIdentitySource", `{"policyStoreId":"`+storeID+`","identitySourceId":"`+id+`"}`)
+	if r.Status != http.StatusOK {
+		t.Fatalf("GetIdentitySource: HTTP %d %s", r.Status, r.Raw)
+	}
+	return r.Body
+}
