@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"path"
 	"regexp"
 	"sort"
@@ -277,7 +278,37 @@ func MemberPath(pointer string) string {
 	return b.String()
 }
 
-var quoted = regexp.MustCompile(`'([^']*)'`)
+// quoted matches one member name as the validator quotes it in a message:
+// between single quotes, Go-escaped, with ' written \'.
+var quoted = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
+
+// unquoteMember undoes the validator's quoting of a member name (see
+// quoted), returning it as written in the document.
+func unquoteMember(s string) string {
+	s = strings.ReplaceAll(s, `\'`, `'`)
+	s = strings.ReplaceAll(s, `"`, `\"`)
+	if u, err := strconv.Unquote(`"` + s + `"`); err == nil {
+		return u
+	}
+	return s
+}
+
+// pointerToken escapes a member name as one JSON pointer token (RFC 6901).
+func pointerToken(name string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(name)
+}
+
+// instancePointer turns the validator's instance location, whose tokens it
+// percent-encodes on top of the JSON pointer escapes, into a JSON pointer.
+func instancePointer(loc string) string {
+	toks := strings.Split(loc, "/")
+	for i, tok := range toks {
+		if u, err := url.PathUnescape(tok); err == nil {
+			toks[i] = u
+		}
+	}
+	return strings.Join(toks, "/")
+}
 
 // flatten turns the validator's tree into leaf violations. A union failure
 // ("oneOf") is kept as one violation on the union member rather than split
@@ -303,7 +334,7 @@ func flatten(root *jsonschema.ValidationError) []Violation {
 			}
 			for _, n := range names {
 				out = append(out, Violation{
-					Pointer: e.InstanceLocation + "/" + n[1],
+					Pointer: instancePointer(e.InstanceLocation) + "/" + pointerToken(unquoteMember(n[1])),
 					Keyword: kw,
 					Message: memberMessage(kw),
 				})
@@ -317,7 +348,7 @@ func flatten(root *jsonschema.ValidationError) []Violation {
 				msg = "union must have exactly one member set, but more than one is"
 			}
 		}
-		out = append(out, Violation{Pointer: e.InstanceLocation, Keyword: kw, Message: msg})
+		out = append(out, Violation{Pointer: instancePointer(e.InstanceLocation), Keyword: kw, Message: msg})
 	}
 	walk(root)
 	sort.SliceStable(out, func(i, j int) bool {
