@@ -1,0 +1,174 @@
+package fake_test
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/vpconform/vpconform/fake"
+)
+
+// TestProtocolErrors sends requests the awsJson1_0 layer must refuse and
+// checks each gets the error envelope with the right status and __type.
+func TestProtocolErrors(t *testing.T) {
+	cases := []struct {
+		name       string
+		method     string
+		op         string
+		body       string
+		header     []string
+		wantStatus int
+		wantType   string
+		wantInMsg  string
+	}{
+		{"missing target", "POST", "", `{}`, nil, 400, "UnknownOperationException", "X-Amz-Target"},
+		{"foreign target", "POST", "", `{}`, []string{"X-Amz-Target", "DynamoDB_20120810.ListTables"}, 400, "UnknownOperationException", "DynamoDB_20120810.ListTables"},
+		{"empty operation", "POST", "", `{}`, []string{"X-Amz-Target", "VerifiedPermissions."}, 400, "UnknownOperationException", ""},
+		{"unserved IsAuthorized", "POST", "IsAuthorized", `{}`, nil, 501, "NotImplementedException", "IsAuthorized"},
+		{"unserved CreatePolicy", "POST", "CreatePolicy", `{}`, nil, 501, "NotImplementedException", "GetIdentitySource"},
+		{"wrong content type", "POST", "GetIdentitySource", getBody(ids), []string{"Content-Type", "application/json"}, 400, "SerializationException", "Content-Type"},
+		{"missing content type", "POST", "GetIdentitySource", getBody(ids), []string{"Content-Type", ""}, 400, "SerializationException", "Content-Type"},
+		{"not JSON", "POST", "GetIdentitySource", `{"policyStoreId":`, nil, 400, "SerializationException", "JSON"},
+		{"array body", "POST", "GetIdentitySource", `[1,2]`, nil, 400, "SerializationException", "object"},
+		{"string body", "POST", "GetIdentitySource", `"x"`, nil, 400, "SerializationException", "object"},
+		{"trailing data", "POST", "GetIdentitySource", getBody(ids) + ` {}`, nil, 400, "SerializationException", "JSON"},
+		{"wrong member type", "POST", "GetIdentitySource", `{"policyStoreId":5,"identitySourceId":"x"}`, nil, 400, "SerializationException", "policyStoreId"},
+		{"wrong nested type", "POST", "UpdateIdentitySource", updateBody(cognito(`"clientIds":[1]`)), nil, 400, "SerializationException", cup + "clientIds[0]"},
+		{"wrong union type", "POST", "UpdateIdentitySource", updateBody(`{"cognitoUserPoolConfiguration":"x"}`), nil, 400, "SerializationException", "updateConfiguration.cognitoUserPoolConfiguration"},
+		{"fractional maxResults", "POST", "ListIdentitySources", `{"policyStoreId":"p","maxResults":1.5}`, nil, 400, "SerializationException", "maxResults"},
+		{"empty body is {}", "POST", "GetIdentitySource", ``, nil, 400, "ValidationException", "policyStoreId"},
+		{"GET on /", "GET", "GetIdentitySource", ``, nil, 405, "UnknownOperationException", "POST"},
+		{"PUT on /", "PUT", "GetIdentitySource", getBody(ids), nil, 405, "UnknownOperationException", "POST"},
+	}
+	runServersTest(t, func(t *testing.T, h *harness) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				r := h.rawMethod(t, c.method, "/", c.op, c.body, c.header...)
+				if r.Status != c.wantStatus || r.Type() != c.wantType {
+					t.Fatalf("got HTTP %d %s, want %d %s\n%s", r.Status, r.Type(), c.wantStatus, c.wantType, r.Raw)
+				}
+				if got := r.Header.Get("X-Amzn-ErrorType"); got != c.wantType {
+					t.Errorf("X-Amzn-ErrorType = %q, want %q", got, c.wantType)
+				}
+				if got := r.Header.Get("Content-Type"); got != "application/x-amz-json-1.0" {
+					t.Errorf("Content-Type = %q", got)
+				}
+				if msg, _ := r.Body["message"].(string); !strings.Contains(msg, c.wantInMsg) {
+					t.Errorf("message %q does not mention %q", msg, c.wantInMsg)
+				}
+			})
+		}
+	})
+}
+
+// TestContentTypeParametersAccepted checks that a charset parameter on the
+// request's Content-Type is fine.
+func TestContentTypeParametersAccepted(t *testing.T) {
+	runServersTest(t, func(t *testing.T, h *harness) {
+		r := h.raw(t, "GetIdentitySource", getBody(ids), "Content-Type", "application/x-amz-json-1.0; charset=utf-8")
+		if r.Status != http.StatusNotFound {
+			t.Fatalf("got HTTP %d %s, want 404\n%s", r.Status, r.Type(), r.Raw)
+		}
+	})
+}
+
+var uuidLike = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+// TestRequestID checks every response carries a uuid-like x-amzn-RequestId,
+// and that the ids are deterministic under WithIDSeed.
+func TestRequestID(t *testing.T) {
+	seq := func() []string {
+		srv := fake.NewServer(fake.WithIDSeed(7), fake.WithoutListener())
+		defer srv.Close()
+		var got []string
+		for _, target := range []string{"VerifiedPermissions.GetPolicyStore", "Nope"} {
+			req, _ := http.NewRequest("POST", srv.URL(), strings.NewReader(`{"policyStoreId":"p"}`))
+			req.Header.Set("X-Amz-Target", target)
+			req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			id := resp.Header.Get("x-amzn-RequestId")
+			if !uuidLike.MatchString(id) {
+				t.Errorf("x-amzn-RequestId %q is not a v4 UUID", id)
+			}
+			got = append(got, id)
+		}
+		return got
+	}
+	a, b := seq(), seq()
+	if strings.Join(a, ",") != strings.Join(b, ",") {
+		t.Errorf("request ids differ between two servers with the same seed: %v vs %v", a, b)
+	}
+	if a[0] == a[1] {
+		t.Errorf("two requests got the same id %s", a[0])
+	}
+}
+
+// FuzzRequestBody feeds odd bodies to every served operation: the fake must
+// never answer 5xx, and every answer must be a JSON object (error answers
+// conforming to their error schema, checked by the harness's transport).
+func FuzzRequestBody(f *testing.F) {
+	for _, seed := range []string{
+		``, ` `, `null`, `{}`, `[]`, `0`, `"s"`, `true`, `{"a":`, `}{`, `{}{}`, "\x00\xff",
+		`{"policyStoreId":null}`, `{"policyStoreId":{}}`, `{"policyStoreId":[]}`, `{"policyStoreId":"p","maxResults":1e400}`,
+		`{"policyStoreId":"p","maxResults":-1}`, `{"policyStoreId":"p","maxResults":99999999999999999999}`,
+		`{"policyStoreId":"p","nextToken":"!!"}`, `{"policyStoreId":"p","filters":null}`,
+		`{"__proto__":{}}`, `{"policyStoreId":"\ud800"}`, strings.Repeat("[", 10000),
+		updateBody(`{"cognitoUserPoolConfiguration":null}`), updateBody(oidc(`"tokenSelection":{"accessTokenOnly":null}`)),
+		`{"validationSettings":{"mode":"OFF"},"encryptionSettings":{"default":{}}}`,
+		`{"validationSettings":{"mode":"OFF"},"encryptionSettings":{"kmsEncryptionSettings":{"key":"k"}}}`,
+	} {
+		f.Add(seed)
+	}
+	srv := fake.NewServer(fake.WithoutListener())
+	defer srv.Close()
+	ops := []string{"CreatePolicyStore", "GetPolicyStore", "DeletePolicyStore", "CreateIdentitySource",
+		"GetIdentitySource", "UpdateIdentitySource", "DeleteIdentitySource", "ListIdentitySources"}
+	f.Fuzz(func(t *testing.T, body string) {
+		h := &harness{srv: srv, http: &http.Client{Transport: &checkingTransport{t: t, next: srv.Client().Transport}}}
+		for _, op := range ops {
+			r := h.raw(t, op, body)
+			if r.Status >= 500 {
+				t.Errorf("%s %q: HTTP %d\n%s", op, body, r.Status, r.Raw)
+			}
+		}
+	})
+}
+
+// TestControlRoutes checks health, reset and an unknown control route.
+func TestControlRoutes(t *testing.T) {
+	runServersTest(t, func(t *testing.T, h *harness) {
+		r := h.rawMethod(t, "GET", "/_vpfake/health", "", "")
+		if r.Status != 200 || r.Body["status"] != "ok" || r.Body["service"] != "vpfake" {
+			t.Errorf("health: HTTP %d %s", r.Status, r.Raw)
+		}
+		if caps, _ := r.Body["capabilities"].([]any); len(caps) != 1 || caps[0] != "reset" {
+			t.Errorf("health capabilities: %s", r.Raw)
+		}
+
+		store := h.mustCreatePolicyStore(t)
+		r = h.rawMethod(t, "POST", "/_vpfake/reset", "", "")
+		if r.Status != 200 || len(r.Body) != 0 {
+			t.Errorf("reset: HTTP %d %s", r.Status, r.Raw)
+		}
+		if g := h.raw(t, "GetPolicyStore", `{"policyStoreId":"`+store+`"}`); g.Status != 404 {
+			t.Errorf("policy store survived reset: HTTP %d %s", g.Status, g.Raw)
+		}
+
+		r = h.rawMethod(t, "GET", "/_vpfake/faults", "", "")
+		if r.Status != 404 {
+			t.Errorf("unknown control route: HTTP %d %s", r.Status, r.Raw)
+		}
+		if _, ok := r.Body["message"]; !ok {
+			t.Errorf("unknown control route: no message: %s", r.Raw)
+		}
+		r = h.rawMethod(t, "GET", "/_vpfake/reset", "", "")
+		if r.Status == 200 {
+			t.Errorf("GET reset should not reset: HTTP %d", r.Status)
+		}
+	})
+}
