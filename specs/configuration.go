@@ -1,0 +1,84 @@
+package specs
+
+import (
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
+)
+
+// CognitoIssuer is the issuer Verified Permissions derives from a Cognito user
+// pool ARN: https://cognito-idp.<region of the ARN>.amazonaws.com/<pool id>.
+// It returns "" when the ARN is not a user pool ARN.
+func CognitoIssuer(userPoolArn string) string {
+	parts := strings.SplitN(userPoolArn, ":", 6)
+	if len(parts) != 6 || parts[2] != "cognito-idp" || parts[3] == "" {
+		return ""
+	}
+	poolID, ok := strings.CutPrefix(parts[5], "userpool/")
+	if !ok || poolID == "" {
+		return ""
+	}
+	return "https://cognito-idp." + parts[3] + ".amazonaws.com/" + poolID
+}
+
+// cognitoDetail returns the Cognito configuration of a GetIdentitySource
+// output, or an error naming what the output holds instead.
+func cognitoDetail(out *verifiedpermissions.GetIdentitySourceOutput) (types.CognitoUserPoolConfigurationDetail, error) {
+	if c, ok := out.Configuration.(*types.ConfigurationDetailMemberCognitoUserPoolConfiguration); ok {
+		return c.Value, nil
+	}
+	return types.CognitoUserPoolConfigurationDetail{}, fmt.Errorf("configuration is %s, want cognitoUserPoolConfiguration", configurationKind(out.Configuration))
+}
+
+// oidcDetail returns the OpenID Connect configuration of a GetIdentitySource
+// output, or an error naming what the output holds instead.
+func oidcDetail(out *verifiedpermissions.GetIdentitySourceOutput) (types.OpenIdConnectConfigurationDetail, error) {
+	if c, ok := out.Configuration.(*types.ConfigurationDetailMemberOpenIdConnectConfiguration); ok {
+		return c.Value, nil
+	}
+	return types.OpenIdConnectConfigurationDetail{}, fmt.Errorf("configuration is %s, want openIdConnectConfiguration", configurationKind(out.Configuration))
+}
+
+func configurationKind(c types.ConfigurationDetail) string {
+	switch c.(type) {
+	case nil:
+		return "absent"
+	case *types.ConfigurationDetailMemberCognitoUserPoolConfiguration:
+		return "cognitoUserPoolConfiguration"
+	case *types.ConfigurationDetailMemberOpenIdConnectConfiguration:
+		return "openIdConnectConfiguration"
+	default:
+		return fmt.Sprintf("an unknown union member (%T)", c)
+	}
+}
+
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// unknownID returns a well-formed id (22 base62 characters, starting with
+// "VPCx") that no target will have issued.
+func unknownID() string {
+	var b strings.Builder
+	b.WriteString("VPCx")
+	for b.Len() < 22 {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(base62))))
+		if err != nil {
+			b.WriteByte('0')
+			continue
+		}
+		b.WriteByte(base62[n.Int64()])
+	}
+	return b.String()
+}
+
+// manyClientIDs returns n distinct well-formed client ids.
+func manyClientIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("client%020d", i)
+	}
+	return ids
+}

@@ -1,0 +1,42 @@
+// Package specs is the vpconform scenario catalogue for the identity-source
+// API of Amazon Verified Permissions (GetIdentitySource, UpdateIdentitySource
+// and the exceptions they declare), written once and run against any target:
+// the bundled fake server, a third-party emulator at an endpoint URL, or real
+// AWS.
+//
+// A suite binds the catalogue into its own Ginkgo tree with Register, in the
+// manner of kubernetes-csi/csi-test's sanity package:
+//
+//	var srv *fake.Server
+//	var _ = BeforeSuite(func() { srv = fake.NewServer(); DeferCleanup(srv.Close) })
+//	var _ = specs.Register(func() specs.Target {
+//		return specs.Target{Name: "fake", AWSConfig: srv.AWSConfig(), Fixtures: specs.DefaultFixtures()}
+//	})
+//
+// Each Scenario is data: a stable id (such as
+// "GetIdentitySource/NotFound/UnknownPolicyStore"), a MUST-style description,
+// the operation, a kind (happy, negative, fault), the evidence behind the
+// expectation (M model, D AWS docs, O observed on AWS, I inferred) and the
+// capabilities it needs. Register turns each into a Ginkgo It labelled
+// op:<Operation>, kind:<Kind>, evidence:<E> and needs:<capability>, so a run
+// can be narrowed with --label-filter.
+//
+// Every scenario runs in a Session: an aws-sdk-go-v2 Verified Permissions
+// client whose HTTP client is wrapped by a validating transport that records
+// each exchange, a SigV4-signed raw sender for requests the SDK refuses to
+// send, Must… helpers that create policy stores and identity sources and
+// delete them again after the spec, and error assertions. After every spec
+// each recorded response must conform to its output or error schema (package
+// schemas) and each request to its input schema, except the requests a
+// negative scenario sends on purpose; those must not conform, which proves the
+// case is really negative.
+//
+// Expectations whose evidence is only inference (I) are advisory: a mismatch
+// is recorded as a Deviation and reported, and fails the spec only when the
+// Target is Strict or VPCONFORM_STRICT=1.
+//
+// The checked-in manifest testdata/catalogue.txt lists every scenario; a test
+// keeps it equal to Catalogue(). Regenerate it with
+//
+//	go test ./specs -run TestCatalogueManifest -update
+package specs

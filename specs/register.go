@@ -1,0 +1,78 @@
+package specs
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+// scenarioTimeout bounds one scenario, setup and cleanup polling included.
+const scenarioTimeout = 2 * time.Minute
+
+// Register declares the whole catalogue inside the caller's Ginkgo tree:
+// one Describe per operation, one It per scenario, labelled with the
+// scenario's Labels. Call it while the tree is constructed (at package level
+// of a suite, or inside a container). target is called lazily, in a
+// BeforeEach of each spec, so a suite may start its server in BeforeSuite.
+//
+// Each spec builds a Session, skips with a hint when the target lacks a
+// needed capability, runs the scenario and then, whatever the scenario
+// checked, fails if a recorded response breaks its output or error schema
+// or a request breaks its input schema (requests a negative scenario sent
+// deliberately invalid excepted, those must break it).
+func Register(target func() Target) {
+	byOp := map[string][]Scenario{}
+	var ops []string
+	for _, sc := range Catalogue() {
+		if _, ok := byOp[sc.Operation]; !ok {
+			ops = append(ops, sc.Operation)
+		}
+		byOp[sc.Operation] = append(byOp[sc.Operation], sc)
+	}
+	Describe("vpconform identity-source API", Label("vpconform"), func() {
+		for _, op := range ops {
+			Describe(op, func() {
+				for _, sc := range byOp[op] {
+					registerScenario(target, sc)
+				}
+			})
+		}
+	})
+}
+
+func registerScenario(target func() Target, sc Scenario) {
+	var s *Session
+	BeforeEach(func() {
+		t := target()
+		if c, ok := sc.missing(t); ok {
+			Skip(fmt.Sprintf("target %q lacks capability %q, which %s needs: %s", t.Name, c, sc.ID, c.hint()))
+		}
+		var err error
+		s, err = NewSession(t, sc)
+		Expect(err).NotTo(HaveOccurred())
+		// Registered first, so it runs after every cleanup the scenario
+		// registers: the deletions are validated too.
+		DeferCleanup(func() {
+			checkRequests := sc.Kind == Happy || !CurrentSpecReport().Failed()
+			if problems := s.exchangeProblems(checkRequests); len(problems) > 0 {
+				Fail("schema violations in the recorded exchanges:\n" + joinErrors(problems))
+			}
+		})
+	})
+	It(sc.ID+": "+sc.Description, Label(sc.Labels()...), func(ctx SpecContext) {
+		sc.Run(ctx, s)
+	}, SpecTimeout(scenarioTimeout))
+}
+
+func joinErrors(errs []error) string {
+	var b strings.Builder
+	for _, err := range errs {
+		b.WriteString("  - ")
+		b.WriteString(strings.ReplaceAll(err.Error(), "\n", "\n    "))
+		b.WriteString("\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,153 @@
+package specs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+// MustCreatePolicyStore creates a policy store (validation mode OFF,
+// deletion protection off) and returns its id. DeferCleanup deletes it after
+// the spec, after whatever was created in it later.
+func (s *Session) MustCreatePolicyStore(ctx context.Context) string {
+	GinkgoHelper()
+	out, err := s.Client.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
+		ClientToken:        aws.String(uniqueName("vpconform")),
+		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
+		DeletionProtection: types.DeletionProtectionDisabled,
+		Description:        aws.String("vpconform " + s.Scenario.ID),
+	})
+	Expect(err).NotTo(HaveOccurred(), "setup: CreatePolicyStore: %s", describeErr(err))
+	Expect(out.PolicyStoreId).NotTo(BeNil(), "setup: CreatePolicyStore returned no policyStoreId")
+	id := *out.PolicyStoreId
+	Expect(id).NotTo(BeEmpty(), "setup: CreatePolicyStore returned an empty policyStoreId")
+	DeferCleanup(func(ctx SpecContext) {
+		_, err := s.Client.DeletePolicyStore(ctx, &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: aws.String(id)})
+		Expect(err).NotTo(HaveOccurred(), "cleanup: DeletePolicyStore %s: %s", id, describeErr(err))
+	})
+	return id
+}
+
+// MustCreateIdentitySource creates an identity source with configuration cfg
+// (and principalEntityType when not nil) in the policy store, waits until
+// GetIdentitySource sees it, and returns its id. DeferCleanup deletes it
+// after the spec unless the scenario already has.
+func (s *Session) MustCreateIdentitySource(ctx context.Context, policyStoreID string, cfg types.Configuration, principalEntityType *string) string {
+	GinkgoHelper()
+	out, err := s.Client.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
+		ClientToken:         aws.String(uniqueName("vpconform")),
+		PolicyStoreId:       aws.String(policyStoreID),
+		Configuration:       cfg,
+		PrincipalEntityType: principalEntityType,
+	})
+	Expect(err).NotTo(HaveOccurred(), "setup: CreateIdentitySource in %s: %s", policyStoreID, describeErr(err))
+	Expect(out.IdentitySourceId).NotTo(BeNil(), "setup: CreateIdentitySource returned no identitySourceId")
+	id := *out.IdentitySourceId
+	Expect(id).NotTo(BeEmpty(), "setup: CreateIdentitySource returned an empty identitySourceId")
+	DeferCleanup(func(ctx SpecContext) {
+		_, err := s.Client.DeleteIdentitySource(ctx, &verifiedpermissions.DeleteIdentitySourceInput{
+			PolicyStoreId: aws.String(policyStoreID), IdentitySourceId: aws.String(id),
+		})
+		var nf *types.ResourceNotFoundException
+		if errors.As(err, &nf) {
+			return // the scenario deleted it
+		}
+		Expect(err).NotTo(HaveOccurred(), "cleanup: DeleteIdentitySource %s/%s: %s", policyStoreID, id, describeErr(err))
+	})
+	s.AwaitIdentitySource(ctx, policyStoreID, id, nil)
+	return id
+}
+
+// MustCreateCognitoIdentitySource creates an identity source for the
+// fixtures' first user pool and first client id, with no group
+// configuration and no principalEntityType, and returns its id.
+func (s *Session) MustCreateCognitoIdentitySource(ctx context.Context, policyStoreID string) string {
+	GinkgoHelper()
+	f := s.Fixtures()
+	return s.MustCreateIdentitySource(ctx, policyStoreID, CognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], ""), nil)
+}
+
+// MustCreateOIDCIdentitySource creates an identity source for the fixtures'
+// OIDC issuer with the given token selection and returns its id.
+func (s *Session) MustCreateOIDCIdentitySource(ctx context.Context, policyStoreID string, tokenSelection types.OpenIdConnectTokenSelection) string {
+	GinkgoHelper()
+	cfg := &types.ConfigurationMemberOpenIdConnectConfiguration{Value: types.OpenIdConnectConfiguration{
+		Issuer:         aws.String(s.Fixtures().OIDCIssuer),
+		TokenSelection: tokenSelection,
+	}}
+	return s.MustCreateIdentitySource(ctx, policyStoreID, cfg, aws.String("MyCorp::User"))
+}
+
+// MustUpdateIdentitySource calls UpdateIdentitySource and fails the spec on
+// any error.
+func (s *Session) MustUpdateIdentitySource(ctx context.Context, in *verifiedpermissions.UpdateIdentitySourceInput) *verifiedpermissions.UpdateIdentitySourceOutput {
+	GinkgoHelper()
+	out, err := s.Client.UpdateIdentitySource(ctx, in)
+	Expect(err).NotTo(HaveOccurred(), "UpdateIdentitySource %s/%s: %s", ptrString(in.PolicyStoreId), ptrString(in.IdentitySourceId), describeErr(err))
+	return out
+}
+
+// AwaitIdentitySource polls GetIdentitySource (every 100 ms, for at most
+// DefaultConsistencyTimeout) until it succeeds and ready, when not nil,
+// accepts the output, and returns that output. The raw body of that answer
+// is LastResponse("GetIdentitySource").
+func (s *Session) AwaitIdentitySource(ctx context.Context, policyStoreID, identitySourceID string, ready func(*verifiedpermissions.GetIdentitySourceOutput) error) *verifiedpermissions.GetIdentitySourceOutput {
+	GinkgoHelper()
+	var got *verifiedpermissions.GetIdentitySourceOutput
+	Eventually(ctx, func() error {
+		out, err := s.Client.GetIdentitySource(ctx, &verifiedpermissions.GetIdentitySourceInput{
+			PolicyStoreId: aws.String(policyStoreID), IdentitySourceId: aws.String(identitySourceID),
+		})
+		if err != nil {
+			return fmt.Errorf("GetIdentitySource: %s", describeErr(err))
+		}
+		if ready != nil {
+			if err := ready(out); err != nil {
+				return fmt.Errorf("GetIdentitySource does not show the write yet: %w", err)
+			}
+		}
+		got = out
+		return nil
+	}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(),
+		"GetIdentitySource %s/%s after a write", policyStoreID, identitySourceID)
+	return got
+}
+
+// LastResponse returns the body of the newest recorded answer to operation,
+// decoded as a JSON object, failing the spec if there is none or it is not a
+// JSON object.
+func (s *Session) LastResponse(operation string) map[string]any {
+	GinkgoHelper()
+	x, ok := s.LastExchange(operation)
+	Expect(ok).To(BeTrue(), "no %s exchange was recorded", operation)
+	m, err := decodeJSONObject(x.ResponseBody)
+	Expect(err).NotTo(HaveOccurred(), "body of the %s answer: %s", operation, x.ResponseBody)
+	return m
+}
+
+// CognitoConfiguration is a CreateIdentitySource configuration for the user
+// pool with clientIds (left out when nil) and, when groupEntityType is not
+// empty, a group configuration.
+func CognitoConfiguration(userPoolArn string, clientIds []string, groupEntityType string) types.Configuration {
+	c := types.CognitoUserPoolConfiguration{UserPoolArn: aws.String(userPoolArn), ClientIds: clientIds}
+	if groupEntityType != "" {
+		c.GroupConfiguration = &types.CognitoGroupConfiguration{GroupEntityType: aws.String(groupEntityType)}
+	}
+	return &types.ConfigurationMemberCognitoUserPoolConfiguration{Value: c}
+}
+
+// UpdateCognitoConfiguration is the UpdateConfiguration counterpart of
+// CognitoConfiguration.
+func UpdateCognitoConfiguration(userPoolArn string, clientIds []string, groupEntityType string) types.UpdateConfiguration {
+	c := types.UpdateCognitoUserPoolConfiguration{UserPoolArn: aws.String(userPoolArn), ClientIds: clientIds}
+	if groupEntityType != "" {
+		c.GroupConfiguration = &types.UpdateCognitoGroupConfiguration{GroupEntityType: aws.String(groupEntityType)}
+	}
+	return &types.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: c}
+}

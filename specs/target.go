@@ -1,0 +1,92 @@
+package specs
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+// StrictEnv is the environment variable that, set to "1", makes advisory
+// expectations fail for every target, as Target.Strict does for one.
+const StrictEnv = "VPCONFORM_STRICT"
+
+// Target is one implementation of the Verified Permissions API under test and
+// what the scenarios need to know about it.
+type Target struct {
+	// Name identifies the target in reports and deviations, such as "fake",
+	// "endpoint" or "aws".
+	Name string
+	// AWSConfig configures the aws-sdk-go-v2 client: region, credentials,
+	// BaseEndpoint and HTTPClient. The scenarios wrap its HTTPClient (or a
+	// default one when nil) in a validating transport and never modify the
+	// value given.
+	AWSConfig aws.Config
+	// Endpoint is the base URL raw requests are sent to. When empty it is
+	// AWSConfig.BaseEndpoint if set, else
+	// https://verifiedpermissions.<region>.amazonaws.com.
+	Endpoint string
+	// Capabilities lists what the target can do beyond the API; scenarios
+	// that need a capability it lacks are skipped.
+	Capabilities []Capability
+	// Fixtures are the user pools, client ids and issuer the scenarios refer
+	// to; DefaultFixtures suits a fake.
+	Fixtures Fixtures
+	// Strict makes advisory expectations (evidence I) fail the spec instead
+	// of only being reported as deviations. VPCONFORM_STRICT=1 also sets it.
+	Strict bool
+}
+
+// IsStrict reports whether advisory expectations fail for this target:
+// Target.Strict, or VPCONFORM_STRICT=1 in the environment.
+func (t Target) IsStrict() bool {
+	return t.Strict || os.Getenv(StrictEnv) == "1"
+}
+
+// RawEndpoint is the base URL raw requests are sent to (see Target.Endpoint).
+func (t Target) RawEndpoint() string {
+	switch {
+	case t.Endpoint != "":
+		return t.Endpoint
+	case t.AWSConfig.BaseEndpoint != nil && *t.AWSConfig.BaseEndpoint != "":
+		return *t.AWSConfig.BaseEndpoint
+	default:
+		return "https://verifiedpermissions." + t.AWSConfig.Region + ".amazonaws.com"
+	}
+}
+
+// Validate reports what is missing or malformed in the target, so that a
+// suite misconfiguration fails with a clear message rather than as a
+// scenario failure.
+func (t Target) Validate() error {
+	var errs []error
+	if t.Name == "" {
+		errs = append(errs, errors.New("Name is empty"))
+	}
+	if t.AWSConfig.Region == "" {
+		errs = append(errs, errors.New("AWSConfig.Region is empty"))
+	}
+	if t.AWSConfig.Credentials == nil {
+		errs = append(errs, errors.New("AWSConfig.Credentials is nil"))
+	}
+	if u, err := url.Parse(t.RawEndpoint()); err != nil || u.Scheme == "" || u.Host == "" {
+		errs = append(errs, fmt.Errorf("endpoint %q is not an absolute URL", t.RawEndpoint()))
+	}
+	f := t.Fixtures
+	if !strings.HasPrefix(f.UserPoolArn, "arn:") || !strings.HasPrefix(f.SecondUserPoolArn, "arn:") {
+		errs = append(errs, errors.New("Fixtures.UserPoolArn and Fixtures.SecondUserPoolArn must be user pool ARNs (see DefaultFixtures)"))
+	}
+	if len(f.ClientIds) < 2 {
+		errs = append(errs, errors.New("Fixtures.ClientIds needs at least two client ids"))
+	}
+	if !strings.HasPrefix(f.OIDCIssuer, "https://") {
+		errs = append(errs, errors.New("Fixtures.OIDCIssuer must be an https URL"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("specs: target %q: %w", t.Name, err)
+	}
+	return nil
+}

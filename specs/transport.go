@@ -1,0 +1,92 @@
+package specs
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/vpconform/vpconform/schemas"
+)
+
+// exchangeRecord is one recorded request and response.
+type exchangeRecord struct {
+	schemas.Exchange
+	// deliberate marks a request a negative scenario sent knowing that it
+	// breaks the input schema; it is checked to fail CheckRequest instead of
+	// to pass it.
+	deliberate bool
+}
+
+// validatingTransport is an aws.HTTPClient that forwards every request to
+// next and records it, with its response, as a schemas.Exchange. The checks
+// themselves run after the spec (Session.exchangeProblems), so that a
+// scenario sees exactly what the target answered.
+type validatingTransport struct {
+	next aws.HTTPClient
+
+	mu      sync.Mutex
+	records []*exchangeRecord
+}
+
+func newValidatingTransport(next aws.HTTPClient) *validatingTransport {
+	if next == nil {
+		next = http.DefaultClient
+	}
+	return &validatingTransport{next: next}
+}
+
+// Do sends req through the wrapped client and records the exchange. Bodies
+// are read fully and replaced, so neither side notices the recording.
+func (t *validatingTransport) Do(req *http.Request) (*http.Response, error) {
+	var reqBody []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("specs: read request body of %s: %w", req.Header.Get("X-Amz-Target"), err)
+		}
+		reqBody = b
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	resp, err := t.next.Do(req)
+	if err != nil {
+		return resp, err
+	}
+	respBody, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("specs: read response body of %s: %w", req.Header.Get("X-Amz-Target"), err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(respBody))
+	t.mu.Lock()
+	t.records = append(t.records, &exchangeRecord{Exchange: schemas.Exchange{
+		Operation:    schemas.OperationFromTarget(req.Header.Get("X-Amz-Target")),
+		RequestBody:  reqBody,
+		Status:       resp.StatusCode,
+		Header:       resp.Header.Clone(),
+		ResponseBody: respBody,
+	}})
+	t.mu.Unlock()
+	return resp, nil
+}
+
+// all returns the records so far, oldest first.
+func (t *validatingTransport) all() []*exchangeRecord {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]*exchangeRecord(nil), t.records...)
+}
+
+// last returns the newest record, or nil.
+func (t *validatingTransport) last() *exchangeRecord {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.records) == 0 {
+		return nil
+	}
+	return t.records[len(t.records)-1]
+}
