@@ -279,10 +279,10 @@ func getIdentitySourceScenarios() []Scenario {
 		},
 		getInvalidID("PolicyStoreId/Empty", "policyStoreId", "empty", ""),
 		getInvalidID("PolicyStoreId/TooLong", "policyStoreId", "201 characters long", strings.Repeat("a", 201)),
-		getInvalidID("PolicyStoreId/BadCharacters", "policyStoreId", "not matching [a-zA-Z0-9-/_]*", "bad store!id"),
+		getInvalidID("PolicyStoreId/BadCharacters", "policyStoreId", "has characters outside its pattern (a space, \"!\")", "bad store!id"),
 		getInvalidID("IdentitySourceId/Empty", "identitySourceId", "empty", ""),
 		getInvalidID("IdentitySourceId/TooLong", "identitySourceId", "201 characters long", strings.Repeat("a", 201)),
-		getInvalidID("IdentitySourceId/BadCharacters", "identitySourceId", "not matching [a-zA-Z0-9-]*", "bad_source/id"),
+		getInvalidID("IdentitySourceId/BadCharacters", "identitySourceId", "has characters outside its pattern (\"_\", \"/\")", "bad_source/id"),
 		{
 			ID:          "GetIdentitySource/Validation/MissingIdentitySourceId",
 			Description: "GetIdentitySource MUST fail with ValidationException (400) naming identitySourceId when the request leaves out that required member.",

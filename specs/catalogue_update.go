@@ -431,7 +431,7 @@ func updateIdentitySourceScenarios() []Scenario {
 			}),
 		{
 			ID:          "UpdateIdentitySource/Validation/PolicyStoreIdBadCharacters",
-			Description: "UpdateIdentitySource MUST fail with ValidationException (400) naming policyStoreId when it does not match [a-zA-Z0-9-/_]*.",
+			Description: "UpdateIdentitySource MUST fail with ValidationException (400) naming policyStoreId when it has a character outside its pattern (a space, \"!\").",
 			Operation:   opUpdate, Kind: Negative, Evidence: EvidenceModel,
 			Run: func(ctx context.Context, s *Session) {
 				f := s.Fixtures()
@@ -460,7 +460,7 @@ func updateIdentitySourceScenarios() []Scenario {
 				src := s.MustCreateCognitoIdentitySource(ctx, store)
 				r := s.MustSendRaw(ctx, opUpdate, map[string]any{
 					"policyStoreId": store, "identitySourceId": src,
-					"updateConfiguration": map[string]any{"cognitoUserPoolConfiguration": map[string]any{"userPoolArn": f.UserPoolArn}},
+					"updateConfiguration":    map[string]any{"cognitoUserPoolConfiguration": map[string]any{"userPoolArn": f.UserPoolArn}},
 					"vpconformUnknownMember": true,
 				})
 				s.markDeliberate()
