@@ -55,13 +55,13 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		}
 	}
 	if _, _, err := net.SplitHostPort(cfg.addr); err != nil {
-		return config{}, fmt.Errorf("-addr %q is not host:port: %w", cfg.addr, err)
+		return config{}, fmt.Errorf("-addr/VPFAKE_ADDR %q is not host:port: %w", cfg.addr, err)
 	}
 	if !regionPattern.MatchString(cfg.region) {
-		return config{}, fmt.Errorf("-region %q is not a Region name such as us-east-1", cfg.region)
+		return config{}, fmt.Errorf("-region/VPFAKE_REGION %q is not a Region name such as us-east-1", cfg.region)
 	}
 	if !accountPattern.MatchString(cfg.account) {
-		return config{}, fmt.Errorf("-account %q must be exactly 12 digits", cfg.account)
+		return config{}, fmt.Errorf("-account/VPFAKE_ACCOUNT %q must be exactly 12 digits", cfg.account)
 	}
 	return cfg, nil
 }
