@@ -143,17 +143,38 @@ type NotImplementedException struct {
 	Message string `json:"message"`
 }
 
-func (e *ValidationException) Error() string           { return errorText(e.ErrorCode(), e.Message) }
-func (e *AccessDeniedException) Error() string         { return errorText(e.ErrorCode(), e.Message) }
-func (e *ResourceNotFoundException) Error() string     { return errorText(e.ErrorCode(), e.Message) }
-func (e *ConflictException) Error() string             { return errorText(e.ErrorCode(), e.Message) }
+// Error returns the shape name and the message.
+func (e *ValidationException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *AccessDeniedException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *ResourceNotFoundException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *ConflictException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
 func (e *ServiceQuotaExceededException) Error() string { return errorText(e.ErrorCode(), e.Message) }
-func (e *ThrottlingException) Error() string           { return errorText(e.ErrorCode(), e.Message) }
-func (e *InternalServerException) Error() string       { return errorText(e.ErrorCode(), e.Message) }
-func (e *InvalidStateException) Error() string         { return errorText(e.ErrorCode(), e.Message) }
-func (e *SerializationException) Error() string        { return errorText(e.ErrorCode(), e.Message) }
-func (e *UnknownOperationException) Error() string     { return errorText(e.ErrorCode(), e.Message) }
-func (e *NotImplementedException) Error() string       { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *ThrottlingException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *InternalServerException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *InvalidStateException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *SerializationException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *UnknownOperationException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *NotImplementedException) Error() string { return errorText(e.ErrorCode(), e.Message) }
 
 // ErrorCode returns "ValidationException".
 func (e *ValidationException) ErrorCode() string { return "ValidationException" }
