@@ -10,13 +10,17 @@ import (
 // errorBodies holds a valid body per error shape, with every member the
 // shape defines. TestErrorBodies fails on a shape without one.
 var errorBodies = map[string]string{
-	"AccessDeniedException":     `{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/dev is not authorized to perform: verifiedpermissions:GetIdentitySource"}`,
-	"ConflictException":         `{"__type":"ConflictException","message":"The identity source is being modified.","resources":[{"resourceId":"ISEXAMPLEabcdefg111111","resourceType":"IDENTITY_SOURCE"}]}`,
-	"InternalServerException":   `{"__type":"InternalServerException","message":"Internal failure. Please try again."}`,
-	"InvalidStateException":     `{"__type":"InvalidStateException","message":"Policy store has deletion protection enabled."}`,
-	"NotImplementedException":   `{"__type":"NotImplementedException","message":"CreatePolicy is not served by the fake."}`,
-	"ResourceNotFoundException": `{"__type":"ResourceNotFoundException","message":"Identity source not found.","resourceId":"ISEXAMPLEabcdefg111111","resourceType":"IDENTITY_SOURCE"}`,
-	"SerializationException":    `{"__type":"SerializationException","message":"Start of structure or map found where not expected."}`,
+	"IncompleteSignatureException":        `{"__type":"IncompleteSignatureException","message":"Authorization header requires 'Signature' parameter."}`,
+	"InvalidSignatureException":           `{"__type":"InvalidSignatureException","message":"The request signature we calculated does not match the signature you provided."}`,
+	"MissingAuthenticationTokenException": `{"__type":"MissingAuthenticationTokenException","message":"Missing Authentication Token"}`,
+	"UnrecognizedClientException":         `{"__type":"UnrecognizedClientException","message":"The security token included in the request is invalid."}`,
+	"AccessDeniedException":               `{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/dev is not authorized to perform: verifiedpermissions:GetIdentitySource"}`,
+	"ConflictException":                   `{"__type":"ConflictException","message":"The identity source is being modified.","resources":[{"resourceId":"ISEXAMPLEabcdefg111111","resourceType":"IDENTITY_SOURCE"}]}`,
+	"InternalServerException":             `{"__type":"InternalServerException","message":"Internal failure. Please try again."}`,
+	"InvalidStateException":               `{"__type":"InvalidStateException","message":"Policy store has deletion protection enabled."}`,
+	"NotImplementedException":             `{"__type":"NotImplementedException","message":"CreatePolicy is not served by the fake."}`,
+	"ResourceNotFoundException":           `{"__type":"ResourceNotFoundException","message":"Identity source not found.","resourceId":"ISEXAMPLEabcdefg111111","resourceType":"IDENTITY_SOURCE"}`,
+	"SerializationException":              `{"__type":"SerializationException","message":"Start of structure or map found where not expected."}`,
 	"ServiceQuotaExceededException": `{"__type":"ServiceQuotaExceededException","message":"Identity sources per policy store exceeded.",` +
 		`"resourceId":"C7v5xMplfFH3i3e4Jrzb1a","resourceType":"IDENTITY_SOURCE","serviceCode":"verifiedpermissions","quotaCode":"L-12345678"}`,
 	"ThrottlingException":       `{"__type":"ThrottlingException","message":"Rate exceeded","serviceCode":"verifiedpermissions","quotaCode":"L-87654321"}`,

@@ -67,9 +67,12 @@ func TestOperations(t *testing.T) {
 
 func TestErrorShapes(t *testing.T) {
 	want := []string{
-		"AccessDeniedException", "ConflictException", "InternalServerException", "InvalidStateException",
-		"NotImplementedException", "ResourceNotFoundException", "SerializationException",
-		"ServiceQuotaExceededException", "ThrottlingException", "UnknownOperationException", "ValidationException",
+		"AccessDeniedException", "ConflictException", "IncompleteSignatureException",
+		"InternalServerException", "InvalidSignatureException", "InvalidStateException",
+		"MissingAuthenticationTokenException", "NotImplementedException",
+		"ResourceNotFoundException", "SerializationException", "ServiceQuotaExceededException",
+		"ThrottlingException", "UnknownOperationException", "UnrecognizedClientException",
+		"ValidationException",
 	}
 	if got := schemas.ErrorShapes(); !slices.Equal(got, want) {
 		t.Errorf("ErrorShapes() = %q, want %q", got, want)
