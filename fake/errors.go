@@ -27,7 +27,8 @@ type Error interface {
 // errorStatus is the one table mapping an error shape to its HTTP status:
 // the model's @httpError traits (ValidationException has none and so gets
 // the Smithy default for client errors, 400), plus the awsJson1_0 protocol
-// errors and the fake's own NotImplementedException.
+// errors, the fake's own NotImplementedException, and the SigV4
+// authentication errors common to AWS services.
 var errorStatus = map[string]int{
 	"ValidationException":           http.StatusBadRequest,
 	"AccessDeniedException":         http.StatusForbidden,
@@ -40,6 +41,11 @@ var errorStatus = map[string]int{
 	"SerializationException":        http.StatusBadRequest,
 	"UnknownOperationException":     http.StatusBadRequest,
 	"NotImplementedException":       http.StatusNotImplemented,
+
+	"MissingAuthenticationTokenException": http.StatusForbidden,
+	"IncompleteSignatureException":        http.StatusBadRequest,
+	"UnrecognizedClientException":         http.StatusForbidden,
+	"InvalidSignatureException":           http.StatusForbidden,
 }
 
 func statusOf(shape string) int {
@@ -65,8 +71,9 @@ type ValidationException struct {
 	FieldList []ValidationExceptionField `json:"fieldList,omitempty"`
 }
 
-// AccessDeniedException is the model's AccessDeniedException. HTTP 403. The
-// fake does not check permissions yet, so it never sends one.
+// AccessDeniedException is the model's AccessDeniedException: the caller's
+// credential does not allow the action (see WithCredentials), or an injected
+// fault. HTTP 403.
 type AccessDeniedException struct {
 	Message string `json:"message"`
 }
@@ -102,8 +109,8 @@ type ServiceQuotaExceededException struct {
 	QuotaCode    string       `json:"quotaCode,omitempty"`
 }
 
-// ThrottlingException is the model's ThrottlingException. HTTP 429. The fake
-// does not throttle, so it never sends one.
+// ThrottlingException is the model's ThrottlingException: a rate limit (see
+// WithRateLimit) was exceeded, or an injected fault. HTTP 429.
 type ThrottlingException struct {
 	Message     string `json:"message"`
 	ServiceCode string `json:"serviceCode,omitempty"`
@@ -111,7 +118,8 @@ type ThrottlingException struct {
 }
 
 // InternalServerException is the model's InternalServerException. HTTP 500.
-// The fake sends it only if it has a bug (a recovered panic).
+// The fake sends it for an injected fault, or if it has a bug (a recovered
+// panic).
 type InternalServerException struct {
 	Message string `json:"message"`
 }
@@ -140,6 +148,32 @@ type UnknownOperationException struct {
 // operation it does not serve (IsAuthorized, CreatePolicy, …). HTTP 501. Not
 // in the model: real AWS serves those operations.
 type NotImplementedException struct {
+	Message string `json:"message"`
+}
+
+// MissingAuthenticationTokenException is the AWS authentication error for a
+// request without an Authorization header, when the server verifies
+// signatures (WithCredentials). HTTP 403. Not in the model.
+type MissingAuthenticationTokenException struct {
+	Message string `json:"message"`
+}
+
+// IncompleteSignatureException is the AWS authentication error for an
+// Authorization header that is not a complete SigV4 header for this service,
+// or a missing or malformed X-Amz-Date. HTTP 400. Not in the model.
+type IncompleteSignatureException struct {
+	Message string `json:"message"`
+}
+
+// UnrecognizedClientException is the AWS authentication error for an access
+// key id the server does not know. HTTP 403. Not in the model.
+type UnrecognizedClientException struct {
+	Message string `json:"message"`
+}
+
+// InvalidSignatureException is the AWS authentication error for a SigV4
+// signature that does not match the request. HTTP 403. Not in the model.
+type InvalidSignatureException struct {
 	Message string `json:"message"`
 }
 
@@ -241,6 +275,46 @@ func (e *UnknownOperationException) HTTPStatus() int { return statusOf(e.ErrorCo
 
 // HTTPStatus returns 501.
 func (e *NotImplementedException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// Error returns the shape name and the message.
+func (e *MissingAuthenticationTokenException) Error() string {
+	return errorText(e.ErrorCode(), e.Message)
+}
+
+// Error returns the shape name and the message.
+func (e *IncompleteSignatureException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *UnrecognizedClientException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *InvalidSignatureException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// ErrorCode returns "MissingAuthenticationTokenException".
+func (e *MissingAuthenticationTokenException) ErrorCode() string {
+	return "MissingAuthenticationTokenException"
+}
+
+// ErrorCode returns "IncompleteSignatureException".
+func (e *IncompleteSignatureException) ErrorCode() string { return "IncompleteSignatureException" }
+
+// ErrorCode returns "UnrecognizedClientException".
+func (e *UnrecognizedClientException) ErrorCode() string { return "UnrecognizedClientException" }
+
+// ErrorCode returns "InvalidSignatureException".
+func (e *InvalidSignatureException) ErrorCode() string { return "InvalidSignatureException" }
+
+// HTTPStatus returns 403.
+func (e *MissingAuthenticationTokenException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 400.
+func (e *IncompleteSignatureException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 403.
+func (e *UnrecognizedClientException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
+
+// HTTPStatus returns 403.
+func (e *InvalidSignatureException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
 
 func errorText(shape, msg string) string {
 	return fmt.Sprintf("%s: %s", shape, msg)

@@ -40,12 +40,16 @@ func TestErrorTable(t *testing.T) {
 		&ConflictException{}, &ServiceQuotaExceededException{}, &ThrottlingException{},
 		&InternalServerException{}, &InvalidStateException{}, &SerializationException{},
 		&UnknownOperationException{}, &NotImplementedException{},
+		&MissingAuthenticationTokenException{}, &IncompleteSignatureException{},
+		&UnrecognizedClientException{}, &InvalidSignatureException{},
 	}
 	want := map[string]int{
 		"ValidationException": 400, "AccessDeniedException": 403, "ResourceNotFoundException": 404,
 		"ConflictException": 409, "ServiceQuotaExceededException": 402, "ThrottlingException": 429,
 		"InternalServerException": 500, "InvalidStateException": 406, "SerializationException": 400,
 		"UnknownOperationException": 400, "NotImplementedException": 501,
+		"MissingAuthenticationTokenException": 403, "IncompleteSignatureException": 400,
+		"UnrecognizedClientException": 403, "InvalidSignatureException": 403,
 	}
 	if len(all) != len(errorStatus) {
 		t.Errorf("%d error types, %d table rows", len(all), len(errorStatus))
