@@ -1,0 +1,37 @@
+package deviations
+
+func unknownOutputMember() Deviation {
+	return Deviation{
+		Name:        "unknown-output-member",
+		Description: "GetIdentitySource answers with a member the model does not define (vpconformEmulatorRevision).",
+		Evidence:    EvidenceModel,
+		DetectedBy: []string{
+			"GetIdentitySource/Cognito/AllMembers",
+			"GetIdentitySource/OIDC/AccessTokenOnly",
+			"GetIdentitySource/Dates/RFC3339Strings",
+		},
+		middleware: jsonAnswerRewrite(func(c *call, a *answer, body map[string]any) bool {
+			if c.Operation != "GetIdentitySource" || !a.ok() {
+				return false
+			}
+			body["vpconformEmulatorRevision"] = 1
+			return true
+		}),
+	}
+}
+
+func jsonContentType() Deviation {
+	return Deviation{
+		Name:        "json-content-type",
+		Description: "Every API answer has Content-Type application/json instead of application/x-amz-json-1.0.",
+		Evidence:    EvidenceModel,
+		DetectedBy: []string{
+			"GetIdentitySource/Cognito/AllMembers",
+			"GetIdentitySource/NotFound/UnknownPolicyStore",
+			"UpdateIdentitySource/Output/ExactlyFourMembers",
+		},
+		middleware: answerRewrite(func(_ *call, a *answer) {
+			a.header.Set("Content-Type", "application/json")
+		}),
+	}
+}
