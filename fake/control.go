@@ -1,35 +1,112 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 )
 
-// controlRoutes serves /_vpfake/: GET health and POST reset. Their bodies
-// are plain JSON, not the awsJson1_0 envelope.
+// maxControlBodyBytes bounds the body of a control request.
+const maxControlBodyBytes = 1 << 20
+
+// controlRouteList names every control route, for the 404 answer.
+const controlRouteList = "GET /_vpfake/health, POST /_vpfake/reset, GET|POST|DELETE /_vpfake/faults and POST /_vpfake/ratelimits"
+
+// controlRoutes serves /_vpfake/: health, reset, faults and rate limits.
+// Their bodies are plain JSON, not the awsJson1_0 envelope; a request they
+// cannot use is answered 400 {"message": "..."}.
 func (s *Server) controlRoutes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_vpfake/health", func(w http.ResponseWriter, r *http.Request) {
 		writeControl(w, http.StatusOK, map[string]any{
-			"status":       "ok",
-			"service":      "vpfake",
-			"capabilities": []string{"reset"},
+			"status":             "ok",
+			"service":            "vpfake",
+			"capabilities":       []string{"fault-injection", "reset"},
+			"authentication":     s.auth != nil,
+			"propagationDelayMs": s.opts.propagation.Milliseconds(),
 		})
 	})
 	mux.HandleFunc("POST /_vpfake/reset", func(w http.ResponseWriter, r *http.Request) {
 		s.Reset()
 		writeControl(w, http.StatusOK, map[string]any{})
 	})
+	mux.HandleFunc("POST /_vpfake/faults", func(w http.ResponseWriter, r *http.Request) {
+		var in faultJSON
+		if err := decodeControl(r, &in); err != nil {
+			writeControlError(w, err)
+			return
+		}
+		f, err := in.fault()
+		if err == nil {
+			var id string
+			if id, err = s.faults.inject(f); err == nil {
+				writeControl(w, http.StatusOK, map[string]any{"id": id})
+				return
+			}
+		}
+		writeControlError(w, fmt.Errorf("inject fault: %w", err))
+	})
+	mux.HandleFunc("GET /_vpfake/faults", func(w http.ResponseWriter, r *http.Request) {
+		faults, limits := s.faults.list()
+		writeControl(w, http.StatusOK, map[string]any{"faults": faults, "rateLimits": limits})
+	})
+	mux.HandleFunc("DELETE /_vpfake/faults", func(w http.ResponseWriter, r *http.Request) {
+		s.ClearFaults()
+		writeControl(w, http.StatusOK, map[string]any{})
+	})
+	mux.HandleFunc("POST /_vpfake/ratelimits", func(w http.ResponseWriter, r *http.Request) {
+		var in rateLimitJSON
+		if err := decodeControl(r, &in); err != nil {
+			writeControlError(w, err)
+			return
+		}
+		if err := s.SetRateLimit(in.Operation, in.PerSecond, in.Burst); err != nil {
+			writeControlError(w, err)
+			return
+		}
+		writeControl(w, http.StatusOK, map[string]any{})
+	})
 	mux.HandleFunc("/_vpfake/", func(w http.ResponseWriter, r *http.Request) {
 		writeControl(w, http.StatusNotFound, map[string]any{
-			"message": "no control route " + r.Method + " " + r.URL.Path + "; there are GET /_vpfake/health and POST /_vpfake/reset",
+			"message": "no control route " + r.Method + " " + r.URL.Path + "; there are " + controlRouteList,
 		})
 	})
 	return mux
 }
 
+// decodeControl reads one JSON object with only known members into v.
+func decodeControl(r *http.Request, v any) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxControlBodyBytes+1))
+	if err != nil {
+		return fmt.Errorf("read request body: %w", err)
+	}
+	if len(body) > maxControlBodyBytes {
+		return fmt.Errorf("request body is larger than %d bytes", maxControlBodyBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("request body is not a JSON object of the expected members: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("request body has data after its JSON object")
+	}
+	return nil
+}
+
+func writeControlError(w http.ResponseWriter, err error) {
+	writeControl(w, http.StatusBadRequest, map[string]any{"message": err.Error()})
+}
+
 func writeControl(w http.ResponseWriter, status int, v any) {
-	b, _ := json.Marshal(v) // maps of strings always encode
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b, _ = json.Marshal(map[string]string{"message": "encode control response: " + err.Error()})
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)

@@ -14,6 +14,12 @@ type options struct {
 	seed       int64
 	seeded     bool
 	noListener bool
+
+	faults      []Fault
+	rateLimits  []rateLimitJSON
+	authOn      bool
+	credentials []Credential
+	propagation time.Duration
 }
 
 func defaultOptions() options {
@@ -62,4 +68,45 @@ func WithIDSeed(seed int64) Option {
 // as cmd/vpfake does).
 func WithoutListener() Option {
 	return func(o *options) { o.noListener = true }
+}
+
+// WithFault injects a fault from the start, as InjectFault does. NewServer
+// panics if the fault names an unknown operation or error, or has a negative
+// count or delay.
+func WithFault(f Fault) Option {
+	return func(o *options) { o.faults = append(o.faults, f) }
+}
+
+// WithRateLimit limits calls of operation ("*" for all operations together)
+// to perSecond on average with bursts of up to burst calls, as SetRateLimit
+// does. NewServer panics if the operation is unknown, perSecond is negative
+// or not finite, or burst is less than 1.
+func WithRateLimit(operation string, perSecond float64, burst int) Option {
+	return func(o *options) {
+		o.rateLimits = append(o.rateLimits, rateLimitJSON{Operation: operation, PerSecond: perSecond, Burst: burst})
+	}
+}
+
+// WithCredentials turns signature verification and access control on: every
+// API request must then be signed with SigV4 by one of creds for the
+// server's Region, and the credential must allow the operation's IAM action
+// (see Credential). AWSConfig then uses the first credential. Without this
+// option requests are not authenticated. NewServer panics if creds is empty,
+// or a credential has an empty access key id or secret, or two share an
+// access key id.
+func WithCredentials(creds ...Credential) Option {
+	return func(o *options) {
+		o.authOn = true
+		o.credentials = append(o.credentials, creds...)
+	}
+}
+
+// WithPropagationDelay makes the server eventually consistent: reads
+// (GetPolicyStore, GetIdentitySource, ListIdentitySources) see the state as
+// it was d ago by the server's clock (see WithClock), so a resource created,
+// updated or deleted within the last d is seen as it was before. Writes
+// always see the latest state. The default, 0, makes every write visible at
+// once. NewServer panics if d is negative.
+func WithPropagationDelay(d time.Duration) Option {
+	return func(o *options) { o.propagation = d }
 }

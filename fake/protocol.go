@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/vpconform/vpconform/schemas"
 )
@@ -56,30 +57,70 @@ func servedOperations() []string {
 	return ops
 }
 
-// apiHandler serves the awsJson1_0 API. It only parses, dispatches and
-// serialises; behaviour lives in the engine.
+// apiHandler serves the awsJson1_0 API. It only authenticates, parses,
+// dispatches and serialises; behaviour lives in the engine.
 type apiHandler struct {
-	engine *engine
-	ids    *idSource
+	engine  *engine
+	faults  *faultSet
+	auth    *authenticator // nil when signatures are not verified
+	account string
+	closing <-chan struct{}
 }
+
+// methodNotAllowed is a request whose method is not POST: an
+// UnknownOperationException sent with HTTP 405 instead of its own status.
+type methodNotAllowed struct {
+	err *UnknownOperationException
+}
+
+func (m *methodNotAllowed) Error() string { return m.err.Error() }
 
 func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		writeErrorWithStatus(w, http.StatusMethodNotAllowed, &UnknownOperationException{
-			Message: fmt.Sprintf("method %s is not allowed: every VerifiedPermissions operation is POST /", r.Method),
-		})
-		return
-	}
 	out, err := h.serve(r)
-	if err != nil {
+	var mna *methodNotAllowed
+	switch {
+	case errors.As(err, &mna):
+		w.Header().Set("Allow", http.MethodPost)
+		writeErrorWithStatus(w, http.StatusMethodNotAllowed, mna.err)
+	case err != nil:
 		writeError(w, err)
-		return
+	default:
+		writeJSON(w, http.StatusOK, out)
 	}
-	writeJSON(w, http.StatusOK, out)
 }
 
+// serve answers one API request, in this order: authentication (when on:
+// the Authorization header, then the signature over the body), the method,
+// the operation, authorisation, injected faults and rate limits, the
+// Content-Type, the input schema, and finally the engine.
 func (h *apiHandler) serve(r *http.Request) (any, error) {
+	var (
+		sig  sigV4
+		cred Credential
+		err  error
+	)
+	if h.auth != nil {
+		if sig, cred, err = h.auth.authenticate(r); err != nil {
+			return nil, err
+		}
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, &SerializationException{Message: "cannot read request body: " + err.Error()}
+	}
+	if len(body) > maxBodyBytes {
+		return nil, &SerializationException{Message: fmt.Sprintf("request body is larger than %d bytes", maxBodyBytes)}
+	}
+	if h.auth != nil {
+		if err := h.auth.verify(r, body, sig, cred); err != nil {
+			return nil, err
+		}
+	}
+	if r.Method != http.MethodPost {
+		return nil, &methodNotAllowed{&UnknownOperationException{
+			Message: fmt.Sprintf("method %s is not allowed: every VerifiedPermissions operation is POST /", r.Method),
+		}}
+	}
 	target := r.Header.Get("X-Amz-Target")
 	name := schemas.OperationFromTarget(target)
 	if name == "" {
@@ -94,16 +135,20 @@ func (h *apiHandler) serve(r *http.Request) (any, error) {
 			"the vpconform fake does not serve VerifiedPermissions.%s; it serves only %s",
 			name, strings.Join(servedOperations(), ", "))}
 	}
+	ref := refOf(body)
+	principal := unverifiedPrincipal(r.Header, h.account)
+	if h.auth != nil {
+		if err := h.auth.authorise(cred, name, ref); err != nil {
+			return nil, err
+		}
+		principal = cred.principal(h.account)
+	}
+	if err := h.injected(r, name, ref, principal); err != nil {
+		return nil, err
+	}
 	ct := r.Header.Get("Content-Type")
 	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != schemas.ContentType {
 		return nil, &SerializationException{Message: fmt.Sprintf("Content-Type %q is not %s", ct, schemas.ContentType)}
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	if err != nil {
-		return nil, &SerializationException{Message: "cannot read request body: " + err.Error()}
-	}
-	if len(body) > maxBodyBytes {
-		return nil, &SerializationException{Message: fmt.Sprintf("request body is larger than %d bytes", maxBodyBytes)}
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
@@ -112,6 +157,29 @@ func (h *apiHandler) serve(r *http.Request) (any, error) {
 		return nil, err
 	}
 	return op(h.engine, body)
+}
+
+// injected returns the error of the first injected fault that matches the
+// operation, after its delay, or a ThrottlingException when a rate limit is
+// exceeded, or nil.
+func (h *apiHandler) injected(r *http.Request, op string, ref requestRef, principal string) error {
+	d := h.faults.decide(op)
+	switch {
+	case d.limit != nil:
+		return throttled(d.limit, op)
+	case d.fault == nil:
+		return nil
+	}
+	if d.fault.Delay > 0 {
+		t := time.NewTimer(d.fault.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+		case <-h.closing:
+		}
+		t.Stop()
+	}
+	return faultError(*d.fault, d.faultID, op, ref, principal, h.account)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

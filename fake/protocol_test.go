@@ -146,8 +146,11 @@ func TestControlRoutes(t *testing.T) {
 		if r.Status != 200 || r.Body["status"] != "ok" || r.Body["service"] != "vpfake" {
 			t.Errorf("health: HTTP %d %s", r.Status, r.Raw)
 		}
-		if caps, _ := r.Body["capabilities"].([]any); len(caps) != 1 || caps[0] != "reset" {
+		if caps, _ := r.Body["capabilities"].([]any); len(caps) != 2 || caps[0] != "fault-injection" || caps[1] != "reset" {
 			t.Errorf("health capabilities: %s", r.Raw)
+		}
+		if r.Body["authentication"] != false || r.Body["propagationDelayMs"] != float64(0) {
+			t.Errorf("health authentication and propagationDelayMs: %s", r.Raw)
 		}
 
 		store := h.mustCreatePolicyStore(t)
@@ -159,7 +162,7 @@ func TestControlRoutes(t *testing.T) {
 			t.Errorf("policy store survived reset: HTTP %d %s", g.Status, g.Raw)
 		}
 
-		r = h.rawMethod(t, "GET", "/_vpfake/faults", "", "")
+		r = h.rawMethod(t, "GET", "/_vpfake/nothing", "", "")
 		if r.Status != 404 {
 			t.Errorf("unknown control route: HTTP %d %s", r.Status, r.Raw)
 		}

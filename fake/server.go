@@ -11,9 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
-// The static credentials AWSConfig uses. The fake does not verify
-// signatures, so any credentials work; these make recorded requests
-// recognisable.
+// The static credentials AWSConfig uses unless WithCredentials is given.
+// Without WithCredentials the fake does not verify signatures, so any
+// credentials work; these make recorded requests recognisable.
 const (
 	AccessKeyID     = "AKIDVPFAKEEXAMPLE"
 	SecretAccessKey = "vpfake-secret"
@@ -28,23 +28,50 @@ type Server struct {
 	opts    options
 	ids     *idSource
 	engine  *engine
+	faults  *faultSet
+	auth    *authenticator // nil unless WithCredentials
 	handler http.Handler
 	ts      *httptest.Server
 	client  *http.Client
 
+	closing   chan struct{} // closed by Close, to end fault delays
 	closeOnce sync.Once
 }
 
 // NewServer builds a Server and, unless WithoutListener is given, starts it
 // on a loopback listener at 127.0.0.1 on a free port, as httptest.NewServer
 // does. Call Close when done.
+//
+// NewServer panics when an option is invalid (see WithFault, WithRateLimit,
+// WithCredentials and WithPropagationDelay): that is a mistake in the
+// calling code, like a bad argument to httptest.NewServer.
 func NewServer(opts ...Option) *Server {
 	o := defaultOptions()
 	for _, opt := range opts {
 		opt(&o)
 	}
-	s := &Server{opts: o, ids: newIDSource(o.seed, o.seeded)}
+	s := &Server{opts: o, ids: newIDSource(o.seed, o.seeded), closing: make(chan struct{})}
+	if o.propagation < 0 {
+		panic(fmt.Sprintf("fake.NewServer: WithPropagationDelay(%s): the delay is negative", o.propagation))
+	}
 	s.engine = newEngine(o, s.ids)
+	s.faults = newFaultSet(s.engine.now)
+	for _, f := range o.faults {
+		if err := s.InjectFault(f); err != nil {
+			panic("fake.NewServer: WithFault: " + err.Error())
+		}
+	}
+	for _, l := range o.rateLimits {
+		if err := s.SetRateLimit(l.Operation, l.PerSecond, l.Burst); err != nil {
+			panic("fake.NewServer: WithRateLimit: " + err.Error())
+		}
+	}
+	if o.authOn {
+		if err := checkCredentials(o.credentials); err != nil {
+			panic("fake.NewServer: WithCredentials: " + err.Error())
+		}
+		s.auth = newAuthenticator(o.credentials, o.region, o.account)
+	}
 	s.handler = s.routes()
 	s.client = &http.Client{Transport: &muxTransport{handler: s.handler}}
 	if !o.noListener {
@@ -64,7 +91,8 @@ func (s *Server) URL() string {
 }
 
 // Handler serves the API (POST / with X-Amz-Target) and the control routes
-// under /_vpfake/: GET /_vpfake/health and POST /_vpfake/reset.
+// under /_vpfake/ (see the package documentation): health, reset, faults and
+// rate limits.
 func (s *Server) Handler() http.Handler {
 	return s.handler
 }
@@ -76,28 +104,68 @@ func (s *Server) Client() *http.Client {
 }
 
 // AWSConfig returns an aws.Config ready for verifiedpermissions.NewFromConfig:
-// the server's Region, static credentials (AccessKeyID, SecretAccessKey),
-// BaseEndpoint set to URL and HTTPClient set to Client.
+// the server's Region, static credentials (the first credential given
+// WithCredentials, else AccessKeyID and SecretAccessKey), BaseEndpoint set to
+// URL and HTTPClient set to Client.
 func (s *Server) AWSConfig() aws.Config {
+	akid, secret := AccessKeyID, SecretAccessKey
+	if s.opts.authOn {
+		akid, secret = s.opts.credentials[0].AccessKeyID, s.opts.credentials[0].SecretAccessKey
+	}
 	return aws.Config{
 		Region:       s.opts.region,
-		Credentials:  credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(akid, secret, ""),
 		BaseEndpoint: aws.String(s.URL()),
 		HTTPClient:   s.Client(),
 	}
 }
 
-// Reset forgets every policy store, identity source and clientToken. A
+// Reset forgets every policy store, identity source and clientToken, and
+// clears faults and rate limits (including those given as options). A
 // server built WithIDSeed starts its id sequence again.
 func (s *Server) Reset() {
 	s.engine.reset()
 	s.ids.restart()
+	s.faults.clear()
 }
 
-// Close shuts the listener down, waiting for requests in flight. It is safe
-// to call more than once.
+// InjectFault adds a fault: calls of f.Operation fail as f says, after any
+// fault injected before that also matches them. It returns an error, and
+// injects nothing, when the operation or error is unknown or the count or
+// delay negative.
+func (s *Server) InjectFault(f Fault) error {
+	if _, err := s.faults.inject(f); err != nil {
+		return fmt.Errorf("inject fault: %w", err)
+	}
+	return nil
+}
+
+// ClearFaults removes every fault and rate limit.
+func (s *Server) ClearFaults() {
+	s.faults.clear()
+}
+
+// SetRateLimit limits calls of operation ("*" for all operations together)
+// with a token bucket over the server's clock: a bucket of burst tokens,
+// full at first, refilled at perSecond tokens a second; a call takes a
+// token, and a call that finds none fails with a ThrottlingException
+// (serviceCode "verifiedpermissions", quotaCode "L-RATE-<OPERATION>", or
+// "L-RATE-ALL" for "*"). Setting an operation's limit again replaces it.
+// Faults are checked first: a faulted call takes no token. It returns an
+// error when the operation is unknown, perSecond negative or not finite, or
+// burst less than 1.
+func (s *Server) SetRateLimit(operation string, perSecond float64, burst int) error {
+	if err := s.faults.setRateLimit(operation, perSecond, burst); err != nil {
+		return fmt.Errorf("set rate limit: %w", err)
+	}
+	return nil
+}
+
+// Close shuts the listener down, waiting for requests in flight; fault
+// delays in progress end at once. It is safe to call more than once.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
+		close(s.closing)
 		if s.ts != nil {
 			s.ts.Close()
 		}
@@ -110,7 +178,7 @@ const controlPrefix = "/_vpfake/"
 // routes builds the top-level handler: a request id on every response, a
 // recover guard, then either the control routes or the API.
 func (s *Server) routes() http.Handler {
-	api := &apiHandler{engine: s.engine, ids: s.ids}
+	api := &apiHandler{engine: s.engine, faults: s.faults, auth: s.auth, account: s.opts.account, closing: s.closing}
 	control := s.controlRoutes()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("x-amzn-RequestId", s.ids.requestID())

@@ -143,7 +143,10 @@ func TestRunServesHealthAndShutsDown(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("health: HTTP %d, %v", resp.StatusCode, err)
 	}
-	if diff := cmp.Diff(map[string]any{"status": "ok", "service": "vpfake", "capabilities": []any{"reset"}}, health); diff != "" {
+	if diff := cmp.Diff(map[string]any{
+		"status": "ok", "service": "vpfake", "capabilities": []any{"fault-injection", "reset"},
+		"authentication": false, "propagationDelayMs": float64(0),
+	}, health); diff != "" {
 		t.Errorf("health (-want +got):\n%s", diff)
 	}
 	req, _ := http.NewRequest("POST", "http://"+addr+"/", strings.NewReader(`{"policyStoreId":"nope"}`))

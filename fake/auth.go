@@ -1,0 +1,305 @@
+package fake
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+)
+
+// signingService is the SigV4 service name of Verified Permissions.
+const signingService = "verifiedpermissions"
+
+// amzDateLayout is the layout of the X-Amz-Date header.
+const amzDateLayout = "20060102T150405Z"
+
+// Credential is an access key the server accepts when it verifies signatures
+// (WithCredentials), and the IAM actions it allows.
+type Credential struct {
+	// AccessKeyID and SecretAccessKey are the key pair requests are signed
+	// with.
+	AccessKeyID, SecretAccessKey string
+	// Principal is the caller's ARN, named in AccessDeniedException
+	// messages. The default is "arn:aws:iam::<account>:user/<AccessKeyID>".
+	Principal string
+	// Allow lists the IAM actions the credential may perform, such as
+	// "verifiedpermissions:GetIdentitySource", "verifiedpermissions:Get*",
+	// "verifiedpermissions:*" or "*". As in IAM policies, actions match
+	// case-insensitively and "*" and "?" are wildcards. Empty allows
+	// nothing: every call is denied.
+	Allow []string
+}
+
+// allows reports whether the credential may perform action.
+func (c Credential) allows(action string) bool {
+	for _, pattern := range c.Allow {
+		if wildcardMatch(strings.ToLower(pattern), strings.ToLower(action)) {
+			return true
+		}
+	}
+	return false
+}
+
+// principal is the caller's ARN.
+func (c Credential) principal(account string) string {
+	if c.Principal != "" {
+		return c.Principal
+	}
+	return defaultPrincipal(account, c.AccessKeyID)
+}
+
+func defaultPrincipal(account, accessKeyID string) string {
+	return fmt.Sprintf("arn:aws:iam::%s:user/%s", account, accessKeyID)
+}
+
+// wildcardMatch matches s against an IAM-style pattern where "*" is any run
+// of characters and "?" any one character.
+func wildcardMatch(pattern, s string) bool {
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
+
+// checkCredentials reports what makes a list of credentials unusable: an
+// empty list, an empty key or secret, or an access key id given twice.
+func checkCredentials(creds []Credential) error {
+	if len(creds) == 0 {
+		return fmt.Errorf("no credentials: give at least one")
+	}
+	seen := map[string]bool{}
+	for i, c := range creds {
+		switch {
+		case c.AccessKeyID == "":
+			return fmt.Errorf("credential %d: empty access key id", i)
+		case c.SecretAccessKey == "":
+			return fmt.Errorf("credential %d (%s): empty secret access key", i, c.AccessKeyID)
+		case seen[c.AccessKeyID]:
+			return fmt.Errorf("credential %d: access key id %s given twice", i, c.AccessKeyID)
+		}
+		seen[c.AccessKeyID] = true
+	}
+	return nil
+}
+
+// authenticator verifies SigV4 signatures and IAM actions against a fixed
+// set of credentials.
+type authenticator struct {
+	region, account string
+	creds           map[string]Credential
+	signer          *v4.Signer
+}
+
+func newAuthenticator(creds []Credential, region, account string) *authenticator {
+	a := &authenticator{region: region, account: account, creds: map[string]Credential{}, signer: v4.NewSigner()}
+	for _, c := range creds {
+		c.Allow = slices.Clone(c.Allow)
+		a.creds[c.AccessKeyID] = c
+	}
+	return a
+}
+
+// sigV4 is a parsed SigV4 Authorization header and X-Amz-Date.
+type sigV4 struct {
+	accessKeyID   string
+	scopeDate     string
+	region        string
+	signedHeaders []string
+	signature     string
+	signingTime   time.Time
+}
+
+var (
+	scopeDatePattern = regexp.MustCompile(`^\d{8}$`)
+	signaturePattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	headerName       = regexp.MustCompile(`^[a-z0-9!#$%&'*+.^_|~-]+$`)
+)
+
+// parseSigV4 reads the Authorization header and X-Amz-Date. Anything
+// missing or malformed is an IncompleteSignatureException naming it; no
+// Authorization header at all is a MissingAuthenticationTokenException.
+func parseSigV4(h http.Header) (sigV4, error) {
+	auth := strings.TrimSpace(h.Get("Authorization"))
+	if auth == "" {
+		return sigV4{}, &MissingAuthenticationTokenException{Message: "Missing Authentication Token"}
+	}
+	incomplete := func(format string, args ...any) error {
+		return &IncompleteSignatureException{Message: fmt.Sprintf(format, args...)}
+	}
+	rest, ok := strings.CutPrefix(auth, "AWS4-HMAC-SHA256 ")
+	if !ok {
+		return sigV4{}, incomplete("Authorization header must start with the algorithm AWS4-HMAC-SHA256 followed by a space")
+	}
+	params := map[string]string{}
+	for _, part := range strings.Split(rest, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if ok {
+			params[k] = v
+		}
+	}
+	var missing []string
+	for _, k := range []string{"Credential", "SignedHeaders", "Signature"} {
+		if params[k] == "" {
+			missing = append(missing, fmt.Sprintf("Authorization header requires '%s' parameter.", k))
+		}
+	}
+	if len(missing) > 0 {
+		return sigV4{}, incomplete("%s", strings.Join(missing, " "))
+	}
+	scope := strings.Split(params["Credential"], "/")
+	if len(scope) != 5 || scope[0] == "" || !scopeDatePattern.MatchString(scope[1]) || scope[2] == "" || scope[4] != "aws4_request" {
+		return sigV4{}, incomplete("Authorization header's Credential must be <access key id>/<yyyymmdd>/<region>/%s/aws4_request", signingService)
+	}
+	if scope[3] != signingService {
+		return sigV4{}, incomplete("Credential should be scoped to correct service: '%s'.", signingService)
+	}
+	s := sigV4{accessKeyID: scope[0], scopeDate: scope[1], region: scope[2], signature: params["Signature"]}
+	if !signaturePattern.MatchString(s.signature) {
+		return sigV4{}, incomplete("Authorization header's Signature must be 64 lowercase hexadecimal digits")
+	}
+	s.signedHeaders = strings.Split(params["SignedHeaders"], ";")
+	for _, name := range s.signedHeaders {
+		if !headerName.MatchString(name) {
+			return sigV4{}, incomplete("Authorization header's SignedHeaders must be lowercase header names separated by ';'")
+		}
+	}
+	for _, required := range []string{"host", "x-amz-date"} {
+		if !slices.Contains(s.signedHeaders, required) {
+			return sigV4{}, incomplete("'%s' must be a 'SignedHeader' in the AWS Authorization.", required)
+		}
+	}
+	date := strings.TrimSpace(h.Get("X-Amz-Date"))
+	if date == "" {
+		return sigV4{}, incomplete("Authorization header requires existence of a 'X-Amz-Date' header.")
+	}
+	t, err := time.Parse(amzDateLayout, date)
+	if err != nil {
+		return sigV4{}, incomplete("X-Amz-Date must be an ISO 8601 basic date-time such as 20240812T182050Z")
+	}
+	s.signingTime = t
+	return s, nil
+}
+
+// authenticate checks the request's headers: a SigV4 Authorization for this
+// service from a known access key. It returns the parsed signature, to be
+// verified against the body by verify, and the credential.
+func (a *authenticator) authenticate(r *http.Request) (sigV4, Credential, error) {
+	sig, err := parseSigV4(r.Header)
+	if err != nil {
+		return sigV4{}, Credential{}, err
+	}
+	cred, ok := a.creds[sig.accessKeyID]
+	if !ok {
+		return sigV4{}, Credential{}, &UnrecognizedClientException{Message: "The security token included in the request is invalid."}
+	}
+	return sig, cred, nil
+}
+
+// signatureMismatch is the message of an InvalidSignatureException for a
+// signature that does not match.
+const signatureMismatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+
+// verify recomputes the signature with the AWS SDK's own signer, on a copy of
+// the request that carries only the headers the client signed, and compares
+// it with the one sent, in constant time.
+func (a *authenticator) verify(r *http.Request, body []byte, sig sigV4, cred Credential) error {
+	if sig.region != a.region {
+		return &InvalidSignatureException{Message: fmt.Sprintf("Credential should be scoped to a valid region, not '%s'; this server is in %s.", sig.region, a.region)}
+	}
+	host := r.Host
+	if host == "" {
+		host = r.URL.Host
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	cp := &http.Request{
+		Method: r.Method,
+		URL:    &url.URL{Scheme: scheme, Host: host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery},
+		Host:   host,
+		Header: http.Header{},
+	}
+	for name, values := range r.Header {
+		lower := strings.ToLower(name)
+		if lower == "host" || lower == "content-length" || lower == "authorization" || !slices.Contains(sig.signedHeaders, lower) {
+			continue
+		}
+		cp.Header[http.CanonicalHeaderKey(name)] = append(cp.Header[http.CanonicalHeaderKey(name)], values...)
+	}
+	if slices.Contains(sig.signedHeaders, "content-length") {
+		cp.ContentLength = r.ContentLength
+		if cp.ContentLength < 0 {
+			cp.ContentLength = int64(len(body))
+		}
+	}
+	sum := sha256.Sum256(body)
+	creds := aws.Credentials{AccessKeyID: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey}
+	if err := a.signer.SignHTTP(r.Context(), creds, cp, hex.EncodeToString(sum[:]), signingService, sig.region, sig.signingTime); err != nil {
+		return fmt.Errorf("recompute the SigV4 signature: %w", err)
+	}
+	_, want, _ := strings.Cut(cp.Header.Get("Authorization"), "Signature=")
+	if subtle.ConstantTimeCompare([]byte(want), []byte(sig.signature)) != 1 {
+		return &InvalidSignatureException{Message: signatureMismatch}
+	}
+	return nil
+}
+
+// authorise checks that the credential allows verifiedpermissions:<op>.
+func (a *authenticator) authorise(cred Credential, op string, ref requestRef) error {
+	if cred.allows(signingService + ":" + op) {
+		return nil
+	}
+	return accessDenied(cred.principal(a.account), op, ref, a.account)
+}
+
+// accessDenied is the AccessDeniedException for a caller denied an
+// operation on the policy store the request names.
+func accessDenied(principal, op string, ref requestRef, account string) *AccessDeniedException {
+	store := ref.PolicyStoreID
+	if op == "CreatePolicyStore" || store == "" {
+		store = "*"
+	}
+	return &AccessDeniedException{Message: fmt.Sprintf(
+		"User: %s is not authorized to perform: %s:%s on resource: arn:aws:verifiedpermissions::%s:policy-store/%s",
+		principal, signingService, op, account, store)}
+}
+
+// unverifiedPrincipal names the caller of a request whose signature is not
+// verified, for an injected AccessDeniedException: the default principal of
+// the access key id in its Authorization header, if any.
+func unverifiedPrincipal(h http.Header, account string) string {
+	_, rest, _ := strings.Cut(h.Get("Authorization"), "Credential=")
+	akid, _, _ := strings.Cut(rest, "/")
+	if akid == "" || strings.ContainsAny(akid, ", ") {
+		akid = "anonymous"
+	}
+	return defaultPrincipal(account, akid)
+}
