@@ -254,7 +254,7 @@ var mutants = []mutant{
 			}
 			return status
 		}),
-		mustFail: catalogueIDs("/Validation/", "UpdateIdentitySource/Validation/MalformedBody"),
+		mustFail: append(catalogueIDs("/Validation/", "UpdateIdentitySource/Validation/MalformedBody"), catalogueIDs("/Generated/")...),
 	},
 	{
 		name: "answers a malformed body with ValidationException",

@@ -52,16 +52,23 @@ type Scenario struct {
 	// Needs lists the capabilities the target must have; without them the
 	// scenario is skipped.
 	Needs []Capability
+	// Generated marks a scenario generated from a schema constraint (see
+	// GeneratedNegatives); it is labelled "generated".
+	Generated bool
 	// Run performs the scenario; it fails the spec through Gomega.
 	Run func(ctx context.Context, s *Session)
 }
 
 // Labels are the scenario's Ginkgo labels: op:<Operation>, kind:<Kind>,
-// evidence:<Evidence> and needs:<capability> for each capability needed.
+// evidence:<Evidence>, needs:<capability> for each capability needed, and
+// generated for a generated scenario.
 func (sc Scenario) Labels() []string {
 	l := []string{"op:" + sc.Operation, "kind:" + sc.Kind, "evidence:" + sc.Evidence}
 	for _, c := range sc.Needs {
 		l = append(l, "needs:"+string(c))
+	}
+	if sc.Generated {
+		l = append(l, "generated")
 	}
 	return l
 }
@@ -76,14 +83,22 @@ func (sc Scenario) missing(t Target) (Capability, bool) {
 	return "", false
 }
 
-var idPattern = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*(/[A-Z][A-Za-z0-9]*)+$`)
+var (
+	idPattern = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*(/[A-Z][A-Za-z0-9]*)+$`)
+	// generatedIDPattern is the id of a generated scenario:
+	// Operation/Generated/<member path or (document)>/<keyword>.
+	generatedIDPattern = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*/Generated/(\(document\)|[A-Za-z0-9]+(\[0\])?(\.[A-Za-z0-9*{}]+(\[0\])?)*)/[a-z][A-Za-z]*(-[a-z]+)?$`)
+)
 
 // Check reports what is wrong with the scenario's declaration: a malformed
 // id, an id not starting with its operation, an empty description, an
 // unknown kind or evidence letter, no Run.
 func (sc Scenario) Check() error {
 	var problems []string
-	if !idPattern.MatchString(sc.ID) {
+	switch {
+	case sc.Generated && !generatedIDPattern.MatchString(sc.ID):
+		problems = append(problems, "generated id is not Operation/Generated/<member path>/<keyword>")
+	case !sc.Generated && !idPattern.MatchString(sc.ID):
 		problems = append(problems, "id is not Operation/UpperCamel/… segments")
 	}
 	if sc.Operation == "" || !strings.HasPrefix(sc.ID, sc.Operation+"/") {
@@ -116,6 +131,7 @@ func Catalogue() []Scenario {
 	var all []Scenario
 	all = append(all, getIdentitySourceScenarios()...)
 	all = append(all, updateIdentitySourceScenarios()...)
+	all = append(all, generatedScenarios()...)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	return all
 }
