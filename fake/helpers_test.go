@@ -36,6 +36,16 @@ type harness struct {
 	vp    *verifiedpermissions.Client
 	http  *http.Client
 	clock *testClock
+	// cfg is the configuration vp was built from, for clients with other
+	// credentials.
+	cfg aws.Config
+}
+
+// clientAs returns a client like h.vp that signs with another key pair.
+func (h *harness) clientAs(accessKeyID, secret string) *verifiedpermissions.Client {
+	cfg := h.cfg.Copy()
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(accessKeyID, secret, "")
+	return verifiedpermissions.NewFromConfig(cfg)
 }
 
 // testClock is a controllable clock for WithClock.
@@ -87,7 +97,7 @@ func runServersTest(t *testing.T, fn func(t *testing.T, h *harness), opts ...fak
 			hc := &http.Client{Transport: &checkingTransport{t: t, next: base}}
 			cfg.HTTPClient = hc
 			cfg.RetryMaxAttempts = 1
-			fn(t, &harness{srv: srv, vp: verifiedpermissions.NewFromConfig(cfg), http: hc, clock: clock})
+			fn(t, &harness{srv: srv, vp: verifiedpermissions.NewFromConfig(cfg), http: hc, clock: clock, cfg: cfg})
 		})
 	}
 }
