@@ -201,6 +201,13 @@ func (h *harness) rawMethod(t *testing.T, method, path, op, body string, header 
 			req.Header.Set(header[i], header[i+1])
 		}
 	}
+	return h.do(t, req)
+}
+
+// do sends a request built by hand and decodes the JSON object it answers.
+func (h *harness) do(t *testing.T, req *http.Request) rawResponse {
+	t.Helper()
+	method, path, op := req.Method, req.URL.Path, req.Header.Get("X-Amz-Target")
 	resp, err := h.http.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s %s: %v", method, path, op, err)

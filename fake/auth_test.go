@@ -1,0 +1,240 @@
+package fake_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
+
+	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/schemas"
+)
+
+// The credentials of the authentication tests. The first is the key pair
+// runServersTest's listener client signs with; AWSConfig uses it too.
+var (
+	adminCredential  = fake.Credential{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret", Allow: []string{"*"}}
+	readerCredential = fake.Credential{
+		AccessKeyID: "AKIDREADER", SecretAccessKey: "reader-secret",
+		Principal: "arn:aws:iam::123456789012:role/reader",
+		Allow:     []string{"verifiedpermissions:Get*", "VERIFIEDPERMISSIONS:listidentitysources"},
+	}
+	nobodyCredential = fake.Credential{AccessKeyID: "AKIDNOBODY", SecretAccessKey: "nobody-secret"}
+	withCredentials  = fake.WithCredentials(adminCredential, readerCredential, nobodyCredential)
+)
+
+// TestCredentialsThroughSDK checks each authentication and authorisation
+// outcome as the AWS SDK sees it.
+func TestCredentialsThroughSDK(t *testing.T) {
+	runServersTest(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		store := h.mustCreatePolicyStore(t) // the admin key, allowed "*"
+
+		reader := h.clientAs(readerCredential.AccessKeyID, readerCredential.SecretAccessKey)
+		if _, err := reader.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)}); err != nil {
+			t.Errorf("reader GetPolicyStore: %v", err)
+		}
+		if _, err := reader.ListIdentitySources(ctx, &verifiedpermissions.ListIdentitySourcesInput{PolicyStoreId: aws.String(store)}); err != nil {
+			t.Errorf("reader ListIdentitySources (case-insensitive action): %v", err)
+		}
+		_, err := reader.UpdateIdentitySource(ctx, updateInput(store, unknownIdentityID))
+		var denied *types.AccessDeniedException
+		if !errors.As(err, &denied) {
+			t.Fatalf("reader UpdateIdentitySource: %v, want *types.AccessDeniedException", err)
+		}
+		want := "User: arn:aws:iam::123456789012:role/reader is not authorized to perform: verifiedpermissions:UpdateIdentitySource on resource: arn:aws:verifiedpermissions::123456789012:policy-store/" + store
+		if denied.ErrorMessage() != want {
+			t.Errorf("message %q, want %q", denied.ErrorMessage(), want)
+		}
+
+		nobody := h.clientAs(nobodyCredential.AccessKeyID, nobodyCredential.SecretAccessKey)
+		_, err = nobody.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
+			ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
+		})
+		want = "User: arn:aws:iam::123456789012:user/AKIDNOBODY is not authorized to perform: verifiedpermissions:CreatePolicyStore on resource: arn:aws:verifiedpermissions::123456789012:policy-store/*"
+		if !errors.As(err, &denied) || denied.ErrorMessage() != want {
+			t.Errorf("nobody CreatePolicyStore: %v, want AccessDeniedException %q", err, want)
+		}
+
+		cases := []struct {
+			name, akid, secret, wantCode string
+		}{
+			{"unknown key", "AKIDUNKNOWN", "secret", "UnrecognizedClientException"},
+			{"wrong secret", adminCredential.AccessKeyID, "not-the-secret", "InvalidSignatureException"},
+		}
+		for _, c := range cases {
+			_, err := h.clientAs(c.akid, c.secret).GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)})
+			if got := errorCode(err); got != c.wantCode {
+				t.Errorf("%s: %v, want error code %s", c.name, err, c.wantCode)
+			}
+		}
+
+		other := h.cfg.Copy()
+		other.Region = "eu-west-1"
+		_, err = verifiedpermissions.NewFromConfig(other).GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)})
+		if errorCode(err) != "InvalidSignatureException" || !strings.Contains(err.Error(), "eu-west-1") {
+			t.Errorf("signed for another Region: %v", err)
+		}
+	}, withCredentials)
+}
+
+// signedRequest builds a request for op signed the way the SDK signs it.
+func signedRequest(t *testing.T, h *harness, op, body, akid, secret string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, h.srv.URL()+"/", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", schemas.ContentType)
+	req.Header.Set("X-Amz-Target", schemas.TargetPrefix+op)
+	sum := sha256.Sum256([]byte(body))
+	err = v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: akid, SecretAccessKey: secret},
+		req, hex.EncodeToString(sum[:]), "verifiedpermissions", "us-east-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+func replaceBody(req *http.Request, body string) {
+	req.Body = io.NopCloser(bytes.NewReader([]byte(body)))
+	req.ContentLength = int64(len(body))
+}
+
+// TestCredentialsOverRawHTTP checks the wire answers to requests that are
+// unsigned, malformed, tampered with or signed with the wrong secret.
+func TestCredentialsOverRawHTTP(t *testing.T) {
+	const body = `{"policyStoreId":"` + unknownStoreID + `"}`
+	const date = "20240812T182050Z"
+	validAuth := func(t *testing.T, h *harness) string {
+		return signedRequest(t, h, "GetPolicyStore", body, "AKIDTEST", "secret").Header.Get("Authorization")
+	}
+	cases := []struct {
+		name       string
+		mutate     func(t *testing.T, h *harness, req *http.Request)
+		wantStatus int
+		wantType   string
+		wantInMsg  string
+	}{
+		{"signed", func(*testing.T, *harness, *http.Request) {}, 404, "ResourceNotFoundException", ""},
+		{"unsigned header changed", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Set("User-Agent", "changed") }, 404, "ResourceNotFoundException", ""},
+		{"no Authorization", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Del("Authorization") }, 403, "MissingAuthenticationTokenException", "Missing Authentication Token"},
+		{"other scheme", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Set("Authorization", "Bearer abc") }, 400, "IncompleteSignatureException", "AWS4-HMAC-SHA256"},
+		{"no Signature", func(t *testing.T, h *harness, req *http.Request) {
+			a := validAuth(t, h)
+			req.Header.Set("Authorization", a[:strings.Index(a, ", Signature=")])
+		}, 400, "IncompleteSignatureException", "'Signature'"},
+		{"no Credential or SignedHeaders", func(_ *testing.T, _ *harness, req *http.Request) {
+			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Signature="+strings.Repeat("a", 64))
+		}, 400, "IncompleteSignatureException", "'Credential'"},
+		{"short Credential", func(t *testing.T, h *harness, req *http.Request) {
+			req.Header.Set("Authorization", strings.Replace(validAuth(t, h), "/us-east-1/", "/", 1))
+		}, 400, "IncompleteSignatureException", "Credential"},
+		{"other service", func(t *testing.T, h *harness, req *http.Request) {
+			req.Header.Set("Authorization", strings.Replace(validAuth(t, h), "/verifiedpermissions/", "/dynamodb/", 1))
+		}, 400, "IncompleteSignatureException", "verifiedpermissions"},
+		{"short Signature", func(_ *testing.T, _ *harness, req *http.Request) {
+			a := req.Header.Get("Authorization")
+			req.Header.Set("Authorization", a[:len(a)-2])
+		}, 400, "IncompleteSignatureException", "Signature"},
+		{"host not signed", func(t *testing.T, h *harness, req *http.Request) {
+			req.Header.Set("Authorization", strings.Replace(validAuth(t, h), "SignedHeaders=", "SignedHeaders=x;", 1))
+			req.Header.Set("Authorization", strings.Replace(req.Header.Get("Authorization"), "host;", "", 1))
+		}, 400, "IncompleteSignatureException", "'host'"},
+		{"no X-Amz-Date", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Del("X-Amz-Date") }, 400, "IncompleteSignatureException", "X-Amz-Date"},
+		{"bad X-Amz-Date", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Set("X-Amz-Date", "yesterday") }, 400, "IncompleteSignatureException", "X-Amz-Date"},
+		{"unknown key", func(t *testing.T, h *harness, req *http.Request) {
+			*req = *signedRequest(t, h, "GetPolicyStore", body, "AKIDUNKNOWN", "secret")
+		}, 403, "UnrecognizedClientException", "The security token included in the request is invalid."},
+		{"wrong secret", func(t *testing.T, h *harness, req *http.Request) {
+			*req = *signedRequest(t, h, "GetPolicyStore", body, "AKIDTEST", "wrong")
+		}, 403, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided"},
+		{"tampered body", func(_ *testing.T, _ *harness, req *http.Request) {
+			replaceBody(req, `{"policyStoreId":"`+unknownStoreID[:len(unknownStoreID)-1]+`2"}`)
+		}, 403, "InvalidSignatureException", "does not match"},
+		{"signed header changed", func(_ *testing.T, _ *harness, req *http.Request) {
+			req.Header.Set("X-Amz-Target", "VerifiedPermissions.DeletePolicyStore")
+		}, 403, "InvalidSignatureException", "does not match"},
+		{"other date", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Set("X-Amz-Date", date) }, 403, "InvalidSignatureException", "does not match"},
+	}
+	runServersTest(t, func(t *testing.T, h *harness) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				req := signedRequest(t, h, "GetPolicyStore", body, "AKIDTEST", "secret")
+				c.mutate(t, h, req)
+				r := h.do(t, req)
+				if r.Status != c.wantStatus || r.Type() != c.wantType {
+					t.Fatalf("got HTTP %d %s, want %d %s\n%s", r.Status, r.Type(), c.wantStatus, c.wantType, r.Raw)
+				}
+				if msg, _ := r.Body["message"].(string); !strings.Contains(msg, c.wantInMsg) {
+					t.Errorf("message %q does not mention %q", msg, c.wantInMsg)
+				}
+			})
+		}
+	}, withCredentials)
+}
+
+// TestCredentialsOrder checks authentication comes before the method and
+// the operation, authorisation before faults, and that control routes are
+// never authenticated.
+func TestCredentialsOrder(t *testing.T) {
+	runServersTest(t, func(t *testing.T, h *harness) {
+		if r := h.rawMethod(t, "GET", "/", "GetPolicyStore", ""); r.Type() != "MissingAuthenticationTokenException" {
+			t.Errorf("unsigned GET: %s", r.Raw)
+		}
+		if r := h.raw(t, "", `{}`); r.Type() != "MissingAuthenticationTokenException" {
+			t.Errorf("unsigned request without a target: %s", r.Raw)
+		}
+		req := signedRequest(t, h, "GetPolicyStore", "", "AKIDTEST", "secret")
+		req.Method = http.MethodGet
+		if r := h.do(t, req); r.Status != 403 {
+			t.Errorf("method changed after signing: HTTP %d %s", r.Status, r.Raw)
+		}
+
+		if err := h.srv.InjectFault(fake.Fault{Operation: "*", Error: "ThrottlingException"}); err != nil {
+			t.Fatal(err)
+		}
+		if r := h.raw(t, "GetPolicyStore", `{"policyStoreId":"p"}`); r.Type() != "MissingAuthenticationTokenException" {
+			t.Errorf("unsigned, under a fault: %s", r.Raw)
+		}
+		if r := h.do(t, signedRequest(t, h, "DeletePolicyStore", `{"policyStoreId":"p"}`, "AKIDREADER", "reader-secret")); r.Type() != "AccessDeniedException" {
+			t.Errorf("denied, under a fault: %s", r.Raw)
+		}
+		if r := h.do(t, signedRequest(t, h, "GetPolicyStore", `{"policyStoreId":"p"}`, "AKIDREADER", "reader-secret")); r.Type() != "ThrottlingException" {
+			t.Errorf("allowed, under a fault: %s", r.Raw)
+		}
+
+		r := h.rawMethod(t, "GET", "/_vpfake/health", "", "")
+		if r.Status != 200 || r.Body["authentication"] != true {
+			t.Errorf("health without a signature: HTTP %d %s", r.Status, r.Raw)
+		}
+	}, withCredentials)
+}
+
+// TestInjectedAccessDeniedNamesCaller checks an injected
+// AccessDeniedException names the caller's access key when signatures are
+// not verified.
+func TestInjectedAccessDeniedNamesCaller(t *testing.T) {
+	runServersTest(t, func(t *testing.T, h *harness) {
+		_ = h.srv.InjectFault(fake.Fault{Operation: "GetIdentitySource", Error: "AccessDeniedException"})
+		_, err := h.vp.GetIdentitySource(context.Background(), &verifiedpermissions.GetIdentitySourceInput{
+			PolicyStoreId: aws.String("PS1"), IdentitySourceId: aws.String("IS1"),
+		})
+		var denied *types.AccessDeniedException
+		if !errors.As(err, &denied) || !strings.Contains(denied.ErrorMessage(), "User: arn:aws:iam::123456789012:user/") ||
+			!strings.Contains(denied.ErrorMessage(), "verifiedpermissions:GetIdentitySource on resource: arn:aws:verifiedpermissions::123456789012:policy-store/PS1") {
+			t.Errorf("got %v", err)
+		}
+	})
+}
