@@ -243,6 +243,7 @@ func getIdentitySourceScenarios() []Scenario {
 			Operation:   opGet, Kind: Negative, Evidence: EvidenceInferred,
 			Run: func(ctx context.Context, s *Session) {
 				store := s.MustCreatePolicyStore(ctx)
+				s.AwaitPolicyStore(ctx, store)
 				missing := unknownID()
 				_, err := s.getIdentitySource(ctx, store, missing)
 				s.ExpectResourceNotFound(err, types.ResourceTypeIdentitySource, missing)
@@ -269,11 +270,7 @@ func getIdentitySourceScenarios() []Scenario {
 					PolicyStoreId: aws.String(store), IdentitySourceId: aws.String(src),
 				})
 				Expect(err).NotTo(HaveOccurred(), "DeleteIdentitySource: %s", describeErr(err))
-				Eventually(ctx, func() error {
-					_, err := s.getIdentitySource(ctx, store, src)
-					return err
-				}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(HaveOccurred(), "GetIdentitySource after DeleteIdentitySource")
-				_, err = s.getIdentitySource(ctx, store, src)
+				err = s.AwaitIdentitySourceGone(ctx, store, src)
 				s.ExpectResourceNotFound(err, types.ResourceTypeIdentitySource, src)
 			},
 		},

@@ -378,6 +378,7 @@ func updateIdentitySourceScenarios() []Scenario {
 			Run: func(ctx context.Context, s *Session) {
 				f := s.Fixtures()
 				store := s.MustCreatePolicyStore(ctx)
+				s.AwaitPolicyStore(ctx, store)
 				missing := unknownID()
 				_, err := s.Client.UpdateIdentitySource(ctx, updateInput(store, missing, UpdateCognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], ""), nil))
 				s.ExpectResourceNotFound(err, types.ResourceTypeIdentitySource, missing)

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/vpconform/vpconform/fake"
@@ -295,10 +296,18 @@ var _ = Describe("scenarios against mutants of the fake", func() {
 	}
 
 	It("while the unmutated fake passes every scenario", func(ctx SpecContext) {
-		srv := fake.NewServer(fake.WithoutListener())
+		allowed := fake.Credential{AccessKeyID: "AKIDVPCONFORMALLOWED", SecretAccessKey: "allowed-secret", Allow: []string{"verifiedpermissions:*"}}
+		denied := fake.Credential{AccessKeyID: "AKIDVPCONFORMDENIED", SecretAccessKey: "denied-secret", Allow: []string{"verifiedpermissions:ListIdentitySources"}}
+		srv := fake.NewServer(fake.WithoutListener(), fake.WithCredentials(allowed, denied))
 		DeferCleanup(srv.Close)
+		target := wrongTarget(srv.Handler())
+		target.AWSConfig.Credentials = credentials.NewStaticCredentialsProvider(allowed.AccessKeyID, allowed.SecretAccessKey, "")
+		deniedCfg := target.AWSConfig.Copy()
+		deniedCfg.Credentials = credentials.NewStaticCredentialsProvider(denied.AccessKeyID, denied.SecretAccessKey, "")
+		target.DeniedAWSConfig = &deniedCfg
+		target.Capabilities = Capabilities()
 		for _, sc := range Catalogue() {
-			Expect(runScenario(ctx, wrongTarget(srv.Handler()), sc)).To(BeEmpty(), "%s against the fake", sc.ID)
+			Expect(runScenario(ctx, target, sc)).To(BeEmpty(), "%s against the fake", sc.ID)
 		}
 	})
 })

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -47,6 +48,17 @@ func (r *RawResponse) ErrorShape() string {
 // members, both union members set, unknown members, malformed bodies. body is
 // sent as is when it is a []byte or string, else marshalled as JSON.
 func (s *Session) SendRaw(ctx context.Context, operation string, body any) (*RawResponse, error) {
+	creds, err := s.Target.AWSConfig.Credentials.Retrieve(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("specs: retrieve credentials to sign raw %s request: %w", operation, err)
+	}
+	return s.SendRawAs(ctx, operation, body, &creds)
+}
+
+// SendRawAs is SendRaw signing with creds instead of the target's
+// credentials, or sending the request unsigned when creds is nil: for
+// scenarios about authentication.
+func (s *Session) SendRawAs(ctx context.Context, operation string, body any, creds *aws.Credentials) (*RawResponse, error) {
 	var payload []byte
 	switch b := body.(type) {
 	case []byte:
@@ -67,13 +79,11 @@ func (s *Session) SendRaw(ctx context.Context, operation string, body any) (*Raw
 	}
 	req.Header.Set("Content-Type", schemas.ContentType)
 	req.Header.Set("X-Amz-Target", schemas.TargetPrefix+operation)
-	creds, err := s.Target.AWSConfig.Credentials.Retrieve(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("specs: retrieve credentials to sign raw %s request: %w", operation, err)
-	}
-	sum := sha256.Sum256(payload)
-	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), SigningName, s.Target.AWSConfig.Region, time.Now().UTC()); err != nil {
-		return nil, fmt.Errorf("specs: sign raw %s request: %w", operation, err)
+	if creds != nil {
+		sum := sha256.Sum256(payload)
+		if err := v4.NewSigner().SignHTTP(ctx, *creds, req, hex.EncodeToString(sum[:]), SigningName, s.Target.AWSConfig.Region, time.Now().UTC()); err != nil {
+			return nil, fmt.Errorf("specs: sign raw %s request: %w", operation, err)
+		}
 	}
 	resp, err := s.transport.Do(req)
 	if err != nil {

@@ -13,15 +13,24 @@ import (
 )
 
 // MustCreatePolicyStore creates a policy store (validation mode OFF,
-// deletion protection off) and returns its id. DeferCleanup deletes it after
+// deletion protection off, tagged with Target.PolicyStoreTags) and returns
+// its id. DeferCleanup deletes it after
 // the spec, after whatever was created in it later.
 func (s *Session) MustCreatePolicyStore(ctx context.Context) string {
 	GinkgoHelper()
+	var tags map[string]string
+	if len(s.Target.PolicyStoreTags) > 0 {
+		tags = make(map[string]string, len(s.Target.PolicyStoreTags))
+		for k, v := range s.Target.PolicyStoreTags {
+			tags[k] = v
+		}
+	}
 	out, err := s.Client.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
 		ClientToken:        aws.String(uniqueName("vpconform")),
 		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
 		DeletionProtection: types.DeletionProtectionDisabled,
-		Description:        aws.String("vpconform " + s.Scenario.ID),
+		Description:        aws.String(policyStoreDescription(s.Scenario.ID)),
+		Tags:               tags,
 	})
 	Expect(err).NotTo(HaveOccurred(), "setup: CreatePolicyStore: %s", describeErr(err))
 	Expect(out.PolicyStoreId).NotTo(BeNil(), "setup: CreatePolicyStore returned no policyStoreId")
@@ -40,12 +49,23 @@ func (s *Session) MustCreatePolicyStore(ctx context.Context) string {
 // after the spec unless the scenario already has.
 func (s *Session) MustCreateIdentitySource(ctx context.Context, policyStoreID string, cfg types.Configuration, principalEntityType *string) string {
 	GinkgoHelper()
-	out, err := s.Client.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
+	in := &verifiedpermissions.CreateIdentitySourceInput{
 		ClientToken:         aws.String(uniqueName("vpconform")),
 		PolicyStoreId:       aws.String(policyStoreID),
 		Configuration:       cfg,
 		PrincipalEntityType: principalEntityType,
-	})
+	}
+	// A policy store just created may take a moment to be seen by other
+	// operations (the service is eventually consistent): retry, with the
+	// same clientToken, while the store is not found.
+	var out *verifiedpermissions.CreateIdentitySourceOutput
+	var err error
+	Eventually(ctx, func() bool {
+		out, err = s.Client.CreateIdentitySource(ctx, in)
+		var nf *types.ResourceNotFoundException
+		return !errors.As(err, &nf)
+	}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(BeTrue(),
+		"setup: CreateIdentitySource in %s keeps failing with ResourceNotFoundException: %s", policyStoreID, describeErr(err))
 	Expect(err).NotTo(HaveOccurred(), "setup: CreateIdentitySource in %s: %s", policyStoreID, describeErr(err))
 	Expect(out.IdentitySourceId).NotTo(BeNil(), "setup: CreateIdentitySource returned no identitySourceId")
 	id := *out.IdentitySourceId
@@ -62,6 +82,53 @@ func (s *Session) MustCreateIdentitySource(ctx context.Context, policyStoreID st
 	})
 	s.AwaitIdentitySource(ctx, policyStoreID, id, nil)
 	return id
+}
+
+// AwaitPolicyStore polls GetPolicyStore (every 100 ms, for at most
+// DefaultConsistencyTimeout) until it finds the policy store, so that reads
+// that depend on the store see it.
+func (s *Session) AwaitPolicyStore(ctx context.Context, policyStoreID string) {
+	GinkgoHelper()
+	Eventually(ctx, func() error {
+		_, err := s.Client.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(policyStoreID)})
+		if err != nil {
+			return fmt.Errorf("GetPolicyStore: %s", describeErr(err))
+		}
+		return nil
+	}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(),
+		"GetPolicyStore %s after CreatePolicyStore", policyStoreID)
+}
+
+// AwaitIdentitySourceGone polls GetIdentitySource until it fails with
+// ResourceNotFoundException, and returns that error: the deletion has
+// propagated.
+func (s *Session) AwaitIdentitySourceGone(ctx context.Context, policyStoreID, identitySourceID string) error {
+	GinkgoHelper()
+	var last error
+	Eventually(ctx, func() error {
+		_, err := s.getIdentitySource(ctx, policyStoreID, identitySourceID)
+		var nf *types.ResourceNotFoundException
+		if errors.As(err, &nf) {
+			last = err
+			return nil
+		}
+		if err == nil {
+			return errors.New("GetIdentitySource still finds the identity source")
+		}
+		return fmt.Errorf("GetIdentitySource: %s", describeErr(err))
+	}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(),
+		"GetIdentitySource %s/%s after DeleteIdentitySource", policyStoreID, identitySourceID)
+	return last
+}
+
+// policyStoreDescription is the description of a policy store a scenario
+// creates, at most 150 characters.
+func policyStoreDescription(scenarioID string) string {
+	d := "vpconform " + scenarioID
+	if r := []rune(d); len(r) > 150 {
+		d = string(r[:150])
+	}
+	return d
 }
 
 // MustCreateCognitoIdentitySource creates an identity source for the

@@ -132,6 +132,8 @@ func Catalogue() []Scenario {
 	all = append(all, getIdentitySourceScenarios()...)
 	all = append(all, updateIdentitySourceScenarios()...)
 	all = append(all, generatedScenarios()...)
+	all = append(all, faultScenarios(opGet)...)
+	all = append(all, faultScenarios(opUpdate)...)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	return all
 }

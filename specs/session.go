@@ -34,6 +34,9 @@ type Session struct {
 	// Client is an aws-sdk-go-v2 client built from Target.AWSConfig whose
 	// HTTP client goes through the validating transport.
 	Client *verifiedpermissions.Client
+	// DeniedClient is built like Client from Target.DeniedAWSConfig, with
+	// credentials the target denies; nil when the target has none.
+	DeniedClient *verifiedpermissions.Client
 
 	transport *validatingTransport
 	// consistency bounds the polling of reads after writes.
@@ -49,13 +52,19 @@ func NewSession(t Target, sc Scenario) (*Session, error) {
 	tr := newValidatingTransport(t.AWSConfig.HTTPClient)
 	cfg := t.AWSConfig.Copy()
 	cfg.HTTPClient = tr
-	return &Session{
+	s := &Session{
 		Target:      t,
 		Scenario:    sc,
 		Client:      verifiedpermissions.NewFromConfig(cfg),
 		transport:   tr,
 		consistency: DefaultConsistencyTimeout,
-	}, nil
+	}
+	if t.DeniedAWSConfig != nil {
+		denied := t.DeniedAWSConfig.Copy()
+		denied.HTTPClient = tr.sharing(t.DeniedAWSConfig.HTTPClient)
+		s.DeniedClient = verifiedpermissions.NewFromConfig(denied)
+	}
+	return s, nil
 }
 
 // Fixtures returns the target's fixtures.

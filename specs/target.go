@@ -29,6 +29,19 @@ type Target struct {
 	// AWSConfig.BaseEndpoint if set, else
 	// https://verifiedpermissions.<region>.amazonaws.com.
 	Endpoint string
+	// ControlEndpoint is the base URL of the target's control routes
+	// (/_vpfake/faults, /_vpfake/reset, /_vpfake/health), reached with
+	// AWSConfig.HTTPClient. When empty it is the raw endpoint (RawEndpoint).
+	ControlEndpoint string
+	// DeniedAWSConfig, when not nil, configures a client whose credentials
+	// the target knows but denies the identity-source actions; scenarios
+	// needing DeniedCredentials use it. Its HTTPClient, like AWSConfig's, is
+	// wrapped in the validating transport.
+	DeniedAWSConfig *aws.Config
+	// PolicyStoreTags are added to every policy store the scenarios create,
+	// such as vpconform-run=<run id> against real AWS, so that what a run
+	// created can be told from anything else in the account.
+	PolicyStoreTags map[string]string
 	// Capabilities lists what the target can do beyond the API; scenarios
 	// that need a capability it lacks are skipped.
 	Capabilities []Capability
@@ -58,6 +71,15 @@ func (t Target) RawEndpoint() string {
 	}
 }
 
+// ControlURL is the base URL of the control routes (see
+// Target.ControlEndpoint).
+func (t Target) ControlURL() string {
+	if t.ControlEndpoint != "" {
+		return t.ControlEndpoint
+	}
+	return t.RawEndpoint()
+}
+
 // Validate reports what is missing or malformed in the target, so that a
 // suite misconfiguration fails with a clear message rather than as a
 // scenario failure.
@@ -71,6 +93,9 @@ func (t Target) Validate() error {
 	}
 	if t.AWSConfig.Credentials == nil {
 		errs = append(errs, errors.New("AWSConfig.Credentials is nil"))
+	}
+	if t.DeniedAWSConfig != nil && (t.DeniedAWSConfig.Credentials == nil || t.DeniedAWSConfig.Region == "") {
+		errs = append(errs, errors.New("DeniedAWSConfig needs Credentials and a Region"))
 	}
 	if u, err := url.Parse(t.RawEndpoint()); err != nil || u.Scheme == "" || u.Host == "" {
 		errs = append(errs, fmt.Errorf("endpoint %q is not an absolute URL", t.RawEndpoint()))

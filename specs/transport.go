@@ -26,7 +26,12 @@ type exchangeRecord struct {
 // scenario sees exactly what the target answered.
 type validatingTransport struct {
 	next aws.HTTPClient
+	log  *exchangeLog
+}
 
+// exchangeLog is the record of exchanges, shared by the transports of one
+// Session.
+type exchangeLog struct {
 	mu      sync.Mutex
 	records []*exchangeRecord
 }
@@ -35,7 +40,16 @@ func newValidatingTransport(next aws.HTTPClient) *validatingTransport {
 	if next == nil {
 		next = http.DefaultClient
 	}
-	return &validatingTransport{next: next}
+	return &validatingTransport{next: next, log: &exchangeLog{}}
+}
+
+// sharing returns a transport forwarding to next (a default client when
+// nil) that records into the same log as t.
+func (t *validatingTransport) sharing(next aws.HTTPClient) *validatingTransport {
+	if next == nil {
+		next = http.DefaultClient
+	}
+	return &validatingTransport{next: next, log: t.log}
 }
 
 // Do sends req through the wrapped client and records the exchange. Bodies
@@ -62,31 +76,31 @@ func (t *validatingTransport) Do(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("specs: read response body of %s: %w", req.Header.Get("X-Amz-Target"), err)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(respBody))
-	t.mu.Lock()
-	t.records = append(t.records, &exchangeRecord{Exchange: schemas.Exchange{
+	t.log.mu.Lock()
+	t.log.records = append(t.log.records, &exchangeRecord{Exchange: schemas.Exchange{
 		Operation:    schemas.OperationFromTarget(req.Header.Get("X-Amz-Target")),
 		RequestBody:  reqBody,
 		Status:       resp.StatusCode,
 		Header:       resp.Header.Clone(),
 		ResponseBody: respBody,
 	}})
-	t.mu.Unlock()
+	t.log.mu.Unlock()
 	return resp, nil
 }
 
 // all returns the records so far, oldest first.
 func (t *validatingTransport) all() []*exchangeRecord {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return append([]*exchangeRecord(nil), t.records...)
+	t.log.mu.Lock()
+	defer t.log.mu.Unlock()
+	return append([]*exchangeRecord(nil), t.log.records...)
 }
 
 // last returns the newest record, or nil.
 func (t *validatingTransport) last() *exchangeRecord {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.records) == 0 {
+	t.log.mu.Lock()
+	defer t.log.mu.Unlock()
+	if len(t.log.records) == 0 {
 		return nil
 	}
-	return t.records[len(t.records)-1]
+	return t.log.records[len(t.log.records)-1]
 }
