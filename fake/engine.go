@@ -46,6 +46,10 @@ type engine struct {
 
 	policyStores map[string]*policyStore
 	tokens       map[tokenKey]*idempotentCall
+
+	// hist keeps recent versions for reads under a propagation delay; nil
+	// when reads see the latest state.
+	hist *history
 }
 
 type policyStore struct {
@@ -85,6 +89,9 @@ type idempotentCall struct {
 
 func newEngine(o options, ids *idSource) *engine {
 	e := &engine{now: o.now, account: o.account, ids: ids, identitySourceQuota: 1}
+	if o.propagation > 0 {
+		e.hist = newHistory(o.propagation)
+	}
 	e.reset()
 	return e
 }
@@ -94,6 +101,25 @@ func (e *engine) reset() {
 	defer e.mu.Unlock()
 	e.policyStores = map[string]*policyStore{}
 	e.tokens = map[tokenKey]*idempotentCall{}
+	if e.hist != nil {
+		e.hist.reset()
+	}
+}
+
+// recordStore records a change to a policy store (nil: its deletion) for
+// reads under a propagation delay.
+func (e *engine) recordStore(now time.Time, id string, ps *policyStore) {
+	if e.hist != nil {
+		e.hist.recordStore(now, id, ps)
+	}
+}
+
+// recordSource records a change to an identity source (nil: its deletion)
+// for reads under a propagation delay.
+func (e *engine) recordSource(now time.Time, policyStoreID, id string, is *identitySource) {
+	if e.hist != nil {
+		e.hist.recordSource(now, policyStoreID, id, is)
+	}
 }
 
 func (e *engine) clock() time.Time {
@@ -185,6 +211,7 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 		}
 	}
 	e.policyStores[ps.id] = ps
+	e.recordStore(now, ps.id, ps)
 	out := createPolicyStoreOutput{
 		PolicyStoreID:   ps.id,
 		Arn:             ps.arn,
@@ -198,7 +225,7 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 func (e *engine) getPolicyStore(in getPolicyStoreInput) (getPolicyStoreOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	ps, ok := e.policyStores[in.PolicyStoreID]
+	ps, ok := e.readStore(in.PolicyStoreID, e.readTime())
 	if !ok {
 		return getPolicyStoreOutput{}, notFoundPolicyStore(in.PolicyStoreID)
 	}
@@ -232,6 +259,7 @@ func (e *engine) deletePolicyStore(in deletePolicyStoreInput) (emptyOutput, erro
 		}
 	}
 	delete(e.policyStores, ps.id) // its identity sources go with it
+	e.recordStore(e.clock(), ps.id, nil)
 	return emptyOutput{}, nil
 }
 
@@ -310,6 +338,7 @@ func (e *engine) createIdentitySource(in createIdentitySourceInput) (identitySou
 		updated:             now,
 	}
 	ps.identitySources = append(ps.identitySources, is)
+	e.recordSource(now, ps.id, is.id, is)
 	out := is.dates()
 	e.remember("CreateIdentitySource", token, canon, now, out, is.id, ResourceTypeIdentitySource)
 	return out, nil
@@ -327,7 +356,7 @@ func (is *identitySource) dates() identitySourceDates {
 func (e *engine) getIdentitySource(in identitySourceRef) (identitySourceOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, is, err := e.lookup(in.PolicyStoreID, in.IdentitySourceID)
+	is, err := e.readLookup(in.PolicyStoreID, in.IdentitySourceID)
 	if err != nil {
 		return identitySourceOutput{}, err
 	}
@@ -343,7 +372,9 @@ func (e *engine) updateIdentitySource(in updateIdentitySourceInput) (identitySou
 	}
 	is.configuration = normalise(in.UpdateConfiguration) // replace, never merge
 	is.principalEntityType = principalEntityTypeOrDefault(in.PrincipalEntityType)
-	is.updated = after(is.updated, e.clock())
+	now := e.clock()
+	is.updated = after(is.updated, now)
+	e.recordSource(now, is.policyStoreID, is.id, is)
 	return is.dates(), nil
 }
 
@@ -355,13 +386,15 @@ func (e *engine) deleteIdentitySource(in identitySourceRef) (emptyOutput, error)
 		return emptyOutput{}, err
 	}
 	ps.identitySources = slices.DeleteFunc(ps.identitySources, func(x *identitySource) bool { return x == is })
+	e.recordSource(e.clock(), ps.id, is.id, nil)
 	return emptyOutput{}, nil
 }
 
 func (e *engine) listIdentitySources(in listIdentitySourcesInput) (listIdentitySourcesOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	ps, ok := e.policyStores[in.PolicyStoreID]
+	t := e.readTime()
+	ps, ok := e.readStore(in.PolicyStoreID, t)
 	if !ok {
 		return listIdentitySourcesOutput{}, notFoundPolicyStore(in.PolicyStoreID)
 	}
@@ -370,7 +403,7 @@ func (e *engine) listIdentitySources(in listIdentitySourcesInput) (listIdentityS
 		limit = int(min(*in.MaxResults, maxMaxResults))
 	}
 	var matching []*identitySource
-	for _, is := range ps.identitySources {
+	for _, is := range e.readSources(ps, t) {
 		if matchesAny(is, in.Filters) {
 			matching = append(matching, is)
 		}

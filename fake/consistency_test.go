@@ -1,0 +1,130 @@
+package fake_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vpconform/vpconform/fake"
+)
+
+const propagation = 5 * time.Second
+
+// reads reports what the three reads see of a policy store and its
+// identity source: the error code of each ("" for success), and, when
+// visible, the identity source's client ids and lastUpdatedDate.
+type reads struct {
+	GetPolicyStore, GetIdentitySource, ListIdentitySources string
+	Listed                                                 int
+	ClientIDs                                              []string
+	LastUpdated                                            time.Time
+}
+
+func (h *harness) reads(t *testing.T, store, source string) reads {
+	t.Helper()
+	ctx := context.Background()
+	var r reads
+	_, err := h.vp.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)})
+	r.GetPolicyStore = errorCode(err)
+	got, err := h.vp.GetIdentitySource(ctx, &verifiedpermissions.GetIdentitySourceInput{
+		PolicyStoreId: aws.String(store), IdentitySourceId: aws.String(source),
+	})
+	r.GetIdentitySource = errorCode(err)
+	if err == nil {
+		r.ClientIDs = got.Configuration.(*types.ConfigurationDetailMemberCognitoUserPoolConfiguration).Value.ClientIds
+		r.LastUpdated = aws.ToTime(got.LastUpdatedDate)
+	}
+	list, err := h.vp.ListIdentitySources(ctx, &verifiedpermissions.ListIdentitySourcesInput{PolicyStoreId: aws.String(store)})
+	r.ListIdentitySources = errorCode(err)
+	if err == nil {
+		r.Listed = len(list.IdentitySources)
+	}
+	return r
+}
+
+// TestPropagationDelay walks a policy store and an identity source through
+// creation, update and deletion under a 5-second propagation delay, with
+// the fake clock, checking reads lag by exactly the delay while writes see
+// the latest state at once.
+func TestPropagationDelay(t *testing.T) {
+	const notFound = "ResourceNotFoundException"
+	runServersTest(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		t0 := h.clock.Now().Truncate(time.Microsecond)
+		store := h.mustCreatePolicyStore(t)
+		// Writes see the store at once.
+		source := h.mustCreateIdentitySource(t, store, cognitoConfiguration(userPoolArn, "client-v1"))
+		check := func(step string, want reads) {
+			t.Helper()
+			if diff := cmp.Diff(want, h.reads(t, store, source)); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", step, diff)
+			}
+		}
+		check("just created", reads{GetPolicyStore: notFound, GetIdentitySource: notFound, ListIdentitySources: notFound})
+		h.clock.Advance(propagation - time.Microsecond)
+		check("a microsecond early", reads{GetPolicyStore: notFound, GetIdentitySource: notFound, ListIdentitySources: notFound})
+		h.clock.Advance(time.Microsecond)
+		v1 := reads{Listed: 1, ClientIDs: []string{"client-v1"}, LastUpdated: t0}
+		check("after the delay", v1)
+
+		t1 := h.clock.Now().Truncate(time.Microsecond)
+		_, err := h.vp.UpdateIdentitySource(ctx, &verifiedpermissions.UpdateIdentitySourceInput{
+			PolicyStoreId: aws.String(store), IdentitySourceId: aws.String(source),
+			UpdateConfiguration: &types.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: types.UpdateCognitoUserPoolConfiguration{
+				UserPoolArn: aws.String(userPoolArn), ClientIds: []string{"client-v2"},
+			}},
+		})
+		if err != nil {
+			t.Fatalf("UpdateIdentitySource: %v", err)
+		}
+		check("just updated: the previous configuration and dates", v1)
+		h.clock.Advance(propagation)
+		check("update propagated", reads{Listed: 1, ClientIDs: []string{"client-v2"}, LastUpdated: t1})
+
+		if _, err := h.vp.DeleteIdentitySource(ctx, &verifiedpermissions.DeleteIdentitySourceInput{
+			PolicyStoreId: aws.String(store), IdentitySourceId: aws.String(source),
+		}); err != nil {
+			t.Fatalf("DeleteIdentitySource: %v", err)
+		}
+		// Writes see the deletion at once.
+		if _, err := h.vp.UpdateIdentitySource(ctx, updateInput(store, source)); errorCode(err) != notFound {
+			t.Errorf("UpdateIdentitySource after the deletion: %v", err)
+		}
+		check("just deleted: still visible", reads{Listed: 1, ClientIDs: []string{"client-v2"}, LastUpdated: t1})
+		h.clock.Advance(propagation)
+		check("deletion propagated", reads{GetIdentitySource: notFound})
+
+		again := h.mustCreateIdentitySource(t, store, cognitoConfiguration(userPoolArn))
+		h.clock.Advance(propagation)
+		if _, err := h.vp.DeletePolicyStore(ctx, &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: aws.String(store)}); err != nil {
+			t.Fatalf("DeletePolicyStore: %v", err)
+		}
+		if got := h.reads(t, store, again); got.GetPolicyStore != "" || got.GetIdentitySource != "" || got.Listed != 1 {
+			t.Errorf("just after DeletePolicyStore: %+v, want the store and its identity source still visible", got)
+		}
+		h.clock.Advance(propagation)
+		check("store deletion propagated", reads{GetPolicyStore: notFound, GetIdentitySource: notFound, ListIdentitySources: notFound})
+
+		r := h.rawMethod(t, "GET", "/_vpfake/health", "", "")
+		if r.Body["propagationDelayMs"] != float64(propagation.Milliseconds()) {
+			t.Errorf("health: %s", r.Raw)
+		}
+	}, fake.WithPropagationDelay(propagation))
+}
+
+// TestPropagationDelayReset checks Reset forgets the history too.
+func TestPropagationDelayReset(t *testing.T) {
+	runServersTest(t, func(t *testing.T, h *harness) {
+		store := h.mustCreatePolicyStore(t)
+		h.srv.Reset()
+		h.clock.Advance(propagation)
+		if _, err := h.vp.GetPolicyStore(context.Background(), &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)}); errorCode(err) != "ResourceNotFoundException" {
+			t.Errorf("a store created before Reset: %v", err)
+		}
+	}, fake.WithPropagationDelay(propagation))
+}
