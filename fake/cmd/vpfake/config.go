@@ -1,22 +1,33 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/vpconform/vpconform/fake"
 )
 
 // config is what the command line and VPFAKE_* environment select.
 type config struct {
-	addr    string
-	region  string
-	account string
-	seed    int64
+	addr             string
+	region           string
+	account          string
+	seed             int64
+	propagationDelay time.Duration
+	// credentialsFile is where credentials came from; credentials is
+	// empty when signatures are not verified.
+	credentialsFile string
+	credentials     []fake.Credential
 }
 
 const (
@@ -63,7 +74,65 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	if !accountPattern.MatchString(cfg.account) {
 		return config{}, fmt.Errorf("-account/VPFAKE_ACCOUNT %q must be exactly 12 digits", cfg.account)
 	}
+	if cfg.propagationDelay < 0 {
+		return config{}, fmt.Errorf("-propagation-delay/VPFAKE_PROPAGATION_DELAY %s is negative", cfg.propagationDelay)
+	}
+	if cfg.credentialsFile != "" {
+		creds, err := readCredentials(cfg.credentialsFile)
+		if err != nil {
+			return config{}, fmt.Errorf("-credentials-file/VPFAKE_CREDENTIALS_FILE: %w", err)
+		}
+		cfg.credentials = creds
+	}
 	return cfg, nil
+}
+
+// credentialJSON is one entry of a credentials file.
+type credentialJSON struct {
+	AccessKeyID     string   `json:"accessKeyId"`
+	SecretAccessKey string   `json:"secretAccessKey"`
+	Principal       string   `json:"principal"`
+	Allow           []string `json:"allow"`
+}
+
+// readCredentials reads a credentials file: a JSON array of
+// {"accessKeyId", "secretAccessKey", "principal", "allow"} objects, at
+// least one, each with an access key id and a secret, no access key id
+// twice.
+func readCredentials(path string) ([]fake.Credential, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read credentials: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var entries []credentialJSON
+	if err := dec.Decode(&entries); err != nil {
+		return nil, fmt.Errorf("%s is not a JSON array of {accessKeyId, secretAccessKey, principal, allow}: %w", path, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s has data after its JSON array", path)
+	}
+	if len(entries) == 0 {
+		return nil, fmt.Errorf("%s lists no credentials; give at least one, or no file to turn verification off", path)
+	}
+	seen := map[string]bool{}
+	creds := make([]fake.Credential, 0, len(entries))
+	for i, e := range entries {
+		switch {
+		case e.AccessKeyID == "":
+			return nil, fmt.Errorf("%s: entry %d has no accessKeyId", path, i)
+		case e.SecretAccessKey == "":
+			return nil, fmt.Errorf("%s: entry %d (%s) has no secretAccessKey", path, i, e.AccessKeyID)
+		case seen[e.AccessKeyID]:
+			return nil, fmt.Errorf("%s: accessKeyId %s is listed twice", path, e.AccessKeyID)
+		}
+		seen[e.AccessKeyID] = true
+		creds = append(creds, fake.Credential{
+			AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, Principal: e.Principal, Allow: e.Allow,
+		})
+	}
+	return creds, nil
 }
 
 // newFlagSet declares the flags, with defaults from the environment. It
@@ -84,12 +153,41 @@ func newFlagSet(cfg *config, getenv func(string) string) (*flag.FlagSet, map[str
 		}
 		seed = n
 	}
+	var delay time.Duration
+	if v := env("VPFAKE_PROPAGATION_DELAY", ""); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			envErrs["propagation-delay"] = fmt.Errorf("VPFAKE_PROPAGATION_DELAY=%q is not a Go duration such as 2s or 500ms", v)
+		}
+		delay = d
+	}
 	fs := flag.NewFlagSet("vpfake", flag.ContinueOnError)
 	fs.StringVar(&cfg.addr, "addr", env("VPFAKE_ADDR", defaultAddr), "`host:port` to listen on (env VPFAKE_ADDR)")
 	fs.StringVar(&cfg.region, "region", env("VPFAKE_REGION", defaultRegion), "AWS `Region` the fake reports (env VPFAKE_REGION)")
 	fs.StringVar(&cfg.account, "account", env("VPFAKE_ACCOUNT", defaultAccount), "12-digit AWS `account` id used in policy store ARNs (env VPFAKE_ACCOUNT)")
 	fs.Int64Var(&cfg.seed, "seed", seed, "`seed` for deterministic ids; 0 means random ids (env VPFAKE_SEED)")
+	cfg.propagationDelay = delay
+	fs.Var((*durationValue)(&cfg.propagationDelay), "propagation-delay",
+		"how long writes take to become visible to reads, a Go `duration` such as 2s; 0 means at once (env VPFAKE_PROPAGATION_DELAY)")
+	fs.StringVar(&cfg.credentialsFile, "credentials-file", env("VPFAKE_CREDENTIALS_FILE", ""),
+		"JSON `file` of credentials: [{\"accessKeyId\":\"…\",\"secretAccessKey\":\"…\",\"principal\":\"arn:…\",\"allow\":[\"verifiedpermissions:*\"]}];\n"+
+			"when set, every API request must be SigV4-signed by one of them and allowed the action (env VPFAKE_CREDENTIALS_FILE)")
 	return fs, envErrs
+}
+
+// durationValue is a flag.Value for a time.Duration whose parse error says
+// what is expected.
+type durationValue time.Duration
+
+func (d *durationValue) String() string { return time.Duration(*d).String() }
+
+func (d *durationValue) Set(s string) error {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("not a Go duration such as 2s or 500ms")
+	}
+	*d = durationValue(v)
+	return nil
 }
 
 // usage is the help text.

@@ -50,6 +50,12 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr stri
 	if cfg.seed != 0 {
 		opts = append(opts, fake.WithIDSeed(cfg.seed))
 	}
+	if cfg.propagationDelay > 0 {
+		opts = append(opts, fake.WithPropagationDelay(cfg.propagationDelay))
+	}
+	if len(cfg.credentials) > 0 {
+		opts = append(opts, fake.WithCredentials(cfg.credentials...))
+	}
 	srv := fake.NewServer(opts...)
 	defer srv.Close()
 
@@ -64,6 +70,12 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr stri
 	}
 	// The readiness line has no log prefix, so scripts can wait for it.
 	fmt.Fprintf(logOut, "vpfake listening on http://%s\n", ln.Addr())
+	if len(cfg.credentials) > 0 {
+		logger.Printf("verifying SigV4 signatures: %d credential(s) from %s", len(cfg.credentials), cfg.credentialsFile)
+	}
+	if cfg.propagationDelay > 0 {
+		logger.Printf("reads see writes after %s", cfg.propagationDelay)
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -8,12 +8,20 @@ import (
 	"flag"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/vpconform/vpconform/fake"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -26,37 +34,66 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := config{addr: "127.0.0.1:4599", region: "us-east-1", account: "123456789012", seed: 0}
-	if cfg != want {
-		t.Errorf("got %+v, want %+v", cfg, want)
+	if diff := cmp.Diff(want, cfg, cmp.AllowUnexported(config{})); diff != "" {
+		t.Errorf("config (-want +got):\n%s", diff)
 	}
 }
 
+// writeFile writes content to a new file in a temporary directory and
+// returns its path.
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "credentials.json")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+const credentialsJSON = `[
+  {"accessKeyId": "AKIDADMIN", "secretAccessKey": "admin-secret", "allow": ["verifiedpermissions:*"]},
+  {"accessKeyId": "AKIDREADER", "secretAccessKey": "reader-secret", "principal": "arn:aws:iam::210987654321:role/reader", "allow": ["verifiedpermissions:Get*"]}
+]`
+
+var parsedCredentials = []fake.Credential{
+	{AccessKeyID: "AKIDADMIN", SecretAccessKey: "admin-secret", Allow: []string{"verifiedpermissions:*"}},
+	{AccessKeyID: "AKIDREADER", SecretAccessKey: "reader-secret", Principal: "arn:aws:iam::210987654321:role/reader", Allow: []string{"verifiedpermissions:Get*"}},
+}
+
 func TestLoadConfigFromEnv(t *testing.T) {
+	creds := writeFile(t, credentialsJSON)
 	cfg, err := loadConfig(nil, envOf(map[string]string{
 		"VPFAKE_ADDR": "0.0.0.0:8080", "VPFAKE_REGION": "eu-west-3", "VPFAKE_ACCOUNT": "210987654321", "VPFAKE_SEED": "42",
+		"VPFAKE_PROPAGATION_DELAY": "2s", "VPFAKE_CREDENTIALS_FILE": creds,
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config{addr: "0.0.0.0:8080", region: "eu-west-3", account: "210987654321", seed: 42}
-	if cfg != want {
-		t.Errorf("got %+v, want %+v", cfg, want)
+	want := config{addr: "0.0.0.0:8080", region: "eu-west-3", account: "210987654321", seed: 42,
+		propagationDelay: 2 * time.Second, credentialsFile: creds, credentials: parsedCredentials}
+	if diff := cmp.Diff(want, cfg, cmp.AllowUnexported(config{})); diff != "" {
+		t.Errorf("config (-want +got):\n%s", diff)
 	}
 }
 
 func TestLoadConfigFlagsOverrideEnv(t *testing.T) {
+	creds := writeFile(t, credentialsJSON)
 	cfg, err := loadConfig(
-		[]string{"-addr", "127.0.0.1:0", "-region", "ap-south-1", "-account", "111122223333", "-seed", "7"},
+		[]string{"-addr", "127.0.0.1:0", "-region", "ap-south-1", "-account", "111122223333", "-seed", "7",
+			"-propagation-delay", "500ms", "-credentials-file", creds},
 		envOf(map[string]string{
 			"VPFAKE_ADDR": "0.0.0.0:8080", "VPFAKE_REGION": "eu-west-3", "VPFAKE_ACCOUNT": "210987654321",
-			"VPFAKE_SEED": "not-a-number", // replaced by -seed, so not an error
+			"VPFAKE_SEED":              "not-a-number", // replaced by -seed, so not an error
+			"VPFAKE_PROPAGATION_DELAY": "soon",         // replaced by -propagation-delay
+			"VPFAKE_CREDENTIALS_FILE":  "/nonexistent/credentials.json",
 		}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config{addr: "127.0.0.1:0", region: "ap-south-1", account: "111122223333", seed: 7}
-	if cfg != want {
-		t.Errorf("got %+v, want %+v", cfg, want)
+	want := config{addr: "127.0.0.1:0", region: "ap-south-1", account: "111122223333", seed: 7,
+		propagationDelay: 500 * time.Millisecond, credentialsFile: creds, credentials: parsedCredentials}
+	if diff := cmp.Diff(want, cfg, cmp.AllowUnexported(config{})); diff != "" {
+		t.Errorf("config (-want +got):\n%s", diff)
 	}
 }
 
@@ -75,9 +112,28 @@ func TestLoadConfigBadValues(t *testing.T) {
 		{"region", []string{"-region", "US East"}, nil, "Region"},
 		{"unknown flag", []string{"-port", "1"}, nil, "port"},
 		{"positional argument", []string{"serve"}, nil, "unexpected arguments"},
+		{"delay env", nil, map[string]string{"VPFAKE_PROPAGATION_DELAY": "soon"}, "VPFAKE_PROPAGATION_DELAY"},
+		{"delay without unit", nil, map[string]string{"VPFAKE_PROPAGATION_DELAY": "5"}, "duration"},
+		{"delay flag", []string{"-propagation-delay", "abc"}, nil, "propagation-delay"},
+		{"negative delay", []string{"-propagation-delay", "-1s"}, nil, "negative"},
+		{"missing credentials file", nil, map[string]string{"VPFAKE_CREDENTIALS_FILE": "/nonexistent/credentials.json"}, "VPFAKE_CREDENTIALS_FILE"},
+		{"credentials not JSON", []string{"-credentials-file", "@{not json"}, nil, "JSON array"},
+		{"credentials object", []string{"-credentials-file", `@{"accessKeyId":"A","secretAccessKey":"s"}`}, nil, "JSON array"},
+		{"no credentials", []string{"-credentials-file", "@[]"}, nil, "no credentials"},
+		{"credential without secret", []string{"-credentials-file", `@[{"accessKeyId":"A"}]`}, nil, "secretAccessKey"},
+		{"credential without key", []string{"-credentials-file", `@[{"secretAccessKey":"s"}]`}, nil, "accessKeyId"},
+		{"credential twice", []string{"-credentials-file", `@[{"accessKeyId":"A","secretAccessKey":"s"},{"accessKeyId":"A","secretAccessKey":"t"}]`}, nil, "twice"},
+		{"unknown member", []string{"-credentials-file", `@[{"accessKeyId":"A","secretAccessKey":"s","deny":["*"]}]`}, nil, "deny"},
+		{"trailing data", []string{"-credentials-file", `@[{"accessKeyId":"A","secretAccessKey":"s"}] []`}, nil, "after"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			// An argument "@content" is replaced by a file holding content.
+			for i, a := range c.args {
+				if strings.HasPrefix(a, "@") {
+					c.args[i] = writeFile(t, a[1:])
+				}
+			}
 			_, err := loadConfig(c.args, envOf(c.env))
 			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 				t.Errorf("got error %v, want one mentioning %q", err, c.wantErr)
@@ -91,7 +147,7 @@ func TestLoadConfigBadValues(t *testing.T) {
 
 func TestUsageNamesEveryVariable(t *testing.T) {
 	u := usage(envOf(nil))
-	for _, v := range []string{"VPFAKE_ADDR", "VPFAKE_REGION", "VPFAKE_ACCOUNT", "VPFAKE_SEED"} {
+	for _, v := range []string{"VPFAKE_ADDR", "VPFAKE_REGION", "VPFAKE_ACCOUNT", "VPFAKE_SEED", "VPFAKE_PROPAGATION_DELAY", "VPFAKE_CREDENTIALS_FILE"} {
 		if !strings.Contains(u, v) {
 			t.Errorf("usage does not mention %s:\n%s", v, u)
 		}
@@ -187,5 +243,89 @@ func TestRunReportsBindFailure(t *testing.T) {
 	err = run(context.Background(), config{addr: ln.Addr().String(), region: "us-east-1", account: "123456789012"}, &syncBuffer{}, nil)
 	if err == nil || !strings.Contains(err.Error(), "listen on "+ln.Addr().String()) {
 		t.Errorf("got %v, want a listen error naming the address", err)
+	}
+}
+
+// startRun runs the server in the background on a free port and returns its
+// address; the server stops when the test ends.
+func startRun(t *testing.T, cfg config) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, cfg, logs, func(a string) { addrc <- a }) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	select {
+	case addr := <-addrc:
+		return addr, logs
+	case err := <-done:
+		t.Fatalf("run returned early: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not start")
+	}
+	return "", nil
+}
+
+// TestRunWithCredentialsAndDelay checks the command verifies signatures with
+// the credentials file and reports the settings in health and its log.
+func TestRunWithCredentialsAndDelay(t *testing.T) {
+	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0", "-propagation-delay", "1500ms", "-credentials-file", writeFile(t, credentialsJSON)}, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, logs := startRun(t, cfg)
+
+	resp, err := http.Get("http://" + addr + "/_vpfake/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var health map[string]any
+	err = json.NewDecoder(resp.Body).Decode(&health)
+	resp.Body.Close()
+	if err != nil || health["authentication"] != true || health["propagationDelayMs"] != float64(1500) {
+		t.Errorf("health: %v (%v)", health, err)
+	}
+
+	req, _ := http.NewRequest("POST", "http://"+addr+"/", strings.NewReader(`{"policyStoreId":"nope"}`))
+	req.Header.Set("X-Amz-Target", "VerifiedPermissions.GetPolicyStore")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || resp.Header.Get("X-Amzn-ErrorType") != "MissingAuthenticationTokenException" {
+		t.Errorf("unsigned request: HTTP %d %s", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"))
+	}
+
+	client := func(akid, secret string) *verifiedpermissions.Client {
+		return verifiedpermissions.NewFromConfig(aws.Config{
+			Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr), RetryMaxAttempts: 1,
+			Credentials: credentials.NewStaticCredentialsProvider(akid, secret, ""),
+		})
+	}
+	ctx := context.Background()
+	if _, err := client("AKIDADMIN", "admin-secret").CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
+		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
+	}); err != nil {
+		t.Errorf("admin CreatePolicyStore: %v", err)
+	}
+	_, err = client("AKIDREADER", "reader-secret").CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
+		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
+	})
+	var denied *types.AccessDeniedException
+	if !errors.As(err, &denied) || !strings.Contains(denied.ErrorMessage(), "arn:aws:iam::210987654321:role/reader") {
+		t.Errorf("reader CreatePolicyStore: %v, want AccessDeniedException naming the reader", err)
+	}
+	for _, want := range []string{"2 credential(s)", "after 1.5s"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, logs.String())
+		}
 	}
 }
