@@ -47,6 +47,7 @@ func registerScenario(target func() Target, sc Scenario) {
 	var s *Session
 	BeforeEach(func() {
 		t := target()
+		AddReportEntry(targetEntry, t.Name, ReportEntryVisibilityNever)
 		if c, ok := sc.missing(t); ok {
 			Skip(fmt.Sprintf("target %q lacks capability %q, which %s needs: %s", t.Name, c, sc.ID, c.hint()))
 		}

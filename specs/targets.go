@@ -1,0 +1,274 @@
+package specs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
+)
+
+// Environment variables the target builders read.
+const (
+	// EndpointEnv is the base URL of the endpoint suites/endpoint certifies.
+	EndpointEnv = "VPCONFORM_ENDPOINT"
+	// DeniedAccessKeyIDEnv and DeniedSecretAccessKeyEnv are credentials
+	// the endpoint knows but denies; together they enable
+	// DeniedCredentials.
+	DeniedAccessKeyIDEnv     = "VPCONFORM_DENIED_ACCESS_KEY_ID"
+	DeniedSecretAccessKeyEnv = "VPCONFORM_DENIED_SECRET_ACCESS_KEY"
+	// AWSEnv set to "1" runs suites/aws against real AWS.
+	AWSEnv = "VPCONFORM_AWS"
+	// AWSDeniedProfileEnv names a shared-config profile whose credentials
+	// lack the identity-source permissions; it enables DeniedCredentials
+	// against AWS.
+	AWSDeniedProfileEnv = "VPCONFORM_AWS_DENIED_PROFILE"
+	// RunTag is the tag key of every policy store suites/aws creates; its
+	// value is RunID.
+	RunTag = "vpconform-run"
+)
+
+// HealthPath is the control route that describes a vpfake-compatible
+// endpoint: {"status":"ok","capabilities":[…],"authentication":bool}.
+const HealthPath = "/_vpfake/health"
+
+// Static credentials for an endpoint that does not check them.
+const (
+	dummyAccessKeyID     = "AKIDVPCONFORMDUMMY"
+	dummySecretAccessKey = "vpconform-dummy-secret"
+)
+
+// fixtureEnv names the environment variables overriding each fixture, for
+// one target kind.
+type fixtureEnv struct {
+	userPoolArn, secondUserPoolArn, clientIds, oidcIssuer string
+}
+
+var (
+	endpointFixtureEnv = fixtureEnv{"VPCONFORM_USER_POOL_ARN", "VPCONFORM_SECOND_USER_POOL_ARN", "VPCONFORM_CLIENT_IDS", "VPCONFORM_OIDC_ISSUER"}
+	awsFixtureEnv      = fixtureEnv{"VPCONFORM_AWS_USER_POOL_ARN", "VPCONFORM_AWS_SECOND_USER_POOL_ARN", "VPCONFORM_AWS_CLIENT_IDS", "VPCONFORM_AWS_OIDC_ISSUER"}
+)
+
+// apply overrides f with the variables set.
+func (e fixtureEnv) apply(f Fixtures) Fixtures {
+	if v := os.Getenv(e.userPoolArn); v != "" {
+		f.UserPoolArn = v
+	}
+	if v := os.Getenv(e.secondUserPoolArn); v != "" {
+		f.SecondUserPoolArn = v
+	}
+	if v := os.Getenv(e.clientIds); v != "" {
+		var ids []string
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				ids = append(ids, id)
+			}
+		}
+		f.ClientIds = ids
+	}
+	if v := os.Getenv(e.oidcIssuer); v != "" {
+		f.OIDCIssuer = v
+	}
+	return f
+}
+
+func (e fixtureEnv) names() string {
+	return strings.Join([]string{e.userPoolArn, e.secondUserPoolArn, e.clientIds + " (comma-separated, at least two)", e.oidcIssuer}, ", ")
+}
+
+// EndpointTargetFromEnv builds the Target of an endpoint URL, such as a
+// standalone vpfake or another emulator, from the environment:
+//
+//   - VPCONFORM_ENDPOINT, the base URL (required);
+//   - AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN),
+//     else static dummy credentials: the default credential chain is never
+//     used, so nothing but the endpoint is contacted;
+//   - AWS_REGION, else us-east-1;
+//   - VPCONFORM_DENIED_ACCESS_KEY_ID and VPCONFORM_DENIED_SECRET_ACCESS_KEY,
+//     credentials the endpoint denies, which enable DeniedCredentials;
+//   - VPCONFORM_USER_POOL_ARN, VPCONFORM_SECOND_USER_POOL_ARN,
+//     VPCONFORM_CLIENT_IDS (comma-separated) and VPCONFORM_OIDC_ISSUER
+//     override DefaultFixtures.
+//
+// Its other capabilities are those GET <endpoint>/_vpfake/health lists
+// (none when the route is absent).
+func EndpointTargetFromEnv(ctx context.Context) (Target, error) {
+	endpoint := strings.TrimSuffix(os.Getenv(EndpointEnv), "/")
+	if endpoint == "" {
+		return Target{}, fmt.Errorf("specs: set %s to the base URL of the endpoint, such as http://127.0.0.1:4599", EndpointEnv)
+	}
+	if u, err := url.Parse(endpoint); err != nil || u.Scheme == "" || u.Host == "" {
+		return Target{}, fmt.Errorf("specs: %s=%q is not an absolute URL", EndpointEnv, endpoint)
+	}
+	region := os.Getenv("AWS_REGION")
+	if region == "" {
+		region = "us-east-1"
+	}
+	key, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	token := os.Getenv("AWS_SESSION_TOKEN")
+	if key == "" || secret == "" {
+		key, secret, token = dummyAccessKeyID, dummySecretAccessKey, ""
+	}
+	client := &http.Client{Timeout: time.Minute}
+	t := Target{
+		Name: "endpoint",
+		AWSConfig: aws.Config{
+			Region:       region,
+			Credentials:  credentials.NewStaticCredentialsProvider(key, secret, token),
+			BaseEndpoint: aws.String(endpoint),
+			HTTPClient:   client,
+		},
+		Endpoint: endpoint,
+		Fixtures: endpointFixtureEnv.apply(DefaultFixtures()),
+	}
+	health, err := fetchHealth(ctx, client, endpoint)
+	if err != nil {
+		return Target{}, err
+	}
+	for _, c := range health.Capabilities {
+		switch Capability(c) {
+		case FaultInjection, Reset, DeniedCredentials:
+			if !t.Has(Capability(c)) {
+				t.Capabilities = append(t.Capabilities, Capability(c))
+			}
+		}
+	}
+	dk, ds := os.Getenv(DeniedAccessKeyIDEnv), os.Getenv(DeniedSecretAccessKeyEnv)
+	switch {
+	case dk != "" && ds != "":
+		if health.Authentication != nil && !*health.Authentication {
+			return Target{}, fmt.Errorf("specs: %s and %s are set, but %s%s says the endpoint does not authenticate requests (start vpfake with -credentials-file)", DeniedAccessKeyIDEnv, DeniedSecretAccessKeyEnv, endpoint, HealthPath)
+		}
+		denied := t.AWSConfig.Copy()
+		denied.Credentials = credentials.NewStaticCredentialsProvider(dk, ds, "")
+		t.DeniedAWSConfig = &denied
+		if !t.Has(DeniedCredentials) {
+			t.Capabilities = append(t.Capabilities, DeniedCredentials)
+		}
+	case dk != "" || ds != "":
+		return Target{}, fmt.Errorf("specs: set both %s and %s, or neither", DeniedAccessKeyIDEnv, DeniedSecretAccessKeyEnv)
+	}
+	if err := t.Validate(); err != nil {
+		return Target{}, fmt.Errorf("%w (fixtures: %s)", err, endpointFixtureEnv.names())
+	}
+	return t, nil
+}
+
+// health is the answer of GET /_vpfake/health.
+type health struct {
+	Status         string   `json:"status"`
+	Capabilities   []string `json:"capabilities"`
+	Authentication *bool    `json:"authentication"`
+}
+
+// fetchHealth asks the endpoint's health route what it can do. An endpoint
+// without the route (any answer but 200 with a JSON object) has no
+// capabilities; an endpoint that cannot be reached is an error.
+func fetchHealth(ctx context.Context, client *http.Client, endpoint string) (health, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+HealthPath, nil)
+	if err != nil {
+		return health{}, fmt.Errorf("specs: build health request: %w", err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return health{}, fmt.Errorf("specs: cannot reach %s=%s: %w", EndpointEnv, endpoint, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return health{}, nil
+	}
+	var h health
+	if json.Unmarshal(b, &h) != nil {
+		return health{}, nil
+	}
+	return h, nil
+}
+
+var runID = sync.OnceValue(func() string {
+	b := make([]byte, 4)
+	if _, err := rand.Read(b); err != nil {
+		return time.Now().UTC().Format("20060102T150405Z")
+	}
+	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+})
+
+// RunID identifies this test process: suites/aws tags every policy store it
+// creates with vpconform-run=<RunID>.
+func RunID() string { return runID() }
+
+// AWSTargetFromEnv builds the Target of real AWS (or whatever
+// AWS_ENDPOINT_URL_VERIFIEDPERMISSIONS points at) with
+// config.LoadDefaultConfig: the default credential chain and region.
+// Fixtures come from VPCONFORM_AWS_USER_POOL_ARN (required: a user pool of
+// the account, in the region), VPCONFORM_AWS_SECOND_USER_POOL_ARN (default:
+// the first), VPCONFORM_AWS_CLIENT_IDS (default: DefaultFixtures' ids) and
+// VPCONFORM_AWS_OIDC_ISSUER (default: the first user pool's issuer, which
+// serves OpenID Connect discovery). VPCONFORM_AWS_DENIED_PROFILE, a
+// shared-config profile without the identity-source permissions, enables
+// DeniedCredentials. Every policy store is tagged vpconform-run=<RunID>.
+func AWSTargetFromEnv(ctx context.Context) (Target, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return Target{}, fmt.Errorf("specs: load the default AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return Target{}, errors.New("specs: no AWS Region: set AWS_REGION or a region in the shared config")
+	}
+	f := awsFixtureEnv.apply(Fixtures{ClientIds: DefaultFixtures().ClientIds})
+	if f.UserPoolArn == "" {
+		return Target{}, fmt.Errorf("specs: set %s to a Cognito user pool ARN of the account in %s (optional: %s, %s, %s)",
+			awsFixtureEnv.userPoolArn, cfg.Region, awsFixtureEnv.secondUserPoolArn, awsFixtureEnv.clientIds, awsFixtureEnv.oidcIssuer)
+	}
+	if f.SecondUserPoolArn == "" {
+		f.SecondUserPoolArn = f.UserPoolArn
+	}
+	if f.OIDCIssuer == "" {
+		f.OIDCIssuer = CognitoIssuer(f.UserPoolArn)
+	}
+	t := Target{
+		Name:            "aws",
+		AWSConfig:       cfg,
+		Endpoint:        resolvedEndpoint(cfg),
+		Fixtures:        f,
+		PolicyStoreTags: map[string]string{RunTag: RunID()},
+	}
+	if profile := os.Getenv(AWSDeniedProfileEnv); profile != "" {
+		denied, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile(profile), config.WithRegion(cfg.Region))
+		if err != nil {
+			return Target{}, fmt.Errorf("specs: load profile %s=%s: %w", AWSDeniedProfileEnv, profile, err)
+		}
+		t.DeniedAWSConfig = &denied
+		t.Capabilities = append(t.Capabilities, DeniedCredentials)
+	}
+	if err := t.Validate(); err != nil {
+		return Target{}, fmt.Errorf("%w (fixtures: %s)", err, awsFixtureEnv.names())
+	}
+	return t, nil
+}
+
+// resolvedEndpoint is the base endpoint the SDK resolves for the
+// configuration (AWS_ENDPOINT_URL_VERIFIEDPERMISSIONS, AWS_ENDPOINT_URL, the
+// shared config's services section), or "" for the default, so that raw
+// requests go where the SDK's do.
+func resolvedEndpoint(cfg aws.Config) string {
+	if ep := verifiedpermissions.NewFromConfig(cfg).Options().BaseEndpoint; ep != nil {
+		return *ep
+	}
+	return ""
+}
