@@ -23,10 +23,69 @@
 // CreateIdentitySource, GetIdentitySource, UpdateIdentitySource,
 // DeleteIdentitySource and ListIdentitySources. Any other
 // VerifiedPermissions operation answers NotImplementedException (HTTP 501)
-// naming it. Besides the API, Handler serves control routes:
-// GET /_vpfake/health and POST /_vpfake/reset (the same as Reset).
+// naming it.
 //
-// Requests are not authenticated: signatures and credentials are ignored.
+// # Faults and rate limits
+//
+// InjectFault (or WithFault, or the control route) makes calls of one
+// operation, or of all ("*"), fail with a declared error: ThrottlingException,
+// InternalServerException, ConflictException, AccessDeniedException,
+// ServiceQuotaExceededException, ResourceNotFoundException or
+// ValidationException, for the next Count calls or until cleared, optionally
+// after a Delay. Nothing is random. A fault fires after the operation is
+// identified and the caller authenticated and authorised, before the body is
+// validated and before any state is touched, so a faulted call has no
+// effect. Faults are tried in the order injected; the first that matches
+// fires and, if counted, is used up. SetRateLimit (or WithRateLimit) puts a
+// token bucket, driven by the server's clock, on an operation or on all;
+// a call over the limit is a ThrottlingException with serviceCode
+// "verifiedpermissions" and quotaCode "L-RATE-<OPERATION>". ClearFaults and
+// Reset remove faults and rate limits. An error the operation does not
+// declare in the model (a ServiceQuotaExceededException from
+// UpdateIdentitySource, say) reaches an SDK as a generic API error with
+// that code rather than as the typed error.
+//
+// # Credentials
+//
+// By default requests are not authenticated: signatures and credentials are
+// ignored. WithCredentials turns verification on: every API request must
+// carry a SigV4 Authorization header for service verifiedpermissions and the
+// server's Region, signed by one of the given access keys, with an X-Amz-Date
+// (else MissingAuthenticationTokenException, IncompleteSignatureException,
+// UnrecognizedClientException or InvalidSignatureException). The signature is
+// recomputed with the AWS SDK's own signer over the headers the client
+// signed and the body as received, so a request changed after signing
+// fails. The credential must then allow the IAM action
+// verifiedpermissions:<Operation> (see Credential), else
+// AccessDeniedException naming the principal, the action and the policy
+// store's ARN. Control routes are never authenticated.
+//
+// # Eventual consistency
+//
+// WithPropagationDelay makes reads (GetPolicyStore, GetIdentitySource,
+// ListIdentitySources) see the state as it was the delay ago by the server's
+// clock: a resource created within the delay is not found yet, an update
+// within it is not visible yet (the previous configuration and dates are
+// returned), a deletion within it not applied yet. Writes, and the existence
+// checks they make, always see the latest state. The default is no delay.
+//
+// # Control routes
+//
+// Besides the API, Handler serves plain-JSON control routes under
+// /_vpfake/; a request they cannot use is answered 400 {"message": "..."}:
+//
+//	GET    /_vpfake/health      {"status":"ok","service":"vpfake","capabilities":["fault-injection","reset"],
+//	                             "authentication":false,"propagationDelayMs":0}
+//	POST   /_vpfake/reset       the same as Reset; answers {}
+//	POST   /_vpfake/faults      {"operation":"UpdateIdentitySource","error":"ThrottlingException","count":1,
+//	                             "delayMs":0,"message":"","serviceCode":"","quotaCode":"",
+//	                             "resources":[{"resourceId":"…","resourceType":"IDENTITY_SOURCE"}]}
+//	                            answers {"id":"fault-1"}; only operation and error are required
+//	GET    /_vpfake/faults      {"faults":[{…as posted…,"id":"fault-1","remaining":1}],
+//	                             "rateLimits":[{"operation":"GetIdentitySource","perSecond":5,"burst":5}]}
+//	                            (remaining is 0 for a fault with count 0, which never runs out)
+//	DELETE /_vpfake/faults      the same as ClearFaults; answers {}
+//	POST   /_vpfake/ratelimits  {"operation":"GetIdentitySource","perSecond":5,"burst":5}; answers {}
 //
 // # How far it can be trusted
 //
@@ -65,8 +124,23 @@
 // lastUpdatedDate advancing by a microsecond when the clock has not moved;
 // timestamps truncated to microseconds.
 //
-// Not modelled: authentication and IAM permissions (no AccessDeniedException),
-// throttling, eventual consistency (every write is visible at once),
-// policy-store aliases (an alias is an unknown policy store), and policies,
-// templates, schemas and authorization.
+// Taken from AWS's common behaviour, not from this service's model: the four
+// authentication errors, their statuses and the messages of
+// MissingAuthenticationTokenException, UnrecognizedClientException and
+// InvalidSignatureException; the AccessDeniedException message ("User: …
+// is not authorized to perform: … on resource: …"). Inferred: the order of
+// the checks (authentication before the method and operation are looked at;
+// authorisation, then faults and rate limits, before the Content-Type and
+// the schema), the wording of IncompleteSignatureException messages, the
+// resource of an AccessDeniedException being the policy store ARN named in
+// the body (policy-store/* for CreatePolicyStore or when the body names
+// none), the default messages and members of injected errors, and reads
+// lagging by exactly one fixed delay (AWS only says a few seconds).
+//
+// Not modelled: session tokens, presigned URLs, clock skew (a signature of
+// any age is accepted, so that a fake clock can be used), IAM policies beyond
+// a list of allowed actions (no resources, conditions or denies), jitter or
+// per-resource variation in propagation, policy-store aliases (an alias is
+// an unknown policy store), and policies, templates, schemas and
+// authorization.
 package fake

@@ -548,3 +548,31 @@ func TestFaultControlRoutes(t *testing.T) {
 		}
 	})
 }
+
+// FuzzControlRoutes posts odd bodies to the fault and rate-limit routes: the
+// answer must be 200 or 400, always a JSON object, never a panic or a 5xx.
+func FuzzControlRoutes(f *testing.F) {
+	for _, seed := range []string{
+		``, `null`, `{}`, `[]`, `"s"`, `{"operation":"*","error":"ThrottlingException"}`,
+		`{"operation":"*","error":"ThrottlingException","count":1e400}`, `{"operation":"*","error":"ConflictException","resources":null}`,
+		`{"operation":"*","error":"ConflictException","resources":[null]}`, `{"operation":"GetPolicyStore","perSecond":1e308,"burst":1}`,
+		`{"operation":"*","perSecond":-0,"burst":9223372036854775807}`, "\x00\xff", `{"delayMs":9223372036854775807}`,
+	} {
+		f.Add(seed)
+	}
+	srv := fake.NewServer(fake.WithoutListener())
+	defer srv.Close()
+	h := &harness{srv: srv, http: srv.Client()}
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, path := range []string{"/_vpfake/faults", "/_vpfake/ratelimits"} {
+			r := h.rawMethod(t, "POST", path, "", body)
+			if r.Status != 200 && r.Status != 400 {
+				t.Errorf("POST %s %q: HTTP %d %s", path, body, r.Status, r.Raw)
+			}
+		}
+		if r := h.rawMethod(t, "GET", "/_vpfake/faults", "", ""); r.Status != 200 {
+			t.Errorf("GET faults: HTTP %d %s", r.Status, r.Raw)
+		}
+		srv.ClearFaults()
+	})
+}
