@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/vpconform/vpconform/schemas"
 )
@@ -445,11 +446,12 @@ func (g GeneratedNegative) scenario() Scenario {
 		sc.Evidence = EvidenceInferred
 	}
 	sc.Run = func(ctx context.Context, s *Session) {
+		f := s.Fixtures()
 		store := s.MustCreatePolicyStore(ctx)
-		src := s.MustCreateCognitoIdentitySource(ctx, store)
-		body, err := g.Build(store, src, s.Fixtures())
+		src := s.mustCreateIdentitySourceNoWait(ctx, store, CognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], ""), nil)
+		body, err := g.Build(store, src, f)
 		Expect(err).NotTo(HaveOccurred(), "generator: build the request breaking %s", g.Constraint)
-		r := s.MustSendRaw(ctx, g.Operation, body)
+		r := s.sendUntilFound(ctx, g.Operation, body)
 		if unknown {
 			s.markDeliberate()
 			s.Advisory(r.Status == 400 && r.ErrorShape() == ValidationException && containsString(fieldListPaths(r.JSON), g.FieldPath),
@@ -459,6 +461,31 @@ func (g GeneratedNegative) scenario() Scenario {
 		s.ExpectRawValidationError(r, g.FieldPath)
 	}
 	return sc
+}
+
+// sendUntilFound sends body raw and signed, again every 100 ms while the
+// answer is ResourceNotFoundException (for at most
+// DefaultConsistencyTimeout): the resources were just created, and a target
+// that looks them up before validating the request may not see them yet.
+// Every attempt is marked deliberate: it breaks the input schema on purpose.
+func (s *Session) sendUntilFound(ctx context.Context, operation string, body []byte) *RawResponse {
+	GinkgoHelper()
+	var r *RawResponse
+	Eventually(ctx, func() error {
+		var err error
+		r, err = s.SendRaw(ctx, operation, body)
+		if x := s.transport.last(); x != nil {
+			x.deliberate = true
+		}
+		if err != nil {
+			return StopTrying("raw request").Wrap(err)
+		}
+		if r.ErrorShape() == ResourceNotFoundException {
+			return fmt.Errorf("ResourceNotFoundException: %s", r.Body)
+		}
+		return nil
+	}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(), "%s with resources created just before", operation)
+	return r
 }
 
 func containsString(list []string, s string) bool {

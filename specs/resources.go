@@ -49,6 +49,15 @@ func (s *Session) MustCreatePolicyStore(ctx context.Context) string {
 // after the spec unless the scenario already has.
 func (s *Session) MustCreateIdentitySource(ctx context.Context, policyStoreID string, cfg types.Configuration, principalEntityType *string) string {
 	GinkgoHelper()
+	id := s.mustCreateIdentitySourceNoWait(ctx, policyStoreID, cfg, principalEntityType)
+	s.AwaitIdentitySource(ctx, policyStoreID, id, nil)
+	return id
+}
+
+// mustCreateIdentitySourceNoWait is MustCreateIdentitySource without waiting
+// for GetIdentitySource to see the new source.
+func (s *Session) mustCreateIdentitySourceNoWait(ctx context.Context, policyStoreID string, cfg types.Configuration, principalEntityType *string) string {
+	GinkgoHelper()
 	in := &verifiedpermissions.CreateIdentitySourceInput{
 		ClientToken:         aws.String(uniqueName("vpconform")),
 		PolicyStoreId:       aws.String(policyStoreID),
@@ -80,7 +89,6 @@ func (s *Session) MustCreateIdentitySource(ctx context.Context, policyStoreID st
 		}
 		Expect(err).NotTo(HaveOccurred(), "cleanup: DeleteIdentitySource %s/%s: %s", policyStoreID, id, describeErr(err))
 	})
-	s.AwaitIdentitySource(ctx, policyStoreID, id, nil)
 	return id
 }
 

@@ -1,11 +1,21 @@
 // Package fake runs the vpconform scenario catalogue (package specs) against
 // the bundled fake server, started in process and driven through its
 // in-memory transport. It runs in every `go test ./...`, needs no network
-// and no credentials.
+// and no credentials of the caller.
 //
-// The target is strict: the fake implements every decision of the design,
+// The catalogue runs twice: against a consistent fake and against one whose
+// reads see writes only a second late (fake.WithPropagationDelay), which
+// proves every scenario polls its reads after writes as it must against
+// AWS. Both fakes verify SigV4 signatures with two credentials of their own,
+// one allowed and one denied, and accept injected faults, so every
+// capability is available and no scenario is skipped.
+//
+// The targets are strict: the fake implements every decision of the design,
 // including those resting only on inference, so an advisory deviation of the
 // fake is a bug in the fake and fails the run.
+//
+// After the run, a conformance report per target is written to
+// reports/fake/ and reports/fake-delayed/ (or under $VPCONFORM_REPORT_DIR).
 //
 //	go test -race ./suites/fake/
 //	go test ./suites/fake/ -ginkgo.label-filter='op:UpdateIdentitySource && kind:negative'

@@ -2,7 +2,9 @@ package fake_test
 
 import (
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/vpconform/vpconform/fake"
@@ -14,23 +16,61 @@ func TestFake(t *testing.T) {
 	RunSpecs(t, "vpconform: fake")
 }
 
-// server is the fake every spec talks to; BeforeSuite starts it, so it exists
-// by the time Register's BeforeEach asks for the target.
-var server *fake.Server
+// The two credentials the fakes know: one allowed every identity-source
+// action, one allowed none of those the scenarios call.
+var (
+	allowed = fake.Credential{
+		AccessKeyID: "AKIDVPCONFORMALLOWED", SecretAccessKey: "vpconform-allowed-secret",
+		Principal: "arn:aws:iam::123456789012:user/vpconform", Allow: []string{"verifiedpermissions:*"},
+	}
+	denied = fake.Credential{
+		AccessKeyID: "AKIDVPCONFORMDENIED", SecretAccessKey: "vpconform-denied-secret",
+		Principal: "arn:aws:iam::123456789012:user/vpconform-denied", Allow: []string{"verifiedpermissions:ListIdentitySources"},
+	}
+)
+
+// propagationDelay is how late the eventually consistent fake's reads see
+// writes.
+const propagationDelay = time.Second
+
+// consistent and delayed are the fakes the catalogue runs against;
+// BeforeSuite starts them, so they exist by the time Register's BeforeEach
+// asks for a target.
+var consistent, delayed *fake.Server
 
 var _ = BeforeSuite(func() {
-	server = fake.NewServer()
-	DeferCleanup(server.Close)
+	consistent = fake.NewServer(fake.WithoutListener(), fake.WithCredentials(allowed, denied))
+	DeferCleanup(consistent.Close)
+	delayed = fake.NewServer(fake.WithoutListener(), fake.WithCredentials(allowed, denied), fake.WithPropagationDelay(propagationDelay))
+	DeferCleanup(delayed.Close)
 })
 
-var _ = Describe("fake", func() {
-	specs.Register(func() specs.Target {
-		return specs.Target{
-			Name:         "fake",
-			AWSConfig:    server.AWSConfig(),
-			Capabilities: []specs.Capability{specs.Reset},
-			Fixtures:     specs.DefaultFixtures(),
-			Strict:       true,
-		}
-	})
+// target is the strict target of an in-process fake: the allowed
+// credentials for the client, the denied ones for DeniedAWSConfig, and
+// every capability.
+func target(name string, srv *fake.Server) specs.Target {
+	cfg := srv.AWSConfig()
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(allowed.AccessKeyID, allowed.SecretAccessKey, "")
+	deniedCfg := cfg.Copy()
+	deniedCfg.Credentials = credentials.NewStaticCredentialsProvider(denied.AccessKeyID, denied.SecretAccessKey, "")
+	return specs.Target{
+		Name:            name,
+		AWSConfig:       cfg,
+		DeniedAWSConfig: &deniedCfg,
+		Capabilities:    []specs.Capability{specs.FaultInjection, specs.DeniedCredentials, specs.Reset},
+		Fixtures:        specs.DefaultFixtures(),
+		Strict:          true,
+	}
+}
+
+var _ = Describe("fake (consistent)", func() {
+	specs.Register(func() specs.Target { return target("fake", consistent) })
+})
+
+var _ = Describe("fake (propagation delay 1s)", func() {
+	specs.Register(func() specs.Target { return target("fake-delayed", delayed) })
+})
+
+var _ = ReportAfterSuite("vpconform conformance report", func(r Report) {
+	Expect(specs.WriteReport(r)).To(Succeed())
 })
