@@ -15,15 +15,18 @@ const scenarioTimeout = 2 * time.Minute
 // Register declares the whole catalogue inside the caller's Ginkgo tree:
 // one Describe per operation, one It per scenario, labelled with the
 // scenario's Labels. Call it while the tree is constructed (at package level
-// of a suite, or inside a container). target is called lazily, in a
-// BeforeEach of each spec, so a suite may start its server in BeforeSuite.
+// of a suite, or inside a container). target is called lazily, at the start
+// of each spec, so a suite may start its server in BeforeSuite.
 //
 // Each spec builds a Session, skips with a hint when the target lacks a
 // needed capability, runs the scenario and then, whatever the scenario
 // checked, fails if a recorded response breaks its output or error schema
 // or a request breaks its input schema (requests a negative scenario sent
 // deliberately invalid excepted, those must break it).
-func Register(target func() Target) {
+//
+// It returns true, so that it can be called at package level as
+// var _ = specs.Register(…).
+func Register(target func() Target) bool {
 	byOp := map[string][]Scenario{}
 	var ops []string
 	for _, sc := range Catalogue() {
@@ -41,18 +44,20 @@ func Register(target func() Target) {
 			})
 		}
 	})
+	return true
 }
 
+// registerScenario declares the It of one scenario. Everything happens in
+// the It itself, not in a BeforeEach, which would run before every spec of
+// the enclosing container.
 func registerScenario(target func() Target, sc Scenario) {
-	var s *Session
-	BeforeEach(func() {
+	It(sc.ID+": "+sc.Description, Label(sc.Labels()...), func(ctx SpecContext) {
 		t := target()
 		AddReportEntry(targetEntry, t.Name, ReportEntryVisibilityNever)
 		if c, ok := sc.missing(t); ok {
 			Skip(fmt.Sprintf("target %q lacks capability %q, which %s needs: %s", t.Name, c, sc.ID, c.hint()))
 		}
-		var err error
-		s, err = NewSession(t, sc)
+		s, err := NewSession(t, sc)
 		Expect(err).NotTo(HaveOccurred())
 		// Registered first, so it runs after every cleanup the scenario
 		// registers: the deletions are validated too.
@@ -62,8 +67,6 @@ func registerScenario(target func() Target, sc Scenario) {
 				Fail("schema violations in the recorded exchanges:\n" + joinErrors(problems))
 			}
 		})
-	})
-	It(sc.ID+": "+sc.Description, Label(sc.Labels()...), func(ctx SpecContext) {
 		sc.Run(ctx, s)
 	}, SpecTimeout(scenarioTimeout))
 }

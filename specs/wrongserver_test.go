@@ -2,15 +2,19 @@ package specs
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
+	"github.com/vpconform/vpconform/fake"
 	"github.com/vpconform/vpconform/schemas"
 )
 
@@ -88,5 +92,33 @@ var _ = Describe("cleanup order", Ordered, func() {
 	})
 	It("in reverse order of registration, the check last", func() {
 		Expect(order).To(Equal([]string{"delete identity source", "delete policy store", "schema check"}))
+	})
+})
+
+// Register itself, against the unmutated fake with no capabilities: every
+// scenario needing one is skipped, and only those.
+var _ = Describe("Register against a fake without capabilities", func() {
+	var srv *fake.Server
+	BeforeEach(func() {
+		srv = fake.NewServer(fake.WithoutListener())
+		DeferCleanup(srv.Close)
+	})
+	needs := map[string]bool{}
+	for _, sc := range Catalogue() {
+		needs[sc.ID] = len(sc.Needs) > 0
+	}
+	ReportAfterEach(func(r SpecReport) {
+		id, _, _ := strings.Cut(r.LeafNodeText, ": ")
+		if needs[id] && r.State != types.SpecStateSkipped {
+			Fail(fmt.Sprintf("%s needs a capability the target lacks, but was not skipped: %s", id, r.State))
+		}
+		if !needs[id] && r.State != types.SpecStatePassed {
+			Fail(fmt.Sprintf("%s needs no capability, but %s", id, r.State))
+		}
+	})
+	Register(func() Target {
+		t := wrongTarget(srv.Handler())
+		t.Name = "fake-without-capabilities"
+		return t
 	})
 })

@@ -1,0 +1,35 @@
+package aws_test
+
+import (
+	"os"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/vpconform/vpconform/specs"
+)
+
+func TestAWS(t *testing.T) {
+	if os.Getenv(specs.AWSEnv) != "1" {
+		t.Skip("set VPCONFORM_AWS=1 to run against real AWS (default credential chain; creates, tags and deletes its own policy stores)")
+	}
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "vpconform: aws")
+}
+
+// target is built once, in BeforeSuite, from the environment.
+var target specs.Target
+
+var _ = BeforeSuite(func(ctx SpecContext) {
+	var err error
+	target, err = specs.AWSTargetFromEnv(ctx)
+	Expect(err).NotTo(HaveOccurred(), "the AWS target")
+	GinkgoWriter.Printf("AWS region %s, endpoint %s, run id %s, capabilities %v\n",
+		target.AWSConfig.Region, target.RawEndpoint(), specs.RunID(), target.Capabilities)
+})
+
+var _ = specs.Register(func() specs.Target { return target })
+
+var _ = ReportAfterSuite("vpconform conformance report", func(r Report) {
+	Expect(specs.WriteReport(r)).To(Succeed())
+})
