@@ -12,6 +12,12 @@
 //	var _ = specs.Register(func() specs.Target {
 //		return specs.Target{Name: "fake", AWSConfig: srv.AWSConfig(), Fixtures: specs.DefaultFixtures()}
 //	})
+//	var _ = ReportAfterSuite("vpconform conformance report", func(r Report) {
+//		Expect(specs.WriteReport(r)).To(Succeed())
+//	})
+//
+// EndpointTargetFromEnv and AWSTargetFromEnv build the targets of
+// suites/endpoint and suites/aws from the environment.
 //
 // Each Scenario is data: a stable id (such as
 // "GetIdentitySource/NotFound/UnknownPolicyStore"), a MUST-style description,
@@ -31,9 +37,31 @@
 // negative scenario sends on purpose; those must not conform, which proves the
 // case is really negative.
 //
+// Besides the hand-written scenarios, the catalogue holds one generated
+// negative scenario per constraint of the input schemas of GetIdentitySource
+// and UpdateIdentitySource (schemas.Constraints): from valid base requests
+// naming a real policy store and identity source, a request breaking only
+// that constraint (checked with schemas.CheckBreaks), sent raw and signed,
+// expecting ValidationException naming the member. Their ids are
+// "<Operation>/Generated/<member path>/<keyword>", such as
+// "UpdateIdentitySource/Generated/updateConfiguration/oneOf-none", and they
+// are labelled generated.
+//
+// Fault scenarios inject errors through the control routes of a target with
+// the FaultInjection capability (POST /_vpfake/faults on
+// Target.ControlEndpoint) and check the SDK's typed errors and its retries;
+// scenarios needing DeniedCredentials use Target.DeniedAWSConfig and
+// deliberately mis-signed requests. Every read after a write is polled
+// (every 100 ms, for at most DefaultConsistencyTimeout), so the catalogue
+// passes against an eventually consistent target.
+//
 // Expectations whose evidence is only inference (I) are advisory: a mismatch
 // is recorded as a Deviation and reported, and fails the spec only when the
 // Target is Strict or VPCONFORM_STRICT=1.
+//
+// WriteReport, called from ReportAfterSuite, writes conformance.md and
+// conformance.json per target: each scenario's result, evidence and what
+// differed.
 //
 // The checked-in manifest testdata/catalogue.txt lists every scenario; a test
 // keeps it equal to Catalogue(). Regenerate it with
