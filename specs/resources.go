@@ -73,8 +73,9 @@ func (s *Session) mustCreateIdentitySourceNoWait(ctx context.Context, policyStor
 		out, err = s.Client.CreateIdentitySource(ctx, in)
 		var nf *types.ResourceNotFoundException
 		return !errors.As(err, &nf)
-	}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(BeTrue(),
-		"setup: CreateIdentitySource in %s keeps failing with ResourceNotFoundException: %s", policyStoreID, describeErr(err))
+	}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(BeTrue(), func() string {
+		return fmt.Sprintf("setup: CreateIdentitySource in %s keeps failing with ResourceNotFoundException: %s", policyStoreID, describeErr(err))
+	})
 	Expect(err).NotTo(HaveOccurred(), "setup: CreateIdentitySource in %s: %s", policyStoreID, describeErr(err))
 	Expect(out.IdentitySourceId).NotTo(BeNil(), "setup: CreateIdentitySource returned no identitySourceId")
 	id := *out.IdentitySourceId
