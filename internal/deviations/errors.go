@@ -65,7 +65,7 @@ func conflictExceptionWithoutResources() Deviation {
 		Name:        "conflict-exception-without-resources",
 		Description: "A ConflictException answer leaves out its required resources member.",
 		Evidence:    EvidenceModel,
-		DetectedBy:  nil, // set in catalogue.go
+		DetectedBy:  []string{"UpdateIdentitySource/Fault/ConflictException"},
 		middleware: jsonAnswerRewrite(func(_ *call, a *answer, body map[string]any) bool {
 			if a.errorShape() != "ConflictException" {
 				return false
@@ -82,6 +82,10 @@ func throttlingExceptionStatus400() Deviation {
 		Name:        "throttling-exception-status-400",
 		Description: "A ThrottlingException is answered with HTTP 400 instead of the model's 429.",
 		Evidence:    EvidenceModel,
+		DetectedBy: []string{
+			"GetIdentitySource/Fault/ThrottlingException",
+			"UpdateIdentitySource/Fault/ThrottlingException",
+		},
 		middleware: answerRewrite(func(_ *call, a *answer) {
 			if a.errorShape() == "ThrottlingException" {
 				a.status = http.StatusBadRequest
@@ -95,7 +99,10 @@ func notFoundWrongResourceType() Deviation {
 		Name:        "not-found-wrong-resource-type",
 		Description: "A ResourceNotFoundException names the wrong resourceType: IDENTITY_SOURCE for a missing policy store and POLICY_STORE for a missing identity source.",
 		Evidence:    EvidenceInferred,
-		DetectedBy:  notFoundScenarios,
+		DetectedBy: withIDs(notFoundScenarios, []string{
+			"GetIdentitySource/Fault/ResourceNotFoundException",
+			"UpdateIdentitySource/Fault/ResourceNotFoundException",
+		}),
 		middleware: jsonAnswerRewrite(func(_ *call, a *answer, body map[string]any) bool {
 			if a.errorShape() != "ResourceNotFoundException" {
 				return false
