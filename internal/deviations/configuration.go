@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/vpconform/vpconform/schemas"
 )
@@ -206,7 +207,7 @@ func cognitoIssuerWrongRegion() Deviation {
 // sent in place of one that does not.
 const placeholderUserPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_vpconformPlaceholder"
 
-// userPoolArnValid reports whether arn matches the model's UserPoolArn
+// userPoolArnValid reports whether arn meets the model's UserPoolArn
 // constraints, asking the project's schemas (one source of truth).
 func userPoolArnValid(arn string) bool {
 	doc, err := encodeObject(map[string]any{
@@ -216,13 +217,23 @@ func userPoolArnValid(arn string) bool {
 	return err == nil && schemas.Validate("UpdateIdentitySource", schemas.Input, doc) == nil
 }
 
+// userPoolArnBreaksOnlyPattern reports whether arn has a length the model
+// allows (1 to 255) and yet breaks its UserPoolArn constraints: the pattern.
+func userPoolArnBreaksOnlyPattern(arn string) bool {
+	n := utf8.RuneCountInString(arn)
+	return n >= 1 && n <= 255 && !userPoolArnValid(arn)
+}
+
 func userPoolArnPatternNotEnforced() Deviation {
 	return Deviation{
 		Name: "user-pool-arn-pattern-not-enforced",
-		Description: "CreateIdentitySource and UpdateIdentitySource accept a userPoolArn that does not match the model's pattern, " +
-			"and GetIdentitySource then answers with it.",
-		Evidence:   EvidenceModel,
-		DetectedBy: []string{"UpdateIdentitySource/Validation/MalformedUserPoolArn"},
+		Description: "CreateIdentitySource and UpdateIdentitySource accept a userPoolArn that does not match the model's pattern " +
+			"(its length limits still hold), and GetIdentitySource then answers with it.",
+		Evidence: EvidenceModel,
+		DetectedBy: []string{
+			"UpdateIdentitySource/Validation/MalformedUserPoolArn",
+			"UpdateIdentitySource/Generated/updateConfiguration.cognitoUserPoolConfiguration.userPoolArn/pattern",
+		},
 		middleware: func(next http.Handler) http.Handler {
 			var mu sync.Mutex
 			accepted := map[string]string{} // identity source key → the invalid userPoolArn it was given
@@ -238,7 +249,7 @@ func userPoolArnPatternNotEnforced() Deviation {
 					if !ok {
 						return c.forward(next)
 					}
-					valid := userPoolArnValid(arn)
+					valid := !userPoolArnBreaksOnlyPattern(arn)
 					var a *answer
 					if valid {
 						a = c.forward(next)

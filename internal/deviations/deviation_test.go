@@ -260,8 +260,10 @@ var unitTests = map[string]func(t *testing.T, r *rig){
 		if v, _ := at(send(t, r.deviant, "GetIdentitySource", ids(store, src)).JSON, "configuration", "cognitoUserPoolConfiguration", "userPoolArn"); v != testUserPoolArn {
 			t.Errorf("userPoolArn after a valid update %v", v)
 		}
-		// Other constraints are still enforced.
+		// Other constraints are still enforced, the ARN's length too.
 		r.same("UpdateIdentitySource", update(store, src, cognito(testUserPoolArn, []string{""}, "")))
+		r.same("UpdateIdentitySource", update(store, src, cognito("", nil, "")))
+		r.same("UpdateIdentitySource", update(store, src, cognito(testUserPoolArn+strings.Repeat("a", 256), nil, "")))
 	},
 	"unknown-output-member": func(t *testing.T, r *rig) {
 		store := r.createStore()
