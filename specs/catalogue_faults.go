@@ -94,7 +94,7 @@ func injectedErrorScenario(op, shape string) Scenario {
 		Run: func(ctx context.Context, s *Session) {
 			store := s.MustCreatePolicyStore(ctx)
 			src := s.MustCreateCognitoIdentitySource(ctx, store)
-			msg := "vpconform injected " + shape + " " + uniqueName("fault")
+			msg := "vpconform injected " + shape + " " + s.uniqueName("fault")
 			f := InjectedFault{Operation: op, Error: shape, Count: 1, Message: msg}
 			switch shape {
 			case ThrottlingException:

@@ -28,7 +28,7 @@ func getIdentitySourceScenarios() []Scenario {
 			Operation:   opGet, Kind: Happy, Evidence: EvidenceModel,
 			Run: func(ctx context.Context, s *Session) {
 				f := s.Fixtures()
-				before := time.Now().Add(-time.Hour)
+				before := s.Target.now().Add(-time.Hour)
 				store := s.MustCreatePolicyStore(ctx)
 				src := s.MustCreateIdentitySource(ctx, store, CognitoConfiguration(f.UserPoolArn, f.ClientIds[:2], ""), aws.String("MyCorp::User"))
 				out := s.AwaitIdentitySource(ctx, store, src, nil)
@@ -244,7 +244,7 @@ func getIdentitySourceScenarios() []Scenario {
 			Run: func(ctx context.Context, s *Session) {
 				store := s.MustCreatePolicyStore(ctx)
 				s.AwaitPolicyStore(ctx, store)
-				missing := unknownID()
+				missing := s.unknownID()
 				_, err := s.getIdentitySource(ctx, store, missing)
 				s.ExpectResourceNotFound(err, types.ResourceTypeIdentitySource, missing)
 			},
@@ -254,8 +254,8 @@ func getIdentitySourceScenarios() []Scenario {
 			Description: "GetIdentitySource MUST fail with ResourceNotFoundException (404, resourceType POLICY_STORE, resourceId the store asked) for a policy store that does not exist.",
 			Operation:   opGet, Kind: Negative, Evidence: EvidenceInferred,
 			Run: func(ctx context.Context, s *Session) {
-				missing := unknownID()
-				_, err := s.getIdentitySource(ctx, missing, unknownID())
+				missing := s.unknownID()
+				_, err := s.getIdentitySource(ctx, missing, s.unknownID())
 				s.ExpectResourceNotFound(err, types.ResourceTypePolicyStore, missing)
 			},
 		},
@@ -305,7 +305,7 @@ func getInvalidID(name, member, what, value string) Scenario {
 		Run: func(ctx context.Context, s *Session) {
 			var err error
 			if member == "policyStoreId" {
-				_, err = s.getIdentitySource(ctx, value, unknownID())
+				_, err = s.getIdentitySource(ctx, value, s.unknownID())
 			} else {
 				store := s.MustCreatePolicyStore(ctx)
 				_, err = s.getIdentitySource(ctx, store, value)

@@ -379,7 +379,7 @@ func updateIdentitySourceScenarios() []Scenario {
 				f := s.Fixtures()
 				store := s.MustCreatePolicyStore(ctx)
 				s.AwaitPolicyStore(ctx, store)
-				missing := unknownID()
+				missing := s.unknownID()
 				_, err := s.Client.UpdateIdentitySource(ctx, updateInput(store, missing, UpdateCognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], ""), nil))
 				s.ExpectResourceNotFound(err, types.ResourceTypeIdentitySource, missing)
 			},
@@ -390,8 +390,8 @@ func updateIdentitySourceScenarios() []Scenario {
 			Operation:   opUpdate, Kind: Negative, Evidence: EvidenceInferred,
 			Run: func(ctx context.Context, s *Session) {
 				f := s.Fixtures()
-				missing := unknownID()
-				_, err := s.Client.UpdateIdentitySource(ctx, updateInput(missing, unknownID(), UpdateCognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], ""), nil))
+				missing := s.unknownID()
+				_, err := s.Client.UpdateIdentitySource(ctx, updateInput(missing, s.unknownID(), UpdateCognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], ""), nil))
 				s.ExpectResourceNotFound(err, types.ResourceTypePolicyStore, missing)
 			},
 		},
@@ -436,7 +436,7 @@ func updateIdentitySourceScenarios() []Scenario {
 			Operation:   opUpdate, Kind: Negative, Evidence: EvidenceModel,
 			Run: func(ctx context.Context, s *Session) {
 				f := s.Fixtures()
-				_, err := s.Client.UpdateIdentitySource(ctx, updateInput("bad store!id", unknownID(), UpdateCognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], ""), nil))
+				_, err := s.Client.UpdateIdentitySource(ctx, updateInput("bad store!id", s.unknownID(), UpdateCognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], ""), nil))
 				s.ExpectValidationError(err, "policyStoreId")
 			},
 		},
@@ -474,7 +474,7 @@ func updateIdentitySourceScenarios() []Scenario {
 			Description: "UpdateIdentitySource MUST refuse a body that is not JSON with HTTP 400 and, advisory, SerializationException.",
 			Operation:   opUpdate, Kind: Negative, Evidence: EvidenceInferred,
 			Run: func(ctx context.Context, s *Session) {
-				r := s.MustSendRaw(ctx, opUpdate, []byte(`{"policyStoreId": "`+unknownID()+`", "updateConfiguration": {`))
+				r := s.MustSendRaw(ctx, opUpdate, []byte(`{"policyStoreId": "`+s.unknownID()+`", "updateConfiguration": {`))
 				s.markDeliberate()
 				Expect(r.Status).To(Equal(400), "HTTP status of the answer to a malformed body: %s", r.Body)
 				Expect(r.ErrorShape()).NotTo(BeEmpty(), "the answer names an error shape")

@@ -1,9 +1,9 @@
 package specs
 
 import (
-	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
-	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
@@ -59,17 +59,15 @@ func configurationKind(c types.ConfigurationDetail) string {
 const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 // unknownID returns a well-formed id (22 base62 characters, starting with
-// "VPCx") that no target will have issued.
-func unknownID() string {
+// "VPCx") that no target will have issued. It is derived from the scenario
+// id and the session's counter, so the same scenario sends the same made-up
+// ids in every run.
+func (s *Session) unknownID() string {
+	sum := sha256.Sum256([]byte(s.Scenario.ID + "#" + strconv.Itoa(s.next())))
 	var b strings.Builder
 	b.WriteString("VPCx")
-	for b.Len() < 22 {
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(base62))))
-		if err != nil {
-			b.WriteByte('0')
-			continue
-		}
-		b.WriteByte(base62[n.Int64()])
+	for i := 0; b.Len() < 22; i++ {
+		b.WriteByte(base62[int(sum[i])%len(base62)])
 	}
 	return b.String()
 }

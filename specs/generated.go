@@ -471,7 +471,7 @@ func (g GeneratedNegative) scenario() Scenario {
 func (s *Session) sendUntilFound(ctx context.Context, operation string, body []byte) *RawResponse {
 	GinkgoHelper()
 	var r *RawResponse
-	Eventually(ctx, func() error {
+	Eventually(ctx, polled(s, func() error {
 		var err error
 		r, err = s.SendRaw(ctx, operation, body)
 		if x := s.transport.last(); x != nil {
@@ -484,7 +484,7 @@ func (s *Session) sendUntilFound(ctx context.Context, operation string, body []b
 			return fmt.Errorf("ResourceNotFoundException: %s", r.Body)
 		}
 		return nil
-	}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(), "%s with resources created just before", operation)
+	})).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(), "%s with resources created just before", operation)
 	return r
 }
 

@@ -80,6 +80,7 @@ func (s *Session) SendRawAs(ctx context.Context, operation string, body any, cre
 	req.Header.Set("Content-Type", schemas.ContentType)
 	req.Header.Set("X-Amz-Target", schemas.TargetPrefix+operation)
 	if creds != nil {
+		s.addSecret(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)
 		sum := sha256.Sum256(payload)
 		if err := v4.NewSigner().SignHTTP(ctx, *creds, req, hex.EncodeToString(sum[:]), SigningName, s.Target.AWSConfig.Region, time.Now().UTC()); err != nil {
 			return nil, fmt.Errorf("specs: sign raw %s request: %w", operation, err)

@@ -24,6 +24,11 @@ const scenarioTimeout = 2 * time.Minute
 // or a request breaks its input schema (requests a negative scenario sent
 // deliberately invalid excepted, those must break it).
 //
+// With Target.Golden.RecordDir set, each scenario that passes is then
+// recorded as a golden file; with Target.Golden.CompareDir set, each is
+// compared with its golden file and fails on a difference (see
+// GoldenSettings and package fixtures).
+//
 // It returns true, so that it can be called at package level as
 // var _ = specs.Register(…).
 func Register(target func() Target) bool {
@@ -59,7 +64,13 @@ func registerScenario(target func() Target, sc Scenario) {
 		}
 		s, err := NewSession(t, sc)
 		Expect(err).NotTo(HaveOccurred())
-		// Registered first, so it runs after every cleanup the scenario
+		// In compare mode, the golden file is loaded (or the spec skipped or
+		// failed) before the scenario runs.
+		ref := s.prepareGolden()
+		// Registered first, so it runs after every other cleanup: the
+		// deletions are recorded and compared too.
+		DeferCleanup(func(ctx SpecContext) { s.finishGolden(ctx, ref) })
+		// Registered next, so it runs after every cleanup the scenario
 		// registers: the deletions are validated too.
 		DeferCleanup(func() {
 			checkRequests := sc.Kind == Happy || !CurrentSpecReport().Failed()

@@ -68,6 +68,12 @@ type ScenarioResult struct {
 	Differed string `json:"differed,omitempty"`
 	// Deviations lists the advisory expectations the target did not meet.
 	Deviations []string `json:"deviations,omitempty"`
+	// Note is a remark on the result, such as OverriddenNote.
+	Note string `json:"note,omitempty"`
+	// Golden says what became of the scenario's golden file in record or
+	// compare mode: "wrote <path>", "matches <path>", "differs from
+	// <path>", "not recorded: …".
+	Golden string `json:"golden,omitempty"`
 }
 
 // Conformances turns a Ginkgo suite report into one Conformance per target
@@ -134,6 +140,12 @@ func scenarioResult(sr types.SpecReport) ScenarioResult {
 		}
 	}
 	for _, e := range sr.ReportEntries {
+		switch e.Name {
+		case noteEntry:
+			r.Note = e.Value.String()
+		case goldenEntry:
+			r.Golden = e.Value.String()
+		}
 		if e.Name == "deviation" {
 			d := e.Value.String()
 			// Deviation.String is "<target>: <scenario id>: <message>".
@@ -194,7 +206,17 @@ func (c Conformance) Markdown() string {
 		len(c.Scenarios), c.Summary.Passed, c.Summary.Failed, c.Summary.Skipped, c.Summary.Deviations, c.Suite)
 	b.WriteString("| scenario | result | evidence | what differed |\n|---|---|---|---|\n")
 	for _, r := range c.Scenarios {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", cell(r.ID), r.Result, r.Evidence, cell(r.Differed))
+		differed := r.Differed
+		if r.Note != "" {
+			differed = strings.TrimPrefix(differed+"; note: "+r.Note, "; ")
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", cell(r.ID), r.Result, r.Evidence, cell(differed))
+	}
+	if lines := goldenLines(c); len(lines) > 0 {
+		b.WriteString("\n## Golden files\n\n")
+		for _, l := range lines {
+			fmt.Fprintf(&b, "- %s\n", l)
+		}
 	}
 	return b.String()
 }
@@ -315,8 +337,61 @@ func WriteReport(report types.Report) error {
 		}
 	}
 	paths, err := WriteReportTo(dir, report)
+	for _, c := range Conformances(report) {
+		if summary := GoldenSummary(c); summary != "" {
+			fmt.Print(summary)
+		}
+	}
 	for _, p := range paths {
 		fmt.Printf("vpconform: wrote %s\n", p)
 	}
 	return err
+}
+
+// GoldenSummary sums up, for the end of a suite, what record or compare
+// mode did for a target: each golden file written, each scenario that
+// differed or was not recorded, and the counts. It is "" when the run
+// neither recorded nor compared.
+func GoldenSummary(c Conformance) string {
+	var wrote, matched, differed, notRecorded []string
+	skipped := 0
+	for _, r := range c.Scenarios {
+		if r.Result == ResultSkipped && strings.HasPrefix(r.Differed, "compare:") {
+			skipped++
+		}
+		switch {
+		case strings.HasPrefix(r.Golden, "wrote "):
+			wrote = append(wrote, strings.TrimPrefix(r.Golden, "wrote "))
+		case strings.HasPrefix(r.Golden, "matches "):
+			matched = append(matched, r.ID)
+		case strings.HasPrefix(r.Golden, "differs from "):
+			differed = append(differed, r.ID+" ("+strings.TrimPrefix(r.Golden, "differs from ")+")")
+		case strings.HasPrefix(r.Golden, "no golden file "):
+			differed = append(differed, r.ID+" (no golden file: "+strings.TrimPrefix(r.Golden, "no golden file ")+")")
+		case strings.HasPrefix(r.Golden, "not recorded: "):
+			notRecorded = append(notRecorded, r.ID+": "+strings.TrimPrefix(r.Golden, "not recorded: "))
+		}
+	}
+	if len(wrote)+len(matched)+len(differed)+len(notRecorded)+skipped == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n")
+	for _, p := range wrote {
+		fmt.Fprintf(&b, "vpconform: %s: recorded %s\n", c.Target, p)
+	}
+	for _, d := range differed {
+		fmt.Fprintf(&b, "vpconform: %s: DIFFERS from its golden set: %s\n", c.Target, d)
+	}
+	for _, n := range notRecorded {
+		fmt.Fprintf(&b, "vpconform: %s: NOT RECORDED: %s\n", c.Target, n)
+	}
+	switch {
+	case len(wrote)+len(notRecorded) > 0:
+		fmt.Fprintf(&b, "vpconform: %s: recorded %d golden files; %d scenarios not recorded\n", c.Target, len(wrote), len(notRecorded))
+	default:
+		fmt.Fprintf(&b, "vpconform: %s: compared %d scenarios with the golden set: %d match, %d differ or have no golden file; %d skipped by the golden set\n",
+			c.Target, len(matched)+len(differed), len(matched), len(differed), skipped)
+	}
+	return b.String()
 }

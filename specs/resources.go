@@ -26,7 +26,7 @@ func (s *Session) MustCreatePolicyStore(ctx context.Context) string {
 		}
 	}
 	out, err := s.Client.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
-		ClientToken:        aws.String(uniqueName("vpconform")),
+		ClientToken:        aws.String(s.clientToken()),
 		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
 		DeletionProtection: types.DeletionProtectionDisabled,
 		Description:        aws.String(policyStoreDescription(s.Scenario.ID)),
@@ -59,7 +59,7 @@ func (s *Session) MustCreateIdentitySource(ctx context.Context, policyStoreID st
 func (s *Session) mustCreateIdentitySourceNoWait(ctx context.Context, policyStoreID string, cfg types.Configuration, principalEntityType *string) string {
 	GinkgoHelper()
 	in := &verifiedpermissions.CreateIdentitySourceInput{
-		ClientToken:         aws.String(uniqueName("vpconform")),
+		ClientToken:         aws.String(s.clientToken()),
 		PolicyStoreId:       aws.String(policyStoreID),
 		Configuration:       cfg,
 		PrincipalEntityType: principalEntityType,
@@ -69,11 +69,11 @@ func (s *Session) mustCreateIdentitySourceNoWait(ctx context.Context, policyStor
 	// same clientToken, while the store is not found.
 	var out *verifiedpermissions.CreateIdentitySourceOutput
 	var err error
-	Eventually(ctx, func() bool {
+	Eventually(ctx, polled(s, func() bool {
 		out, err = s.Client.CreateIdentitySource(ctx, in)
 		var nf *types.ResourceNotFoundException
 		return !errors.As(err, &nf)
-	}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(BeTrue(), func() string {
+	})).WithTimeout(s.consistency).WithPolling(pollInterval).Should(BeTrue(), func() string {
 		return fmt.Sprintf("setup: CreateIdentitySource in %s keeps failing with ResourceNotFoundException: %s", policyStoreID, describeErr(err))
 	})
 	Expect(err).NotTo(HaveOccurred(), "setup: CreateIdentitySource in %s: %s", policyStoreID, describeErr(err))
@@ -98,13 +98,13 @@ func (s *Session) mustCreateIdentitySourceNoWait(ctx context.Context, policyStor
 // that depend on the store see it.
 func (s *Session) AwaitPolicyStore(ctx context.Context, policyStoreID string) {
 	GinkgoHelper()
-	Eventually(ctx, func() error {
+	Eventually(ctx, polled(s, func() error {
 		_, err := s.Client.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(policyStoreID)})
 		if err != nil {
 			return fmt.Errorf("GetPolicyStore: %s", describeErr(err))
 		}
 		return nil
-	}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(),
+	})).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(),
 		"GetPolicyStore %s after CreatePolicyStore", policyStoreID)
 }
 
@@ -114,7 +114,7 @@ func (s *Session) AwaitPolicyStore(ctx context.Context, policyStoreID string) {
 func (s *Session) AwaitIdentitySourceGone(ctx context.Context, policyStoreID, identitySourceID string) error {
 	GinkgoHelper()
 	var last error
-	Eventually(ctx, func() error {
+	Eventually(ctx, polled(s, func() error {
 		_, err := s.getIdentitySource(ctx, policyStoreID, identitySourceID)
 		var nf *types.ResourceNotFoundException
 		if errors.As(err, &nf) {
@@ -125,7 +125,7 @@ func (s *Session) AwaitIdentitySourceGone(ctx context.Context, policyStoreID, id
 			return errors.New("GetIdentitySource still finds the identity source")
 		}
 		return fmt.Errorf("GetIdentitySource: %s", describeErr(err))
-	}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(),
+	})).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(),
 		"GetIdentitySource %s/%s after DeleteIdentitySource", policyStoreID, identitySourceID)
 	return last
 }
@@ -176,7 +176,7 @@ func (s *Session) MustUpdateIdentitySource(ctx context.Context, in *verifiedperm
 func (s *Session) AwaitIdentitySource(ctx context.Context, policyStoreID, identitySourceID string, ready func(*verifiedpermissions.GetIdentitySourceOutput) error) *verifiedpermissions.GetIdentitySourceOutput {
 	GinkgoHelper()
 	var got *verifiedpermissions.GetIdentitySourceOutput
-	Eventually(ctx, func() error {
+	Eventually(ctx, polled(s, func() error {
 		out, err := s.Client.GetIdentitySource(ctx, &verifiedpermissions.GetIdentitySourceInput{
 			PolicyStoreId: aws.String(policyStoreID), IdentitySourceId: aws.String(identitySourceID),
 		})
@@ -190,7 +190,7 @@ func (s *Session) AwaitIdentitySource(ctx context.Context, policyStoreID, identi
 		}
 		got = out
 		return nil
-	}).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(),
+	})).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(),
 		"GetIdentitySource %s/%s after a write", policyStoreID, identitySourceID)
 	return got
 }

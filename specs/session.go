@@ -2,12 +2,14 @@ package specs
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
@@ -41,6 +43,20 @@ type Session struct {
 	transport *validatingTransport
 	// consistency bounds the polling of reads after writes.
 	consistency time.Duration
+
+	mu sync.Mutex
+	// names counts the names, tokens and made-up ids the session minted.
+	names int
+	// secrets are credentials the session signed with besides the
+	// target's, which recordings must not keep.
+	secrets []string
+	// goldenAuthority is set when the scenario is compared against a golden
+	// set recorded from AWS and its expectations are advisory: the golden
+	// set decides, and Advisory only notes what it would have reported.
+	goldenAuthority bool
+	// overridden are the advisory expectations not met while
+	// goldenAuthority was set.
+	overridden []string
 }
 
 // NewSession builds the Session of scenario sc against target t. Register
@@ -110,13 +126,67 @@ func (s *Session) exchangeProblems(checkRequests bool) []error {
 	return problems
 }
 
-// names gives each resource a Session creates a distinct suffix.
-var names atomic.Int64
+// next returns the session's next sequence number, from 1.
+func (s *Session) next() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.names++
+	return s.names
+}
 
-// uniqueName returns a name unique within the process, for descriptions
-// and client tokens.
-func uniqueName(prefix string) string {
-	return prefix + "-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.FormatInt(names.Add(1), 36)
+// scenarioHash is a short digest of the scenario id, which fits where the
+// id itself does not (client tokens allow [a-zA-Z0-9-] only).
+func (s *Session) scenarioHash() string {
+	sum := sha256.Sum256([]byte(s.Scenario.ID))
+	return hex.EncodeToString(sum[:4])
+}
+
+// uniqueName returns a name distinct within the scenario and the same in
+// every run of it: the prefix, a digest of the scenario id and the
+// session's counter. Nothing in it depends on time or chance, so that a
+// deterministic target answers a scenario the same way every time.
+func (s *Session) uniqueName(prefix string) string {
+	return prefix + "-" + s.scenarioHash() + "-" + strconv.Itoa(s.next())
+}
+
+// clientToken returns a client token: uniqueName, followed by
+// Target.RunID when set. A target that outlives one run (an emulator left
+// running, AWS, which remembers tokens for 8 hours) needs the run id, or a
+// token of an earlier run with other input would be a ConflictException;
+// recordings replace tokens by placeholders either way.
+func (s *Session) clientToken() string {
+	tok := s.uniqueName("vpconform")
+	if s.Target.RunID != "" {
+		tok += "-" + s.Target.RunID
+	}
+	if len(tok) > 64 {
+		tok = tok[:64]
+	}
+	return tok
+}
+
+// addSecret remembers a credential string the session signed with, so that
+// recordings redact it.
+func (s *Session) addSecret(v ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.secrets = append(s.secrets, v...)
+}
+
+// polled wraps the function an Eventually polls so that the exchanges of
+// each of its attempts are marked as attempts of one polling loop:
+// recordings keep only the last attempt (fixtures.FinalAttempts), since how
+// many attempts a read after a write takes depends on the target's
+// propagation delay, not on its answers.
+func polled[T any](s *Session, f func() T) func() T {
+	poll := s.transport.log.newPoll()
+	attempt := 0
+	return func() T {
+		attempt++
+		s.transport.log.startAttempt(poll, attempt)
+		defer s.transport.log.stopAttempt()
+		return f()
+	}
 }
 
 // decodeJSONObject decodes a JSON object keeping numbers exact.

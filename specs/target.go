@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -51,6 +52,38 @@ type Target struct {
 	// Strict makes advisory expectations (evidence I) fail the spec instead
 	// of only being reported as deviations. VPCONFORM_STRICT=1 also sets it.
 	Strict bool
+	// Kind is the kind of target recorded in a golden file's provenance:
+	// "fake", "endpoint" or "aws". Empty means Name.
+	Kind string
+	// Now is the target's clock, for the scenarios that check a date is
+	// recent; nil means time.Now. A fake with a fixed clock (fake.WithClock)
+	// passes the same function.
+	Now func() time.Time
+	// RunID, when not empty, ends every client token the scenarios send, so
+	// that a target outliving one run (an emulator left running, AWS, which
+	// remembers client tokens for 8 hours) never sees a token of an earlier
+	// run again. Leave it empty for a fresh deterministic target: the
+	// scenarios then send the same bytes in every run.
+	RunID string
+	// Golden says whether the scenarios are recorded as golden files or
+	// compared against a golden set (see GoldenSettings).
+	Golden GoldenSettings
+}
+
+// now reads the target's clock.
+func (t Target) now() time.Time {
+	if t.Now != nil {
+		return t.Now()
+	}
+	return time.Now()
+}
+
+// kind is Target.Kind, else Name.
+func (t Target) kind() string {
+	if t.Kind != "" {
+		return t.Kind
+	}
+	return t.Name
 }
 
 // IsStrict reports whether advisory expectations fail for this target:

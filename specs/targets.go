@@ -101,7 +101,10 @@ func (e fixtureEnv) names() string {
 //     credentials the endpoint denies, which enable DeniedCredentials;
 //   - VPCONFORM_USER_POOL_ARN, VPCONFORM_SECOND_USER_POOL_ARN,
 //     VPCONFORM_CLIENT_IDS (comma-separated) and VPCONFORM_OIDC_ISSUER
-//     override DefaultFixtures.
+//     override DefaultFixtures;
+//   - VPCONFORM_RECORD_DIR or VPCONFORM_GOLDEN_DIR, VPCONFORM_UPDATE_GOLDEN
+//     and VPCONFORM_COMPARE_IGNORE: record or compare golden files (see
+//     GoldenSettings.FromEnv).
 //
 // Its other capabilities are those GET <endpoint>/_vpfake/health lists
 // (none when the route is absent).
@@ -123,6 +126,7 @@ func EndpointTargetFromEnv(ctx context.Context) (Target, error) {
 		key, secret, token = dummyAccessKeyID, dummySecretAccessKey, ""
 	}
 	client := &http.Client{Timeout: time.Minute}
+	var err error
 	t := Target{
 		Name: "endpoint",
 		AWSConfig: aws.Config{
@@ -133,8 +137,14 @@ func EndpointTargetFromEnv(ctx context.Context) (Target, error) {
 		},
 		Endpoint: endpoint,
 		Fixtures: endpointFixtureEnv.apply(DefaultFixtures()),
+		Kind:     "endpoint",
+		RunID:    RunID(),
 	}
-	health, err := fetchHealth(ctx, client, endpoint)
+	if t.Golden, err = (GoldenSettings{Compare: EnvCompareOptions()}).FromEnv(); err != nil {
+		return Target{}, err
+	}
+	var health health
+	health, err = fetchHealth(ctx, client, endpoint)
 	if err != nil {
 		return Target{}, err
 	}
@@ -222,6 +232,8 @@ func RunID() string { return runID() }
 // serves OpenID Connect discovery). VPCONFORM_AWS_DENIED_PROFILE, a
 // shared-config profile without the identity-source permissions, enables
 // DeniedCredentials. Every policy store is tagged vpconform-run=<RunID>.
+// VPCONFORM_RECORD_DIR or VPCONFORM_GOLDEN_DIR record or compare golden
+// files (see GoldenSettings.FromEnv).
 func AWSTargetFromEnv(ctx context.Context) (Target, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
@@ -247,6 +259,11 @@ func AWSTargetFromEnv(ctx context.Context) (Target, error) {
 		Endpoint:        resolvedEndpoint(cfg),
 		Fixtures:        f,
 		PolicyStoreTags: map[string]string{RunTag: RunID()},
+		Kind:            "aws",
+		RunID:           RunID(),
+	}
+	if t.Golden, err = (GoldenSettings{Compare: EnvCompareOptions()}).FromEnv(); err != nil {
+		return Target{}, err
 	}
 	if profile := os.Getenv(AWSDeniedProfileEnv); profile != "" {
 		denied, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile(profile), config.WithRegion(cfg.Region))

@@ -18,6 +18,9 @@ type exchangeRecord struct {
 	// breaks the input schema; it is checked to fail CheckRequest instead of
 	// to pass it.
 	deliberate bool
+	// poll and attempt say which polling loop, and which attempt of it,
+	// sent the request (0: none); see Session.polled.
+	poll, attempt int
 }
 
 // validatingTransport is an aws.HTTPClient that forwards every request to
@@ -34,6 +37,9 @@ type validatingTransport struct {
 type exchangeLog struct {
 	mu      sync.Mutex
 	records []*exchangeRecord
+	// polls counts the polling loops started; poll and attempt are those
+	// of the attempt under way (0 outside any).
+	polls, poll, attempt int
 }
 
 func newValidatingTransport(next aws.HTTPClient) *validatingTransport {
@@ -83,7 +89,7 @@ func (t *validatingTransport) Do(req *http.Request) (*http.Response, error) {
 		Status:       resp.StatusCode,
 		Header:       resp.Header.Clone(),
 		ResponseBody: respBody,
-	}})
+	}, poll: t.log.poll, attempt: t.log.attempt})
 	t.log.mu.Unlock()
 	return resp, nil
 }
@@ -103,4 +109,26 @@ func (t *validatingTransport) last() *exchangeRecord {
 		return nil
 	}
 	return t.log.records[len(t.log.records)-1]
+}
+
+// newPoll starts a polling loop and returns its number.
+func (l *exchangeLog) newPoll() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.polls++
+	return l.polls
+}
+
+// startAttempt marks the exchanges recorded from now on as the next attempt
+// of polling loop poll; stopAttempt ends the marking.
+func (l *exchangeLog) startAttempt(poll int, attempt int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.poll, l.attempt = poll, attempt
+}
+
+func (l *exchangeLog) stopAttempt() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.poll, l.attempt = 0, 0
 }
