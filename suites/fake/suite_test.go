@@ -12,6 +12,7 @@ import (
 )
 
 func TestFake(t *testing.T) {
+	t.Parallel() // beside the recording tests, which run it in subprocesses
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "vpconform: fake")
 }
