@@ -1,6 +1,7 @@
 package schemas_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,34 +13,53 @@ import (
 	"github.com/vpconform/vpconform/schemas"
 )
 
-// examples lists every file under testdata/examples with where its content
-// comes from; the file name gives the operation and direction.
-var examples = []struct {
-	file    string
-	_source string
-}{
-	{"CreateIdentitySource.input.cognito-example.json", "model doc: Cognito configuration example, as CreateIdentitySource configuration"},
-	{"CreateIdentitySource.input.oidc-example.json", "model doc: OIDC configuration example, as CreateIdentitySource configuration"},
-	{"UpdateIdentitySource.input.cognito-example.json", "model doc: Cognito configuration example, as UpdateIdentitySource updateConfiguration"},
-	{"UpdateIdentitySource.input.oidc-example.json", "model doc: OIDC configuration example, as UpdateIdentitySource updateConfiguration"},
-	{"GetIdentitySource.output.details-example.json", "model example output of GetIdentitySource: only the deprecated details"},
-	{"UpdateIdentitySource.output.example.json", "model example output of UpdateIdentitySource"},
-	{"GetIdentitySource.input.request-syntax.json", "get_identity_source request syntax, filled in"},
-	{"UpdateIdentitySource.input.request-syntax.json", "update_identity_source request syntax (Cognito userPoolArn, clientIds; principalEntityType), filled in"},
-	{"GetIdentitySource.output.response-syntax-cognito.json", "get_identity_source response syntax: details and the Cognito configuration"},
-	{"GetIdentitySource.output.response-syntax-oidc-access-token.json", "get_identity_source response syntax: OIDC configuration, accessTokenOnly"},
-	{"GetIdentitySource.output.response-syntax-oidc-identity-token.json", "get_identity_source response syntax: OIDC configuration, identityTokenOnly"},
+// examples lists every file under fixtures/testdata/examples; each file
+// states where its content comes from (source), the operation and the
+// direction, and holds the payload as body.
+var examples = []string{
+	"CreateIdentitySource.input.cognito-example.json",
+	"CreateIdentitySource.input.oidc-example.json",
+	"UpdateIdentitySource.input.cognito-example.json",
+	"UpdateIdentitySource.input.oidc-example.json",
+	"GetIdentitySource.output.details-example.json",
+	"UpdateIdentitySource.output.example.json",
+	"GetIdentitySource.input.request-syntax.json",
+	"UpdateIdentitySource.input.request-syntax.json",
+	"GetIdentitySource.output.response-syntax-cognito.json",
+	"GetIdentitySource.output.response-syntax-oidc-access-token.json",
+	"GetIdentitySource.output.response-syntax-oidc-identity-token.json",
 }
 
-const examplesDir = "testdata/examples"
+// examplesDir holds the documented example payloads, beside the golden sets.
+const examplesDir = "../fixtures/testdata/examples"
 
-func readExample(t *testing.T, file string) []byte {
+// example is one example file: where it comes from and the payload.
+type example struct {
+	Source    string          `json:"source"`
+	Operation string          `json:"operation"`
+	Direction string          `json:"direction"`
+	Body      json.RawMessage `json:"body"`
+}
+
+func loadExample(t *testing.T, file string) example {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(examplesDir, file))
 	if err != nil {
 		t.Fatalf("read example: %v", err)
 	}
-	return b
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var ex example
+	if err := dec.Decode(&ex); err != nil {
+		t.Fatalf("example %s is not {source, operation, direction, body}: %v", file, err)
+	}
+	return ex
+}
+
+// readExample returns the payload of an example file.
+func readExample(t *testing.T, file string) []byte {
+	t.Helper()
+	return loadExample(t, file).Body
 }
 
 func exampleTarget(t *testing.T, file string) (string, schemas.Direction) {
@@ -52,6 +72,10 @@ func exampleTarget(t *testing.T, file string) (string, schemas.Direction) {
 	if !schemas.Has(parts[0], dir) {
 		t.Fatalf("example %s names %s %s, which has no schema", file, parts[0], dir)
 	}
+	ex := loadExample(t, file)
+	if ex.Operation != parts[0] || ex.Direction != parts[1] {
+		t.Fatalf("example %s says operation %q, direction %q; its name says %s, %s", file, ex.Operation, ex.Direction, parts[0], parts[1])
+	}
 	return parts[0], dir
 }
 
@@ -60,33 +84,31 @@ func TestExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var onDisk, listed []string
+	var onDisk []string
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), ".json") {
 			onDisk = append(onDisk, e.Name())
 		}
 	}
-	for _, ex := range examples {
-		listed = append(listed, ex.file)
-		if ex._source == "" {
-			t.Errorf("%s: no source", ex.file)
-		}
-	}
+	listed := slices.Clone(examples)
 	slices.Sort(listed)
 	if !slices.Equal(onDisk, listed) {
-		t.Errorf("examples on disk %q\ndiffer from the table %q", onDisk, listed)
+		t.Errorf("examples on disk %q\ndiffer from the list %q", onDisk, listed)
 	}
 	readme, err := os.ReadFile(filepath.Join(examplesDir, "README.md"))
 	if err != nil {
 		t.Fatalf("the examples need their note: %v", err)
 	}
-	for _, ex := range examples {
-		t.Run(ex.file, func(t *testing.T) {
-			if !strings.Contains(string(readme), "`"+ex.file+"`") {
-				t.Errorf("README.md does not say where %s comes from", ex.file)
+	for _, file := range examples {
+		t.Run(file, func(t *testing.T) {
+			if !strings.Contains(string(readme), "`"+file+"`") {
+				t.Errorf("README.md does not list %s", file)
 			}
-			op, dir := exampleTarget(t, ex.file)
-			mustValidate(t, op, dir, readExample(t, ex.file))
+			if ex := loadExample(t, file); strings.TrimSpace(ex.Source) == "" {
+				t.Errorf("%s: no source", file)
+			}
+			op, dir := exampleTarget(t, file)
+			mustValidate(t, op, dir, readExample(t, file))
 		})
 	}
 }
