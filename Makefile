@@ -13,7 +13,7 @@ FAKE_ENV = AWS_ACCESS_KEY_ID=AKIDVPCONFORMALLOWED AWS_SECRET_ACCESS_KEY=vpconfor
 	AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
 WITHFAKE = $(GO) run ./internal/withfake -vpfake bin/vpfake -arg -credentials-file=$(FAKE_CREDENTIALS)
 
-.PHONY: help test test-unit test-endpoint test-aws-on-fake conformance vet fmt-check fake build bench clean
+.PHONY: help test test-unit test-endpoint test-aws-on-fake conformance record compare vet fmt-check fake build bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -41,6 +41,57 @@ conformance: ## run suites/endpoint against ENDPOINT=http://host:port and print 
 	@dir=$${VPCONFORM_REPORT_DIR:-$(CURDIR)/reports}; \
 	VPCONFORM_ENDPOINT=$(ENDPOINT) VPCONFORM_REPORT_DIR=$$dir $(GO) test -count=1 ./suites/endpoint; status=$$?; \
 	echo "conformance report: $$dir/endpoint/conformance.md (and conformance.json)"; exit $$status
+
+# Golden files (package fixtures). record writes one file per scenario into
+# the golden set of TARGET, refusing to replace a file unless
+# VPCONFORM_UPDATE_GOLDEN=1; compare runs suites/endpoint (against ENDPOINT,
+# else a standalone fake) and diffs each scenario against the golden set
+# GOLDEN (fake, aws, another directory under fixtures/testdata, or a path).
+GOLDEN_ROOT = $(CURDIR)/fixtures/testdata
+REPORTS    ?= $(CURDIR)/reports
+golden_dir  = $(if $(findstring /,$(1)),$(abspath $(1)),$(GOLDEN_ROOT)/$(1))
+# Fails (exit 1) when directory $(1) holds golden files and VPCONFORM_UPDATE_GOLDEN is not 1.
+check_overwrite = if [ "$$VPCONFORM_UPDATE_GOLDEN" != 1 ] && ls $(1)/*.json >/dev/null 2>&1; then \
+	echo "record: $(1) already holds golden files; set VPCONFORM_UPDATE_GOLDEN=1 to replace them"; exit 1; fi
+GINKGO_ARGS = -args -ginkgo.succinct -ginkgo.no-color
+
+record: build ## record golden files: TARGET=fake|endpoint|aws (endpoint needs ENDPOINT=http://host:port, aws needs VPCONFORM_AWS=1)
+	@case "$(TARGET)" in \
+	fake) dir=$(GOLDEN_ROOT)/fake; $(call check_overwrite,$$dir); \
+		VPCONFORM_RECORD_DIR=$$dir VPCONFORM_REPORT_DIR=$(REPORTS) \
+		$(GO) test -count=1 -v ./suites/fake -run '^TestFake$$' $(GINKGO_ARGS) -ginkgo.label-filter=golden; status=$$?; \
+		report=$(REPORTS)/fake-golden;; \
+	endpoint) test -n "$(ENDPOINT)" || { echo "usage: make record TARGET=endpoint ENDPOINT=http://host:port"; exit 2; }; \
+		host=$$(echo "$(ENDPOINT)" | sed -E 's#^[a-z]+://##; s#/.*##; s#[^A-Za-z0-9.-]+#-#g'); \
+		dir=$${VPCONFORM_RECORD_DIR:-$(GOLDEN_ROOT)/endpoint-$$host}; $(call check_overwrite,$$dir); \
+		VPCONFORM_ENDPOINT=$(ENDPOINT) VPCONFORM_RECORD_DIR=$$dir VPCONFORM_REPORT_DIR=$(REPORTS) \
+		$(GO) test -count=1 -v ./suites/endpoint $(GINKGO_ARGS); status=$$?; \
+		report=$(REPORTS)/endpoint;; \
+	aws) test "$$VPCONFORM_AWS" = 1 || { echo "record TARGET=aws calls real AWS: set VPCONFORM_AWS=1 and the VPCONFORM_AWS_* variables (see fixtures/testdata/aws/README.md)"; exit 2; }; \
+		dir=$(GOLDEN_ROOT)/aws; $(call check_overwrite,$$dir); \
+		VPCONFORM_RECORD_DIR=$$dir VPCONFORM_REPORT_DIR=$(REPORTS) \
+		$(GO) test -count=1 -timeout 60m -v ./suites/aws $(GINKGO_ARGS); status=$$?; \
+		report=$(REPORTS)/aws;; \
+	*) echo "usage: make record TARGET=fake|endpoint|aws [ENDPOINT=http://host:port]"; exit 2;; \
+	esac; \
+	echo "record: golden files in $$dir (the lines 'recorded …' above list those written this run)"; \
+	echo "record: conformance report: $$report/conformance.md (and conformance.json)"; exit $$status
+
+compare: build ## diff a target against a golden set: GOLDEN=fake|aws [ENDPOINT=http://host:port]; without ENDPOINT, a standalone fake
+	@test -n "$(GOLDEN)" || { echo "usage: make compare GOLDEN=fake|aws [ENDPOINT=http://host:port]"; exit 2; }
+	@dir=$(call golden_dir,$(GOLDEN)); \
+	if ! ls $$dir/*.json >/dev/null 2>&1; then \
+		echo "compare: the golden set $$dir holds no recordings yet, nothing to compare (see $$dir/README.md)"; exit 0; fi; \
+	if [ -n "$(ENDPOINT)" ]; then \
+		VPCONFORM_ENDPOINT=$(ENDPOINT) VPCONFORM_GOLDEN_DIR=$$dir VPCONFORM_REPORT_DIR=$(REPORTS) \
+		$(GO) test -count=1 -v ./suites/endpoint $(GINKGO_ARGS); status=$$?; \
+	else \
+		env $(FAKE_ENV) VPCONFORM_DENIED_ACCESS_KEY_ID=AKIDVPCONFORMDENIED VPCONFORM_DENIED_SECRET_ACCESS_KEY=vpconform-denied-secret \
+		VPCONFORM_GOLDEN_DIR=$$dir VPCONFORM_REPORT_DIR=$(REPORTS) \
+		$(WITHFAKE) -url-env VPCONFORM_ENDPOINT -- $(GO) test -count=1 -v ./suites/endpoint $(GINKGO_ARGS); status=$$?; \
+	fi; \
+	echo "compare: golden set $$dir; the lines 'DIFFERS …' above name each scenario that differed (diffs in the failures)"; \
+	echo "compare: conformance report: $(REPORTS)/endpoint/conformance.md (and conformance.json)"; exit $$status
 
 vet: ## go vet ./...
 	$(GO) vet ./...
