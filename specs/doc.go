@@ -63,6 +63,11 @@
 // conformance.json per target: each scenario's result, evidence and what
 // differed.
 //
+// Target.Golden records each scenario's exchanges as a golden file, or
+// compares them with a golden set (package fixtures), after the scenario and
+// its cleanups; names, client tokens and made-up ids are derived from the
+// scenario id, so a deterministic target records the same bytes every run.
+//
 // The checked-in manifest testdata/catalogue.txt lists every scenario; a test
 // keeps it equal to Catalogue(). Regenerate it with
 //

@@ -19,5 +19,8 @@
 // are polled, since the service is eventually consistent. Advisory
 // expectations are reported, and fail only with VPCONFORM_STRICT=1.
 //
+// VPCONFORM_RECORD_DIR records each scenario as a golden file (make record
+// TARGET=aws writes fixtures/testdata/aws).
+//
 //	VPCONFORM_AWS=1 VPCONFORM_AWS_USER_POOL_ARN=arn:aws:cognito-idp:… go test ./suites/aws/
 package aws

@@ -17,6 +17,10 @@
 //	go run ./fake/cmd/vpfake -addr 127.0.0.1:4599 &
 //	VPCONFORM_ENDPOINT=http://127.0.0.1:4599 go test ./suites/endpoint/
 //
+// VPCONFORM_RECORD_DIR records each scenario as a golden file, and
+// VPCONFORM_GOLDEN_DIR compares each with a golden set (make record
+// TARGET=endpoint, make compare).
+//
 // The report is written to reports/endpoint/ (or under
 // $VPCONFORM_REPORT_DIR). Scenarios that inject faults change the endpoint
 // for everyone: do not point two runs at one endpoint at once.
