@@ -282,7 +282,7 @@ func getIdentitySourceScenarios() []Scenario {
 		getInvalidID("IdentitySourceId/BadCharacters", "identitySourceId", "has characters outside its pattern (\"_\", \"/\")", "bad_source/id"),
 		{
 			ID:          "GetIdentitySource/Validation/MissingIdentitySourceId",
-			Description: "GetIdentitySource MUST fail with ValidationException (400) naming identitySourceId when the request leaves out that required member.",
+			Description: "GetIdentitySource MUST fail with ValidationException (400) when the request leaves out the required member identitySourceId; its fieldList should name it (advisory).",
 			Operation:   opGet, Kind: Negative, Evidence: EvidenceModel,
 			Run: func(ctx context.Context, s *Session) {
 				store := s.MustCreatePolicyStore(ctx)
@@ -300,7 +300,7 @@ func getIdentitySourceScenarios() []Scenario {
 func getInvalidID(name, member, what, value string) Scenario {
 	return Scenario{
 		ID:          "GetIdentitySource/Validation/" + name,
-		Description: "GetIdentitySource MUST fail with ValidationException (400) naming " + member + " when it is " + what + ".",
+		Description: "GetIdentitySource MUST fail with ValidationException (400) when " + member + " is " + what + "; its fieldList should name it (advisory).",
 		Operation:   opGet, Kind: Negative, Evidence: EvidenceModel,
 		Run: func(ctx context.Context, s *Session) {
 			var err error

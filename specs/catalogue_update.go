@@ -432,7 +432,7 @@ func updateIdentitySourceScenarios() []Scenario {
 			}),
 		{
 			ID:          "UpdateIdentitySource/Validation/PolicyStoreIdBadCharacters",
-			Description: "UpdateIdentitySource MUST fail with ValidationException (400) naming policyStoreId when it has a character outside its pattern (a space, \"!\").",
+			Description: "UpdateIdentitySource MUST fail with ValidationException (400) when policyStoreId has a character outside its pattern (a space, \"!\"); its fieldList should name it (advisory).",
 			Operation:   opUpdate, Kind: Negative, Evidence: EvidenceModel,
 			Run: func(ctx context.Context, s *Session) {
 				f := s.Fixtures()
@@ -442,7 +442,7 @@ func updateIdentitySourceScenarios() []Scenario {
 		},
 		{
 			ID:          "UpdateIdentitySource/Validation/IdentitySourceIdTooLong",
-			Description: "UpdateIdentitySource MUST fail with ValidationException (400) naming identitySourceId when it is 201 characters long.",
+			Description: "UpdateIdentitySource MUST fail with ValidationException (400) when identitySourceId is 201 characters long; its fieldList should name it (advisory).",
 			Operation:   opUpdate, Kind: Negative, Evidence: EvidenceModel,
 			Run: func(ctx context.Context, s *Session) {
 				f := s.Fixtures()
@@ -490,7 +490,7 @@ func updateIdentitySourceScenarios() []Scenario {
 func rawUpdateInvalid(name, what, path string, updateConfiguration func(Fixtures) map[string]any) Scenario {
 	return Scenario{
 		ID:          "UpdateIdentitySource/Validation/" + name,
-		Description: "UpdateIdentitySource MUST fail with ValidationException (400) naming " + path + " when " + what + ".",
+		Description: "UpdateIdentitySource MUST fail with ValidationException (400) when " + what + "; its fieldList should name " + path + " (advisory).",
 		Operation:   opUpdate, Kind: Negative, Evidence: EvidenceModel,
 		Run: func(ctx context.Context, s *Session) {
 			store := s.MustCreatePolicyStore(ctx)
@@ -511,7 +511,7 @@ func rawUpdateInvalid(name, what, path string, updateConfiguration func(Fixtures
 func sdkUpdateInvalid(name, what, path string, updateConfiguration func(Fixtures) types.UpdateConfiguration) Scenario {
 	return Scenario{
 		ID:          "UpdateIdentitySource/Validation/" + name,
-		Description: "UpdateIdentitySource MUST fail with ValidationException (400) naming " + path + " when " + what + ".",
+		Description: "UpdateIdentitySource MUST fail with ValidationException (400) when " + what + "; its fieldList should name " + path + " (advisory).",
 		Operation:   opUpdate, Kind: Negative, Evidence: EvidenceModel,
 		Run: func(ctx context.Context, s *Session) {
 			store := s.MustCreatePolicyStore(ctx)

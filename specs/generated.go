@@ -431,13 +431,14 @@ func (g GeneratedNegative) describe() string {
 // scenario is the generated scenario: create a real policy store and
 // identity source, so that a missing validation cannot hide behind a
 // ResourceNotFoundException, send the broken request raw and signed, and
-// expect ValidationException naming FieldPath. An unknown member rests on
+// expect ValidationException, whose fieldList should name FieldPath (an
+// advisory expectation: see Session.ExpectValidationError). An unknown member rests on
 // inference (awsJson servers may ignore unknown members), so that
 // expectation is advisory.
 func (g GeneratedNegative) scenario() Scenario {
 	sc := Scenario{
 		ID:          g.ScenarioID(),
-		Description: g.Operation + " MUST fail with ValidationException (400) naming " + g.FieldPath + " when " + g.describe() + ".",
+		Description: g.Operation + " MUST fail with ValidationException (400) when " + g.describe() + "; its fieldList should name " + g.FieldPath + " (advisory).",
 		Operation:   g.Operation, Kind: Negative, Evidence: EvidenceModel, Generated: true,
 	}
 	unknown := g.Constraint.Keyword == "additionalProperties"
@@ -464,8 +465,8 @@ func (g GeneratedNegative) scenario() Scenario {
 }
 
 // sendUntilFound sends body raw and signed, again every 100 ms while the
-// answer is ResourceNotFoundException (for at most
-// DefaultConsistencyTimeout): the resources were just created, and a target
+// answer is ResourceNotFoundException (for at most the target's
+// consistency timeout): the resources were just created, and a target
 // that looks them up before validating the request may not see them yet.
 // Every attempt is marked deliberate: it breaks the input schema on purpose.
 func (s *Session) sendUntilFound(ctx context.Context, operation string, body []byte) *RawResponse {

@@ -73,7 +73,7 @@ func NewSession(t Target, sc Scenario) (*Session, error) {
 		Scenario:    sc,
 		Client:      verifiedpermissions.NewFromConfig(cfg),
 		transport:   tr,
-		consistency: DefaultConsistencyTimeout,
+		consistency: t.consistencyTimeout(),
 	}
 	if t.DeniedAWSConfig != nil {
 		denied := t.DeniedAWSConfig.Copy()

@@ -68,6 +68,19 @@ type Target struct {
 	// Golden says whether the scenarios are recorded as golden files or
 	// compared against a golden set (see GoldenSettings).
 	Golden GoldenSettings
+	// ConsistencyTimeout bounds how long a read after a write is polled
+	// before the scenario fails; 0 means DefaultConsistencyTimeout.
+	// VPCONFORM_CONSISTENCY_TIMEOUT sets it for the targets built from the
+	// environment.
+	ConsistencyTimeout time.Duration
+}
+
+// consistencyTimeout is Target.ConsistencyTimeout, else the default.
+func (t Target) consistencyTimeout() time.Duration {
+	if t.ConsistencyTimeout > 0 {
+		return t.ConsistencyTimeout
+	}
+	return DefaultConsistencyTimeout
 }
 
 // now reads the target's clock.

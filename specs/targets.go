@@ -36,6 +36,9 @@ const (
 	// lack the identity-source permissions; it enables DeniedCredentials
 	// against AWS.
 	AWSDeniedProfileEnv = "VPCONFORM_AWS_DENIED_PROFILE"
+	// ConsistencyTimeoutEnv bounds, as a Go duration such as 30s, how long
+	// reads after writes are polled (Target.ConsistencyTimeout).
+	ConsistencyTimeoutEnv = "VPCONFORM_CONSISTENCY_TIMEOUT"
 	// RunTag is the tag key of every policy store suites/aws creates; its
 	// value is RunID.
 	RunTag = "vpconform-run"
@@ -139,6 +142,9 @@ func EndpointTargetFromEnv(ctx context.Context) (Target, error) {
 		Fixtures: endpointFixtureEnv.apply(DefaultFixtures()),
 		Kind:     "endpoint",
 		RunID:    RunID(),
+	}
+	if t.ConsistencyTimeout, err = consistencyTimeoutFromEnv(); err != nil {
+		return Target{}, err
 	}
 	if t.Golden, err = (GoldenSettings{Compare: EnvCompareOptions()}).FromEnv(); err != nil {
 		return Target{}, err
@@ -262,6 +268,9 @@ func AWSTargetFromEnv(ctx context.Context) (Target, error) {
 		Kind:            "aws",
 		RunID:           RunID(),
 	}
+	if t.ConsistencyTimeout, err = consistencyTimeoutFromEnv(); err != nil {
+		return Target{}, err
+	}
 	if t.Golden, err = (GoldenSettings{Compare: EnvCompareOptions()}).FromEnv(); err != nil {
 		return Target{}, err
 	}
@@ -288,4 +297,18 @@ func resolvedEndpoint(cfg aws.Config) string {
 		return *ep
 	}
 	return ""
+}
+
+// consistencyTimeoutFromEnv reads ConsistencyTimeoutEnv; unset is 0 (the
+// default timeout).
+func consistencyTimeoutFromEnv() (time.Duration, error) {
+	v := os.Getenv(ConsistencyTimeoutEnv)
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("specs: %s=%q is not a positive Go duration such as 30s", ConsistencyTimeoutEnv, v)
+	}
+	return d, nil
 }

@@ -83,3 +83,39 @@ func TestAWSTargetFromEnvNeedsAUserPool(t *testing.T) {
 		t.Errorf("target %+v", tg)
 	}
 }
+
+func TestConsistencyTimeoutFromEnv(t *testing.T) {
+	srv := fake.NewServer()
+	defer srv.Close()
+	t.Setenv(EndpointEnv, srv.URL())
+	t.Setenv(DeniedAccessKeyIDEnv, "")
+	t.Setenv(DeniedSecretAccessKeyEnv, "")
+
+	t.Setenv(ConsistencyTimeoutEnv, "")
+	tg, err := EndpointTargetFromEnv(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tg.consistencyTimeout(); got != DefaultConsistencyTimeout {
+		t.Errorf("unset: timeout %s, want the default %s", got, DefaultConsistencyTimeout)
+	}
+
+	t.Setenv(ConsistencyTimeoutEnv, "2500ms")
+	if tg, err = EndpointTargetFromEnv(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSession(tg, Scenario{ID: "X/Y", Kind: Happy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.consistency.String() != "2.5s" {
+		t.Errorf("session polls for %s, want 2.5s", s.consistency)
+	}
+
+	for _, bad := range []string{"soon", "-1s", "0s"} {
+		t.Setenv(ConsistencyTimeoutEnv, bad)
+		if _, err := EndpointTargetFromEnv(context.Background()); err == nil || !strings.Contains(err.Error(), ConsistencyTimeoutEnv) {
+			t.Errorf("%s=%q: err %v, want one naming the variable", ConsistencyTimeoutEnv, bad, err)
+		}
+	}
+}

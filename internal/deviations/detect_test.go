@@ -310,7 +310,10 @@ func runSuite(root, bin, dir string, d deviations.Deviation) (map[string]outcome
 	// strict, the default fixtures and dummy credentials, never a real
 	// account's.
 	cmd.Env = append(withoutEnv(os.Environ(), "VPCONFORM_", "AWS_"),
-		specs.EndpointEnv+"="+srv.URL, specs.ReportDirEnv+"="+dir)
+		specs.EndpointEnv+"="+srv.URL, specs.ReportDirEnv+"="+dir,
+		// The fake is consistent at once, so reads that never show a write
+		// are a deviation after a short wait rather than the default one.
+		specs.ConsistencyTimeoutEnv+"="+detectConsistencyTimeout)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	runErr := cmd.Run()
@@ -349,6 +352,10 @@ func runSuite(root, bin, dir string, d deviations.Deviation) (map[string]outcome
 	}
 	return got, nil
 }
+
+// detectConsistencyTimeout bounds the polling of reads after writes in the
+// detection runs (see specs.ConsistencyTimeoutEnv).
+const detectConsistencyTimeout = "2s"
 
 // withoutEnv returns env without the variables whose names start with one
 // of prefixes.

@@ -47,7 +47,7 @@ func validationExceptionWithoutFieldList() Deviation {
 	return Deviation{
 		Name:        "validation-exception-without-field-list",
 		Description: "A ValidationException answer leaves out fieldList, so it does not name the member that broke a constraint.",
-		Evidence:    EvidenceModel,
+		Evidence:    EvidenceInferred, // fieldList is optional in the model; the kit holds it as advisory
 		DetectedBy:  validationScenarios,
 		middleware: jsonAnswerRewrite(func(_ *call, a *answer, body map[string]any) bool {
 			if a.errorShape() != "ValidationException" {
