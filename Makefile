@@ -39,7 +39,8 @@ test-aws-on-fake: build ## suites/aws with VPCONFORM_AWS=1, pointed at a standal
 conformance: ## run suites/endpoint against ENDPOINT=http://host:port and print where the report is
 	@test -n "$(ENDPOINT)" || { echo "usage: make conformance ENDPOINT=http://host:port"; exit 2; }
 	@dir=$${VPCONFORM_REPORT_DIR:-$(CURDIR)/reports}; \
-	VPCONFORM_ENDPOINT=$(ENDPOINT) VPCONFORM_REPORT_DIR=$$dir $(GO) test -count=1 ./suites/endpoint; status=$$?; \
+	VPCONFORM_ENDPOINT=$(ENDPOINT) VPCONFORM_REPORT_DIR=$$dir $(GO) test -count=1 -v ./suites/endpoint $(GINKGO_ARGS); status=$$?; \
+	sed -n 3p $$dir/endpoint/conformance.md 2>/dev/null; \
 	echo "conformance report: $$dir/endpoint/conformance.md (and conformance.json)"; exit $$status
 
 # Golden files (package fixtures). record writes one file per scenario into
