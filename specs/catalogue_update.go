@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
+	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 )
 
@@ -78,6 +79,24 @@ func sameSet(got, want []string) bool {
 	sort.Strings(a)
 	sort.Strings(b)
 	return slices.Equal(a, b)
+}
+
+// updateClientIdsLater creates a Cognito identity source, reads it, waits a
+// little so that a clock with coarse ticks moves, updates its client ids and
+// reads it again once the update shows. It returns the first read, the
+// update's output and the second read, for the date scenarios.
+func updateClientIdsLater(ctx context.Context, s *Session) (before *verifiedpermissions.GetIdentitySourceOutput, out *verifiedpermissions.UpdateIdentitySourceOutput, after *verifiedpermissions.GetIdentitySourceOutput) {
+	GinkgoHelper()
+	f := s.Fixtures()
+	store := s.MustCreatePolicyStore(ctx)
+	src := s.MustCreateCognitoIdentitySource(ctx, store)
+	before = s.AwaitIdentitySource(ctx, store, src, nil)
+	time.Sleep(20 * time.Millisecond)
+	out = s.MustUpdateIdentitySource(ctx, updateInput(store, src, UpdateCognitoConfiguration(f.UserPoolArn, f.ClientIds[1:2], ""), nil))
+	after = s.AwaitIdentitySource(ctx, store, src, withCognito(func(c types.CognitoUserPoolConfigurationDetail) bool {
+		return sameSet(c.ClientIds, f.ClientIds[1:2])
+	}))
+	return before, out, after
 }
 
 func updateIdentitySourceScenarios() []Scenario {
@@ -301,17 +320,9 @@ func updateIdentitySourceScenarios() []Scenario {
 			Description: "UpdateIdentitySource MUST keep the identity source's createdDate, in its output and in GetIdentitySource.",
 			Operation:   opUpdate, Kind: Happy, Evidence: EvidenceObserved,
 			Run: func(ctx context.Context, s *Session) {
-				f := s.Fixtures()
-				store := s.MustCreatePolicyStore(ctx)
-				src := s.MustCreateCognitoIdentitySource(ctx, store)
-				before := s.AwaitIdentitySource(ctx, store, src, nil)
-				time.Sleep(20 * time.Millisecond)
-				out := s.MustUpdateIdentitySource(ctx, updateInput(store, src, UpdateCognitoConfiguration(f.UserPoolArn, f.ClientIds[1:2], ""), nil))
+				before, out, after := updateClientIdsLater(ctx, s)
 				Expect(out.CreatedDate).NotTo(BeNil(), "createdDate in the output")
 				Expect(*out.CreatedDate).To(BeTemporally("==", *before.CreatedDate), "createdDate in the output")
-				after := s.AwaitIdentitySource(ctx, store, src, withCognito(func(c types.CognitoUserPoolConfigurationDetail) bool {
-					return sameSet(c.ClientIds, f.ClientIds[1:2])
-				}))
 				Expect(*after.CreatedDate).To(BeTemporally("==", *before.CreatedDate), "createdDate after the update")
 			},
 		},
@@ -320,17 +331,9 @@ func updateIdentitySourceScenarios() []Scenario {
 			Description: "UpdateIdentitySource MUST advance lastUpdatedDate past its previous value, in its output and in GetIdentitySource.",
 			Operation:   opUpdate, Kind: Happy, Evidence: EvidenceObserved,
 			Run: func(ctx context.Context, s *Session) {
-				f := s.Fixtures()
-				store := s.MustCreatePolicyStore(ctx)
-				src := s.MustCreateCognitoIdentitySource(ctx, store)
-				before := s.AwaitIdentitySource(ctx, store, src, nil)
-				time.Sleep(20 * time.Millisecond)
-				out := s.MustUpdateIdentitySource(ctx, updateInput(store, src, UpdateCognitoConfiguration(f.UserPoolArn, f.ClientIds[1:2], ""), nil))
+				before, out, after := updateClientIdsLater(ctx, s)
 				Expect(out.LastUpdatedDate).NotTo(BeNil(), "lastUpdatedDate in the output")
 				Expect(*out.LastUpdatedDate).To(BeTemporally(">", *before.LastUpdatedDate), "lastUpdatedDate in the output")
-				after := s.AwaitIdentitySource(ctx, store, src, withCognito(func(c types.CognitoUserPoolConfigurationDetail) bool {
-					return sameSet(c.ClientIds, f.ClientIds[1:2])
-				}))
 				Expect(*after.LastUpdatedDate).To(BeTemporally(">", *before.LastUpdatedDate), "lastUpdatedDate after the update")
 				Expect(*after.LastUpdatedDate).To(BeTemporally(">", *after.CreatedDate), "lastUpdatedDate is after createdDate")
 			},
