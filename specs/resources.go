@@ -58,15 +58,42 @@ func (s *Session) MustCreateIdentitySource(ctx context.Context, policyStoreID st
 // for GetIdentitySource to see the new source.
 func (s *Session) mustCreateIdentitySourceNoWait(ctx context.Context, policyStoreID string, cfg types.Configuration, principalEntityType *string) string {
 	GinkgoHelper()
-	in := &verifiedpermissions.CreateIdentitySourceInput{
+	return s.mustCreateIdentitySourceWith(ctx, &verifiedpermissions.CreateIdentitySourceInput{
 		ClientToken:         aws.String(s.clientToken()),
 		PolicyStoreId:       aws.String(policyStoreID),
 		Configuration:       cfg,
 		PrincipalEntityType: principalEntityType,
-	}
-	// A policy store just created may take a moment to be seen by other
-	// operations (the service is eventually consistent): retry, with the
-	// same clientToken, while the store is not found.
+	}).id
+}
+
+// createdIdentitySource is what a successful CreateIdentitySource returned.
+type createdIdentitySource struct {
+	id  string
+	out *verifiedpermissions.CreateIdentitySourceOutput
+}
+
+// mustCreateIdentitySourceWith calls CreateIdentitySource with in (its
+// clientToken as given), fails the spec on any error and returns the new
+// source's id and the output. DeferCleanup deletes the source after the
+// spec unless the scenario already has.
+func (s *Session) mustCreateIdentitySourceWith(ctx context.Context, in *verifiedpermissions.CreateIdentitySourceInput) createdIdentitySource {
+	GinkgoHelper()
+	policyStoreID := aws.ToString(in.PolicyStoreId)
+	out, err := s.createIdentitySource(ctx, in)
+	Expect(err).NotTo(HaveOccurred(), "setup: CreateIdentitySource in %s: %s", policyStoreID, describeErr(err))
+	Expect(out.IdentitySourceId).NotTo(BeNil(), "setup: CreateIdentitySource returned no identitySourceId")
+	id := *out.IdentitySourceId
+	Expect(id).NotTo(BeEmpty(), "setup: CreateIdentitySource returned an empty identitySourceId")
+	s.deferDeleteIdentitySource(policyStoreID, id)
+	return createdIdentitySource{id: id, out: out}
+}
+
+// createIdentitySource calls CreateIdentitySource with in. A policy store
+// just created may take a moment to be seen by other operations (the
+// service is eventually consistent): it retries, with the same clientToken,
+// while the store is not found, and returns the last answer.
+func (s *Session) createIdentitySource(ctx context.Context, in *verifiedpermissions.CreateIdentitySourceInput) (*verifiedpermissions.CreateIdentitySourceOutput, error) {
+	GinkgoHelper()
 	var out *verifiedpermissions.CreateIdentitySourceOutput
 	var err error
 	Eventually(ctx, polled(s, func() bool {
@@ -74,12 +101,14 @@ func (s *Session) mustCreateIdentitySourceNoWait(ctx context.Context, policyStor
 		var nf *types.ResourceNotFoundException
 		return !errors.As(err, &nf)
 	})).WithTimeout(s.consistency).WithPolling(pollInterval).Should(BeTrue(), func() string {
-		return fmt.Sprintf("setup: CreateIdentitySource in %s keeps failing with ResourceNotFoundException: %s", policyStoreID, describeErr(err))
+		return fmt.Sprintf("CreateIdentitySource in %s keeps failing with ResourceNotFoundException: %s", aws.ToString(in.PolicyStoreId), describeErr(err))
 	})
-	Expect(err).NotTo(HaveOccurred(), "setup: CreateIdentitySource in %s: %s", policyStoreID, describeErr(err))
-	Expect(out.IdentitySourceId).NotTo(BeNil(), "setup: CreateIdentitySource returned no identitySourceId")
-	id := *out.IdentitySourceId
-	Expect(id).NotTo(BeEmpty(), "setup: CreateIdentitySource returned an empty identitySourceId")
+	return out, err
+}
+
+// deferDeleteIdentitySource has DeferCleanup delete the identity source
+// after the spec, unless the scenario already has.
+func (s *Session) deferDeleteIdentitySource(policyStoreID, id string) {
 	DeferCleanup(func(ctx SpecContext) {
 		_, err := s.Client.DeleteIdentitySource(ctx, &verifiedpermissions.DeleteIdentitySourceInput{
 			PolicyStoreId: aws.String(policyStoreID), IdentitySourceId: aws.String(id),
@@ -90,7 +119,6 @@ func (s *Session) mustCreateIdentitySourceNoWait(ctx context.Context, policyStor
 		}
 		Expect(err).NotTo(HaveOccurred(), "cleanup: DeleteIdentitySource %s/%s: %s", policyStoreID, id, describeErr(err))
 	})
-	return id
 }
 
 // AwaitPolicyStore polls GetPolicyStore (every 100 ms, for at most
