@@ -37,6 +37,11 @@
 // negative scenario sends on purpose; those must not conform, which proves the
 // case is really negative.
 //
+// A few scenarios cover the operations around them: CreateIdentitySource
+// (clientToken idempotency and conflicts, the one-identity-source quota),
+// ListIdentitySources (its items mirror GetIdentitySource; an unknown policy
+// store) and DeletePolicyStore (a missing store is a success).
+//
 // Besides the hand-written scenarios, the catalogue holds one generated
 // negative scenario per constraint of the input schemas of GetIdentitySource
 // and UpdateIdentitySource (schemas.Constraints): from valid base requests

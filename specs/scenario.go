@@ -131,6 +131,9 @@ func Catalogue() []Scenario {
 	var all []Scenario
 	all = append(all, getIdentitySourceScenarios()...)
 	all = append(all, updateIdentitySourceScenarios()...)
+	all = append(all, createIdentitySourceScenarios()...)
+	all = append(all, listIdentitySourcesScenarios()...)
+	all = append(all, policyStoreScenarios()...)
 	all = append(all, generatedScenarios()...)
 	all = append(all, faultScenarios(opGet)...)
 	all = append(all, faultScenarios(opUpdate)...)

@@ -1,0 +1,110 @@
+package specs
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+const opCreate = "CreateIdentitySource"
+
+// createCognitoInput is a CreateIdentitySource input, with clientToken, for
+// a Cognito configuration of the fixtures' first user pool and clientIds.
+func createCognitoInput(f Fixtures, clientToken, policyStoreID string, clientIds []string) *verifiedpermissions.CreateIdentitySourceInput {
+	return &verifiedpermissions.CreateIdentitySourceInput{
+		ClientToken:   aws.String(clientToken),
+		PolicyStoreId: aws.String(policyStoreID),
+		Configuration: CognitoConfiguration(f.UserPoolArn, clientIds, ""),
+	}
+}
+
+// deleteIfCreated has DeferCleanup delete the identity source a create
+// that was meant to be refused made all the same.
+func (s *Session) deleteIfCreated(policyStoreID string, out *verifiedpermissions.CreateIdentitySourceOutput) {
+	if out != nil && aws.ToString(out.IdentitySourceId) != "" {
+		s.deferDeleteIdentitySource(policyStoreID, *out.IdentitySourceId)
+	}
+}
+
+func createIdentitySourceScenarios() []Scenario {
+	return []Scenario{
+		{
+			ID:          "CreateIdentitySource/ClientToken/SameInputSameResult",
+			Description: "CreateIdentitySource MUST answer a repeated request with the same clientToken and the same input with the same identitySourceId and createdDate, creating a single identity source.",
+			Operation:   opCreate, Kind: Happy, Evidence: EvidenceDocs,
+			Run: func(ctx context.Context, s *Session) {
+				store := s.MustCreatePolicyStore(ctx)
+				in := createCognitoInput(s.Fixtures(), s.clientToken(), store, s.Fixtures().ClientIds[:1])
+				first := s.mustCreateIdentitySourceWith(ctx, in)
+				second, err := s.Client.CreateIdentitySource(ctx, in)
+				Expect(err).NotTo(HaveOccurred(), "the repeated CreateIdentitySource: %s", describeErr(err))
+				if aws.ToString(second.IdentitySourceId) != first.id {
+					s.deleteIfCreated(store, second)
+				}
+				Expect(aws.ToString(second.IdentitySourceId)).To(Equal(first.id), "identitySourceId of the repeated create")
+				Expect(second.CreatedDate).NotTo(BeNil(), "createdDate of the repeated create")
+				Expect(*second.CreatedDate).To(BeTemporally("==", *first.out.CreatedDate), "createdDate of the repeated create")
+				list := s.AwaitIdentitySources(ctx, store, first.id)
+				Expect(identitySourceIDs(list)).To(Equal([]string{first.id}), "ListIdentitySources lists a single identity source")
+			},
+		},
+		{
+			ID:          "CreateIdentitySource/ClientToken/OtherInputConflict",
+			Description: "CreateIdentitySource MUST refuse a clientToken already used with other input with ConflictException (409) carrying resources and, advisory, naming the identity source the token created.",
+			Operation:   opCreate, Kind: Negative, Evidence: EvidenceDocs,
+			Run: func(ctx context.Context, s *Session) {
+				f := s.Fixtures()
+				store := s.MustCreatePolicyStore(ctx)
+				token := s.clientToken()
+				first := s.mustCreateIdentitySourceWith(ctx, createCognitoInput(f, token, store, f.ClientIds[:1]))
+				out, err := s.Client.CreateIdentitySource(ctx, createCognitoInput(f, token, store, f.ClientIds[1:2]))
+				s.deleteIfCreated(store, out)
+				s.ExpectError(err, ConflictException)
+				var ce *types.ConflictException
+				Expect(errors.As(err, &ce)).To(BeTrue(), "want *types.ConflictException, got %T", err)
+				_, has := s.LastResponse(opCreate)["resources"]
+				Expect(has).To(BeTrue(), "ConflictException carries its required member resources")
+				var named []string
+				for _, r := range ce.Resources {
+					named = append(named, string(r.ResourceType)+" "+aws.ToString(r.ResourceId))
+				}
+				want := string(types.ResourceTypeIdentitySource) + " " + first.id
+				s.Advisory(len(named) == 1 && named[0] == want,
+					"ConflictException.resources names the identity source the clientToken created, %s (got %q)", want, named)
+			},
+		},
+		{
+			ID:          "CreateIdentitySource/Quota/SecondIdentitySource",
+			Description: "CreateIdentitySource MUST refuse a second identity source in a policy store with an HTTP 4xx error and, advisory, ServiceQuotaExceededException (402) naming resourceType IDENTITY_SOURCE.",
+			Operation:   opCreate, Kind: Negative, Evidence: EvidenceInferred,
+			Run: func(ctx context.Context, s *Session) {
+				f := s.Fixtures()
+				store := s.MustCreatePolicyStore(ctx)
+				src := s.MustCreateCognitoIdentitySource(ctx, store)
+				out, err := s.Client.CreateIdentitySource(ctx, createCognitoInput(f, s.clientToken(), store, f.ClientIds[1:2]))
+				if err == nil {
+					s.deleteIfCreated(store, out)
+					Fail("a second CreateIdentitySource in one policy store succeeded (identitySourceId " + aws.ToString(out.IdentitySourceId) + ")")
+				}
+				x, _ := s.LastExchange(opCreate)
+				Expect(x.Status).To(And(BeNumerically(">=", 400), BeNumerically("<", 500)), "HTTP status of the refusal: %s", x.ResponseBody)
+				shape := errorShapeOf(x.Status, x.Header, x.ResponseBody)
+				Expect(shape).NotTo(BeEmpty(), "the refusal names an error shape: %s", x.ResponseBody)
+				s.Advisory(shape == ServiceQuotaExceededException, "the second identity source is refused with %s (got %s)", ServiceQuotaExceededException, shape)
+				var q *types.ServiceQuotaExceededException
+				if errors.As(err, &q) {
+					s.ExpectWireError(ServiceQuotaExceededException)
+					s.Advisory(q.ResourceType == types.ResourceTypeIdentitySource,
+						"ServiceQuotaExceededException.resourceType is %s (got %q)", types.ResourceTypeIdentitySource, q.ResourceType)
+				}
+				list := s.AwaitIdentitySources(ctx, store, src)
+				Expect(identitySourceIDs(list)).To(Equal([]string{src}), "ListIdentitySources lists only the first identity source")
+			},
+		},
+	}
+}
