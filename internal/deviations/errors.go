@@ -29,6 +29,7 @@ var (
 		"GetIdentitySource/NotFound/AfterDeleteIdentitySource",
 		"GetIdentitySource/NotFound/UnknownIdentitySource",
 		"GetIdentitySource/NotFound/UnknownPolicyStore",
+		"ListIdentitySources/NotFound/UnknownPolicyStore",
 		"UpdateIdentitySource/NotFound/UnknownIdentitySource",
 		"UpdateIdentitySource/NotFound/UnknownPolicyStore",
 	}
@@ -65,7 +66,10 @@ func conflictExceptionWithoutResources() Deviation {
 		Name:        "conflict-exception-without-resources",
 		Description: "A ConflictException answer leaves out its required resources member.",
 		Evidence:    EvidenceModel,
-		DetectedBy:  []string{"UpdateIdentitySource/Fault/ConflictException"},
+		DetectedBy: []string{
+			"CreateIdentitySource/ClientToken/OtherInputConflict", // a real conflict: needs no fault injection
+			"UpdateIdentitySource/Fault/ConflictException",
+		},
 		middleware: jsonAnswerRewrite(func(_ *call, a *answer, body map[string]any) bool {
 			if a.errorShape() != "ConflictException" {
 				return false
@@ -132,7 +136,10 @@ func errorTypeMissing() Deviation {
 		Name:        "error-type-missing",
 		Description: "An error answer names no error shape: __type is left out of the body and no X-Amzn-ErrorType header is sent.",
 		Evidence:    EvidenceModel,
-		DetectedBy:  withIDs(validationScenarios, notFoundScenarios),
+		DetectedBy: withIDs(validationScenarios, notFoundScenarios, []string{
+			"CreateIdentitySource/ClientToken/OtherInputConflict",
+			"CreateIdentitySource/Quota/SecondIdentitySource",
+		}),
 		middleware: answerRewrite(func(_ *call, a *answer) {
 			if a.ok() {
 				return
