@@ -130,7 +130,8 @@ func TestRecordingIsReproducibleAndKeepsNoCredentials(t *testing.T) {
 // once it has written a few files: every golden file left is complete (it
 // parses, and it is byte for byte what a full recording writes), and
 // anything else is a hidden temporary file (".<name>.json.*.tmp", which
-// golden sets and git ignore).
+// golden sets and git ignore, and which the next recording of that file
+// removes: see fixtures' TestWriteRemovesTemporariesOfAKilledRecording).
 func TestInterruptedRecordingLeavesNoPartialFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("records in a subprocess")
