@@ -15,6 +15,7 @@ func TestHistoryPruning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	now = now.Add(5 * time.Second) // the store is visible to the existence check
 	is, err := e.createIdentitySource(createIdentitySourceInput{
 		PolicyStoreID: ps.PolicyStoreID,
 		Configuration: configuration{Cognito: &cognitoUserPoolConfiguration{UserPoolArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5"}},
@@ -22,6 +23,7 @@ func TestHistoryPruning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	now = now.Add(5 * time.Second)
 	for range 100 {
 		now = now.Add(time.Second)
 		if _, err := e.updateIdentitySource(updateIdentitySourceInput{

@@ -49,15 +49,27 @@ func (h *harness) reads(t *testing.T, store, source string) reads {
 
 // TestPropagationDelay walks a policy store and an identity source through
 // creation, update and deletion under a 5-second propagation delay, with
-// the fake clock, checking reads lag by exactly the delay while writes see
-// the latest state at once.
+// the fake clock, checking reads, and the existence checks of writes, lag
+// by exactly the delay, while what a write changes is the latest state.
 func TestPropagationDelay(t *testing.T) {
 	const notFound = "ResourceNotFoundException"
 	runServersTest(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
-		t0 := h.clock.Now().Truncate(time.Microsecond)
 		store := h.mustCreatePolicyStore(t)
-		// Writes see the store at once.
+		// The existence check of CreateIdentitySource does not see the
+		// store yet; nothing is created.
+		create := &verifiedpermissions.CreateIdentitySourceInput{
+			PolicyStoreId: aws.String(store), Configuration: cognitoConfiguration(userPoolArn, "client-v1"),
+		}
+		if _, err := h.vp.CreateIdentitySource(ctx, create); errorCode(err) != notFound {
+			t.Fatalf("CreateIdentitySource right after CreatePolicyStore: %v, want %s", err, notFound)
+		}
+		h.clock.Advance(propagation - time.Microsecond)
+		if _, err := h.vp.CreateIdentitySource(ctx, create); errorCode(err) != notFound {
+			t.Fatalf("CreateIdentitySource a microsecond before the store propagated: %v, want %s", err, notFound)
+		}
+		h.clock.Advance(time.Microsecond)
+		t0 := h.clock.Now().Truncate(time.Microsecond)
 		source := h.mustCreateIdentitySource(t, store, cognitoConfiguration(userPoolArn, "client-v1"))
 		check := func(step string, want reads) {
 			t.Helper()
@@ -65,9 +77,12 @@ func TestPropagationDelay(t *testing.T) {
 				t.Errorf("%s (-want +got):\n%s", step, diff)
 			}
 		}
-		check("just created", reads{GetPolicyStore: notFound, GetIdentitySource: notFound, ListIdentitySources: notFound})
+		check("just created", reads{Listed: 0, GetIdentitySource: notFound})
+		if _, err := h.vp.UpdateIdentitySource(ctx, updateInput(store, source)); errorCode(err) != notFound {
+			t.Errorf("UpdateIdentitySource of a source created within the delay: %v, want %s", err, notFound)
+		}
 		h.clock.Advance(propagation - time.Microsecond)
-		check("a microsecond early", reads{GetPolicyStore: notFound, GetIdentitySource: notFound, ListIdentitySources: notFound})
+		check("a microsecond early", reads{Listed: 0, GetIdentitySource: notFound})
 		h.clock.Advance(time.Microsecond)
 		v1 := reads{Listed: 1, ClientIDs: []string{"client-v1"}, LastUpdated: t0}
 		check("after the delay", v1)
@@ -91,7 +106,7 @@ func TestPropagationDelay(t *testing.T) {
 		}); err != nil {
 			t.Fatalf("DeleteIdentitySource: %v", err)
 		}
-		// Writes see the deletion at once.
+		// Writes change the latest state: the deletion is seen at once.
 		if _, err := h.vp.UpdateIdentitySource(ctx, updateInput(store, source)); errorCode(err) != notFound {
 			t.Errorf("UpdateIdentitySource after the deletion: %v", err)
 		}

@@ -66,8 +66,15 @@
 // ListIdentitySources) see the state as it was the delay ago by the server's
 // clock: a resource created within the delay is not found yet, an update
 // within it is not visible yet (the previous configuration and dates are
-// returned), a deletion within it not applied yet. Writes, and the existence
-// checks they make, always see the latest state. The default is no delay.
+// returned), a deletion within it not applied yet. The existence checks that
+// writes make see the delay too, as on AWS (Terraform retries a
+// CreateIdentitySource that answers ResourceNotFoundException right after
+// CreatePolicyStore): CreateIdentitySource in a store created within the
+// delay, and UpdateIdentitySource or DeleteIdentitySource of a source created
+// within it, answer ResourceNotFoundException; a careful client retries them.
+// What a write changes is always the latest state, and DeletePolicyStore,
+// which succeeds for a missing store, always deletes the latest one. The
+// default is no delay.
 //
 // # Control routes
 //

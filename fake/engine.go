@@ -263,8 +263,18 @@ func (e *engine) deletePolicyStore(in deletePolicyStoreInput) (emptyOutput, erro
 	return emptyOutput{}, nil
 }
 
-// lookup finds an identity source, or says which of the two ids is unknown.
+// lookup finds an identity source for a write, or says which of the two ids
+// is unknown. Under a propagation delay a write's existence check sees the
+// delay too: a store or source created within it is not found yet (AWS can
+// answer a CreateIdentitySource right after CreatePolicyStore with
+// ResourceNotFoundException), while what the write changes is the latest
+// state.
 func (e *engine) lookup(policyStoreID, identitySourceID string) (*policyStore, *identitySource, error) {
+	if e.hist != nil {
+		if _, err := e.readLookup(policyStoreID, identitySourceID); err != nil {
+			return nil, nil, err
+		}
+	}
 	ps, ok := e.policyStores[policyStoreID]
 	if !ok {
 		return nil, nil, notFoundPolicyStore(policyStoreID)
@@ -275,6 +285,22 @@ func (e *engine) lookup(policyStoreID, identitySourceID string) (*policyStore, *
 		}
 	}
 	return ps, nil, notFoundIdentitySource(policyStoreID, identitySourceID)
+}
+
+// writeStore finds a policy store for a write that adds to it: the latest
+// state, once the store is visible (under a propagation delay, a store
+// created within the delay is not found yet, as in lookup).
+func (e *engine) writeStore(id string) (*policyStore, error) {
+	if e.hist != nil {
+		if _, ok := e.readStore(id, e.readTime()); !ok {
+			return nil, notFoundPolicyStore(id)
+		}
+	}
+	ps, ok := e.policyStores[id]
+	if !ok {
+		return nil, notFoundPolicyStore(id)
+	}
+	return ps, nil
 }
 
 // normalise fills in the defaults the model and docs give a configuration:
@@ -319,9 +345,9 @@ func (e *engine) createIdentitySource(in createIdentitySourceInput) (identitySou
 	if prev != nil {
 		return prev.(identitySourceDates), nil
 	}
-	ps, ok := e.policyStores[in.PolicyStoreID]
-	if !ok {
-		return identitySourceDates{}, notFoundPolicyStore(in.PolicyStoreID)
+	ps, err := e.writeStore(in.PolicyStoreID)
+	if err != nil {
+		return identitySourceDates{}, err
 	}
 	if len(ps.identitySources) >= e.identitySourceQuota {
 		return identitySourceDates{}, &ServiceQuotaExceededException{

@@ -320,9 +320,11 @@ func errorText(shape, msg string) string {
 	return fmt.Sprintf("%s: %s", shape, msg)
 }
 
+// notFoundPolicyStore is the error for an unknown policy store. Its message
+// is AWS's own wording, as observed on IsAuthorized.
 func notFoundPolicyStore(id string) error {
 	return &ResourceNotFoundException{
-		Message:      fmt.Sprintf("policy store %s not found", id),
+		Message:      fmt.Sprintf("Policy store with id '%s' not found", id),
 		ResourceID:   id,
 		ResourceType: ResourceTypePolicyStore,
 	}
