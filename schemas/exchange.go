@@ -75,16 +75,50 @@ func (x Exchange) CheckRequest() error {
 	return nil
 }
 
+// ContentTypeError is a response whose Content-Type is not the awsJson1_0
+// media type.
+type ContentTypeError struct {
+	// Operation is the operation answered.
+	Operation string
+	// Got is the Content-Type received ("" when absent).
+	Got string
+}
+
+// Error says what was expected and what came back.
+func (e *ContentTypeError) Error() string {
+	return fmt.Sprintf("response of %s: Content-Type is %q, want %q", e.Operation, e.Got, ContentType)
+}
+
+// ErrorShapeError is an error response that names no error shape, or one
+// that is not an error shape of this API.
+type ErrorShapeError struct {
+	// Operation is the operation answered.
+	Operation string
+	// Status is the HTTP status of the answer.
+	Status int
+	// Shape is the shape named, "" for none.
+	Shape string
+}
+
+// Error says what the answer named.
+func (e *ErrorShapeError) Error() string {
+	if e.Shape == "" {
+		return fmt.Sprintf("error response of %s (HTTP %d) names no error shape: no X-Amzn-ErrorType header and no __type member", e.Operation, e.Status)
+	}
+	return fmt.Sprintf("error response of %s (HTTP %d) names %q, which is not an error shape of this API", e.Operation, e.Status, e.Shape)
+}
+
 // CheckResponse validates the response: its Content-Type must be the
 // awsJson1_0 media type, a 2xx body must conform to the operation's output
-// schema, and any other body to the schema of the error shape it names. It
-// returns nil when everything conforms and otherwise every problem found.
+// schema, and any other body must name an error shape (in X-Amzn-ErrorType or
+// __type) and conform to that shape's schema. It returns nil when everything
+// conforms and otherwise every problem found, joined: a *ContentTypeError, a
+// *ErrorShapeError, a *ValidationError (wrapped).
 func (x Exchange) CheckResponse() error {
 	var errs []error
 	mt, _, err := mime.ParseMediaType(x.Header.Get("Content-Type"))
 	if err != nil || mt != ContentType {
-		errs = append(errs, fmt.Errorf("response of %s: Content-Type is %q, want %q",
-			x.Operation, x.Header.Get("Content-Type"), ContentType))
+		errs = append(errs, &ContentTypeError{Operation: x.Operation, Got: x.Header.Get("Content-Type")})
 	}
 	if x.Status >= 200 && x.Status < 300 {
 		if err := Validate(x.Operation, Output, x.ResponseBody); err != nil {
@@ -98,10 +132,8 @@ func (x Exchange) CheckResponse() error {
 	_ = jsonUnmarshalLoose(x.ResponseBody, &envelope)
 	shape := ErrorShape(x.Header, envelope.Type)
 	switch {
-	case shape == "":
-		errs = append(errs, fmt.Errorf("error response of %s (HTTP %d) names no error shape: no X-Amzn-ErrorType header and no __type member", x.Operation, x.Status))
-	case !HasError(shape):
-		errs = append(errs, fmt.Errorf("error response of %s (HTTP %d) names %q, which is not an error shape of this API", x.Operation, x.Status, shape))
+	case shape == "" || !HasError(shape):
+		errs = append(errs, &ErrorShapeError{Operation: x.Operation, Status: x.Status, Shape: shape})
 	default:
 		if err := ValidateError(shape, x.ResponseBody); err != nil {
 			errs = append(errs, fmt.Errorf("error response of %s (HTTP %d): %w", x.Operation, x.Status, err))
