@@ -1,6 +1,9 @@
 package specs
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Capability is something a target can do beyond serving the API, which some
 // scenarios need. A scenario that needs a capability the Target lacks is
@@ -23,18 +26,53 @@ func Capabilities() []Capability {
 	return []Capability{FaultInjection, DeniedCredentials, Reset}
 }
 
-// hint says how a suite enables the capability c.
-func (c Capability) hint() string {
+// enable says, for each way of running the catalogue, how to give a target
+// the capability c: "endpoint" (suites/endpoint, make conformance), "aws"
+// (suites/aws) and "go" (a Go suite building its own Target).
+func (c Capability) enable() map[string]string {
 	switch c {
 	case FaultInjection:
-		return "add specs.FaultInjection to Target.Capabilities when the target can inject faults (the bundled fake can)"
+		return map[string]string{
+			"endpoint": "serve POST and DELETE " + FaultPath + " and list \"fault-injection\" in GET " + HealthPath + " (vpfake does)",
+			"aws":      "not available: real AWS cannot inject faults",
+			"go":       "add specs.FaultInjection to Target.Capabilities (fake.Server can)",
+		}
 	case DeniedCredentials:
-		return "add specs.DeniedCredentials to Target.Capabilities when the target can be given credentials it denies"
+		return map[string]string{
+			"endpoint": "set " + DeniedAccessKeyIDEnv + " and " + DeniedSecretAccessKeyEnv + " to a key the server knows but denies (vpfake: -credentials-file)",
+			"aws":      "set " + AWSDeniedProfileEnv + " to a profile without Verified Permissions permissions",
+			"go":       "set Target.DeniedAWSConfig and add specs.DeniedCredentials to Target.Capabilities",
+		}
 	case Reset:
-		return "add specs.Reset to Target.Capabilities when the target's state can be wiped (the fake: POST /_vpfake/reset)"
+		return map[string]string{
+			"endpoint": "serve POST /_vpfake/reset and list \"reset\" in GET " + HealthPath + " (vpfake does)",
+			"aws":      "not available: the aws suite deletes what it creates instead",
+			"go":       "add specs.Reset to Target.Capabilities when the target's state can be wiped",
+		}
 	default:
-		return fmt.Sprintf("add %q to Target.Capabilities if the target supports it", string(c))
+		return map[string]string{
+			"endpoint": fmt.Sprintf("list %q in GET %s", string(c), HealthPath),
+			"aws":      "not available",
+			"go":       fmt.Sprintf("add %q to Target.Capabilities", string(c)),
+		}
 	}
+}
+
+// hint says how to enable the capability c, for every way of running the
+// catalogue, the way of the target's kind first.
+func (c Capability) hint(kind string) string {
+	ways := c.enable()
+	order := []string{"endpoint", "aws", "go"}
+	if _, ok := ways[kind]; !ok {
+		kind = "go"
+	}
+	parts := []string{kind + ": " + ways[kind]}
+	for _, w := range order {
+		if w != kind {
+			parts = append(parts, w+": "+ways[w])
+		}
+	}
+	return "to enable it, " + strings.Join(parts, "; ")
 }
 
 // Has reports whether the target declares capability c.

@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
-	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 )
 
@@ -43,15 +42,15 @@ func createIdentitySourceScenarios() []Scenario {
 				in := createCognitoInput(s.Fixtures(), s.clientToken(), store, s.Fixtures().ClientIds[:1])
 				first := s.mustCreateIdentitySourceWith(ctx, in)
 				second, err := s.Client.CreateIdentitySource(ctx, in)
-				Expect(err).NotTo(HaveOccurred(), "the repeated CreateIdentitySource: %s", describeErr(err))
+				s.mustSucceed(err, opCreate, "the repeated CreateIdentitySource")
 				if aws.ToString(second.IdentitySourceId) != first.id {
 					s.deleteIfCreated(store, second)
 				}
-				Expect(aws.ToString(second.IdentitySourceId)).To(Equal(first.id), "identitySourceId of the repeated create")
+				expectEqual(aws.ToString(second.IdentitySourceId), first.id, "identitySourceId of the repeated create")
 				Expect(second.CreatedDate).NotTo(BeNil(), "createdDate of the repeated create")
-				Expect(*second.CreatedDate).To(BeTemporally("==", *first.out.CreatedDate), "createdDate of the repeated create")
+				expectSameTime(*second.CreatedDate, *first.out.CreatedDate, "createdDate of the repeated create")
 				list := s.AwaitIdentitySources(ctx, store, first.id)
-				Expect(identitySourceIDs(list)).To(Equal([]string{first.id}), "ListIdentitySources lists a single identity source")
+				expectEqual(identitySourceIDs(list), []string{first.id}, "ListIdentitySources lists a single identity source")
 			},
 		},
 		{
@@ -63,26 +62,29 @@ func createIdentitySourceScenarios() []Scenario {
 				store := s.MustCreatePolicyStore(ctx)
 				token := s.clientToken()
 				first := s.mustCreateIdentitySourceWith(ctx, createCognitoInput(f, token, store, f.ClientIds[:1]))
+				s.AwaitIdentitySource(ctx, store, first.id, nil)
 				out, err := s.Client.CreateIdentitySource(ctx, createCognitoInput(f, token, store, f.ClientIds[1:2]))
 				s.deleteIfCreated(store, out)
 				s.ExpectError(err, ConflictException)
 				var ce *types.ConflictException
 				Expect(errors.As(err, &ce)).To(BeTrue(), "want *types.ConflictException, got %T", err)
-				_, has := s.LastResponse(opCreate)["resources"]
-				Expect(has).To(BeTrue(), "ConflictException carries its required member resources")
+				if body := s.LastResponse(opCreate); body["resources"] == nil {
+					failWith("CreateIdentitySource answers ConflictException without resources",
+						"ConflictException: expected its required member resources, got a body without it: "+jsonText(body))
+				}
 				var named []string
 				for _, r := range ce.Resources {
 					named = append(named, string(r.ResourceType)+" "+aws.ToString(r.ResourceId))
 				}
 				want := string(types.ResourceTypeIdentitySource) + " " + first.id
 				s.Advisory(slices.Contains(named, want),
-					"ConflictException.resources names the identity source the clientToken created, %s (got %q)", want, named)
+					"ConflictException.resources: expected the identity source the clientToken created, %s, got %s", want, jsonText(named))
 			},
 		},
 		{
 			ID:          "CreateIdentitySource/Quota/SecondIdentitySource",
 			Description: "CreateIdentitySource MUST refuse a second identity source in a policy store with an HTTP 4xx error and, advisory, ServiceQuotaExceededException (402) naming resourceType IDENTITY_SOURCE.",
-			Operation:   opCreate, Kind: Negative, Evidence: EvidenceInferred,
+			Operation:   opCreate, Kind: Negative, Evidence: EvidenceDocs,
 			Run: func(ctx context.Context, s *Session) {
 				f := s.Fixtures()
 				store := s.MustCreatePolicyStore(ctx)
@@ -90,21 +92,21 @@ func createIdentitySourceScenarios() []Scenario {
 				out, err := s.Client.CreateIdentitySource(ctx, createCognitoInput(f, s.clientToken(), store, f.ClientIds[1:2]))
 				if err == nil {
 					s.deleteIfCreated(store, out)
-					Fail("a second CreateIdentitySource in one policy store succeeded (identitySourceId " + aws.ToString(out.IdentitySourceId) + ")")
+					failWith("CreateIdentitySource accepts a second identity source in a policy store",
+						"a second CreateIdentitySource in one policy store: expected an HTTP 4xx refusal, got HTTP 200 creating identity source "+aws.ToString(out.IdentitySourceId))
 				}
 				x, _ := s.LastExchange(opCreate)
-				Expect(x.Status).To(And(BeNumerically(">=", 400), BeNumerically("<", 500)), "HTTP status of the refusal: %s", x.ResponseBody)
+				s.expectRefusal(rawResponseOf(x), "a second identity source in the policy store", 400, 499)
 				shape := errorShapeOf(x.Status, x.Header, x.ResponseBody)
-				Expect(shape).NotTo(BeEmpty(), "the refusal names an error shape: %s", x.ResponseBody)
-				s.Advisory(shape == ServiceQuotaExceededException, "the second identity source is refused with %s (got %s)", ServiceQuotaExceededException, shape)
+				s.Advisory(shape == ServiceQuotaExceededException, "the refusal of a second identity source: expected %s, got %s", ServiceQuotaExceededException, shapeOrNone(shape))
 				var q *types.ServiceQuotaExceededException
 				if errors.As(err, &q) {
 					s.ExpectWireError(ServiceQuotaExceededException)
 					s.Advisory(q.ResourceType == types.ResourceTypeIdentitySource,
-						"ServiceQuotaExceededException.resourceType is %s (got %q)", types.ResourceTypeIdentitySource, q.ResourceType)
+						"ServiceQuotaExceededException.resourceType: expected %s, got %q", types.ResourceTypeIdentitySource, q.ResourceType)
 				}
 				list := s.AwaitIdentitySources(ctx, store, src)
-				Expect(identitySourceIDs(list)).To(Equal([]string{src}), "ListIdentitySources lists only the first identity source")
+				expectEqual(identitySourceIDs(list), []string{src}, "ListIdentitySources lists only the first identity source")
 			},
 		},
 	}

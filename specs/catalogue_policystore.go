@@ -2,11 +2,11 @@ package specs
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 )
 
 const opDeletePolicyStore = "DeletePolicyStore"
@@ -16,10 +16,16 @@ const opDeletePolicyStore = "DeletePolicyStore"
 func (s *Session) expectDeletePolicyStoreSucceeds(ctx context.Context, policyStoreID, what string) {
 	GinkgoHelper()
 	_, err := s.Client.DeletePolicyStore(ctx, &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: aws.String(policyStoreID)})
-	Expect(err).NotTo(HaveOccurred(), "DeletePolicyStore of %s %s: %s", what, policyStoreID, describeErr(err))
+	s.mustSucceed(err, opDeletePolicyStore, "DeletePolicyStore of "+what)
 	x, _ := s.LastExchange(opDeletePolicyStore)
-	Expect(x.Status).To(Equal(200), "HTTP status of DeletePolicyStore of %s", what)
-	Expect(s.LastResponse(opDeletePolicyStore)).To(BeEmpty(), "DeletePolicyStore of %s answers {}", what)
+	if x.Status != 200 {
+		failWith(fmt.Sprintf("%s answers HTTP %d on success", opDeletePolicyStore, x.Status),
+			fmt.Sprintf("DeletePolicyStore of %s: expected HTTP 200, got HTTP %d", what, x.Status))
+	}
+	if body := s.LastResponse(opDeletePolicyStore); len(body) != 0 {
+		failWith(opDeletePolicyStore+" answers a non-empty object on success",
+			fmt.Sprintf("DeletePolicyStore of %s: expected {}, got %s", what, jsonText(body)))
+	}
 }
 
 func policyStoreScenarios() []Scenario {

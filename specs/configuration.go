@@ -3,6 +3,7 @@ package specs
 import (
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,13 +26,54 @@ func CognitoIssuer(userPoolArn string) string {
 	return "https://cognito-idp." + parts[3] + ".amazonaws.com/" + poolID
 }
 
+// discoveryURLs are the two forms of the deprecated details.discoveryUrl of
+// a Cognito identity source that AWS documents: the issuer (every worked
+// example, and the model's deprecation note) and the issuer followed by
+// /.well-known/openid-configuration (the shape's prose). Either conforms.
+func discoveryURLs(userPoolArn string) []string {
+	issuer := CognitoIssuer(userPoolArn)
+	return []string{issuer, issuer + "/.well-known/openid-configuration"}
+}
+
+// unorderedMembers are the lists whose order the service does not promise
+// (the CloudFormation schema marks them insertionOrder false): compared as
+// sets.
+var unorderedMembers = map[string]bool{"clientIds": true, "audiences": true}
+
+// unorderedLists returns a copy of a decoded JSON value with the lists of
+// unorderedMembers sorted, so that two values equal as sets compare equal.
+func unorderedLists(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			x = unorderedLists(x)
+			if l, ok := x.([]any); ok && unorderedMembers[k] {
+				l = slices.Clone(l)
+				slices.SortFunc(l, func(a, b any) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+				x = l
+			}
+			out[k] = x
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = unorderedLists(x)
+		}
+		return out
+	default:
+		return v
+	}
+}
+
 // cognitoDetail returns the Cognito configuration of a GetIdentitySource
 // output, or an error naming what the output holds instead.
 func cognitoDetail(out *verifiedpermissions.GetIdentitySourceOutput) (types.CognitoUserPoolConfigurationDetail, error) {
 	if c, ok := out.Configuration.(*types.ConfigurationDetailMemberCognitoUserPoolConfiguration); ok {
 		return c.Value, nil
 	}
-	return types.CognitoUserPoolConfigurationDetail{}, fmt.Errorf("configuration is %s, want cognitoUserPoolConfiguration", configurationKind(out.Configuration))
+	return types.CognitoUserPoolConfigurationDetail{}, fmt.Errorf("configuration: expected cognitoUserPoolConfiguration, got %s", configurationKind(out.Configuration))
 }
 
 // oidcDetail returns the OpenID Connect configuration of a GetIdentitySource
@@ -40,7 +82,7 @@ func oidcDetail(out *verifiedpermissions.GetIdentitySourceOutput) (types.OpenIdC
 	if c, ok := out.Configuration.(*types.ConfigurationDetailMemberOpenIdConnectConfiguration); ok {
 		return c.Value, nil
 	}
-	return types.OpenIdConnectConfigurationDetail{}, fmt.Errorf("configuration is %s, want openIdConnectConfiguration", configurationKind(out.Configuration))
+	return types.OpenIdConnectConfigurationDetail{}, fmt.Errorf("configuration: expected openIdConnectConfiguration, got %s", configurationKind(out.Configuration))
 }
 
 func configurationKind(c types.ConfigurationDetail) string {

@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"github.com/vpconform/vpconform/schemas"
 )
 
@@ -102,11 +101,55 @@ func (s *Session) SendRawAs(ctx context.Context, operation string, body any, cre
 	return out, nil
 }
 
+// rawResponseOf is the answer of a recorded exchange as a RawResponse.
+func rawResponseOf(x schemas.Exchange) *RawResponse {
+	r := &RawResponse{Status: x.Status, Header: x.Header, Body: x.ResponseBody}
+	if m, err := decodeJSONObject(x.ResponseBody); err == nil {
+		r.JSON = m
+	}
+	return r
+}
+
+// expectRefusal asserts that r, the answer to the newest request (what the
+// request did wrong), has an HTTP status within [lo, hi] and names an error
+// shape, in X-Amzn-ErrorType or __type.
+func (s *Session) expectRefusal(r *RawResponse, what string, lo, hi int) {
+	GinkgoHelper()
+	op := "the request"
+	if x := s.transport.last(); x != nil {
+		op = x.Operation
+	}
+	want := fmt.Sprintf("HTTP %d", lo)
+	if hi != lo {
+		want = fmt.Sprintf("an HTTP status from %d to %d", lo, hi)
+	}
+	got := fmt.Sprintf("HTTP %d %s (body %s)", r.Status, shapeOrNone(r.ErrorShape()), clip(string(r.Body), maxBodyInMessage))
+	switch {
+	case r.Status < lo || r.Status > hi:
+		failWith(fmt.Sprintf("%s answers HTTP %d %s to %s", op, r.Status, shapeOrNone(r.ErrorShape()), what),
+			fmt.Sprintf("%s with %s: expected %s naming an error shape, got %s", op, what, want, got))
+	case r.ErrorShape() == "":
+		failWith(fmt.Sprintf("%s answers HTTP %d naming no error shape", op, r.Status),
+			fmt.Sprintf("%s with %s: expected %s naming an error shape in X-Amzn-ErrorType or __type, got %s", op, what, want, got))
+	}
+}
+
+// shapeOrNone is shape, or "naming no error shape" for "".
+func shapeOrNone(shape string) string {
+	if shape == "" {
+		return "naming no error shape"
+	}
+	return shape
+}
+
 // MustSendRaw is SendRaw failing the spec when the request cannot be sent
 // (an answer with any status is not a failure here).
 func (s *Session) MustSendRaw(ctx context.Context, operation string, body any) *RawResponse {
 	GinkgoHelper()
 	r, err := s.SendRaw(ctx, operation, body)
-	Expect(err).NotTo(HaveOccurred(), "raw %s request", operation)
+	if err != nil {
+		failWith(fmt.Sprintf("%s gets no answer: %s", operation, transportReason(err)),
+			fmt.Sprintf("raw %s request: expected an answer, got none: %v", operation, err))
+	}
 	return r
 }

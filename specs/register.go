@@ -60,7 +60,7 @@ func registerScenario(target func() Target, sc Scenario) {
 		t := target()
 		AddReportEntry(targetEntry, t.Name, ReportEntryVisibilityNever)
 		if c, ok := sc.missing(t); ok {
-			Skip(fmt.Sprintf("target %q lacks capability %q, which %s needs: %s", t.Name, c, sc.ID, c.hint()))
+			Skip(fmt.Sprintf("target %q lacks capability %q, which %s needs; %s", t.Name, c, sc.ID, c.hint(t.kind())))
 		}
 		s, err := NewSession(t, sc)
 		Expect(err).NotTo(HaveOccurred())
@@ -75,19 +75,13 @@ func registerScenario(target func() Target, sc Scenario) {
 		DeferCleanup(func() {
 			checkRequests := sc.Kind == Happy || !CurrentSpecReport().Failed()
 			if problems := s.exchangeProblems(checkRequests); len(problems) > 0 {
-				Fail("schema violations in the recorded exchanges:\n" + joinErrors(problems))
+				texts := make([]string, len(problems))
+				for i, p := range problems {
+					texts[i] = p.text
+				}
+				failWith(problems[0].cause, fmt.Sprintf("schema violations in the recorded exchanges (%d): %s", len(problems), strings.Join(texts, "; ")))
 			}
 		})
 		sc.Run(ctx, s)
 	}, SpecTimeout(scenarioTimeout))
-}
-
-func joinErrors(errs []error) string {
-	var b strings.Builder
-	for _, err := range errs {
-		b.WriteString("  - ")
-		b.WriteString(strings.ReplaceAll(err.Error(), "\n", "\n    "))
-		b.WriteString("\n")
-	}
-	return b.String()
 }

@@ -2,14 +2,12 @@ package specs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 )
 
 // MustCreatePolicyStore creates a policy store (validation mode OFF,
@@ -32,13 +30,12 @@ func (s *Session) MustCreatePolicyStore(ctx context.Context) string {
 		Description:        aws.String(policyStoreDescription(s.Scenario.ID)),
 		Tags:               tags,
 	})
-	Expect(err).NotTo(HaveOccurred(), "setup: CreatePolicyStore: %s", describeErr(err))
-	Expect(out.PolicyStoreId).NotTo(BeNil(), "setup: CreatePolicyStore returned no policyStoreId")
-	id := *out.PolicyStoreId
-	Expect(id).NotTo(BeEmpty(), "setup: CreatePolicyStore returned an empty policyStoreId")
+	s.mustSucceed(err, "CreatePolicyStore", "setup")
+	id := aws.ToString(out.PolicyStoreId)
+	s.mustHave(id != "", "CreatePolicyStore", "a policyStoreId", "setup")
 	DeferCleanup(func(ctx SpecContext) {
 		_, err := s.Client.DeletePolicyStore(ctx, &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: aws.String(id)})
-		Expect(err).NotTo(HaveOccurred(), "cleanup: DeletePolicyStore %s: %s", id, describeErr(err))
+		s.mustSucceed(err, "DeletePolicyStore", "cleanup of policy store "+id)
 	})
 	return id
 }
@@ -49,21 +46,14 @@ func (s *Session) MustCreatePolicyStore(ctx context.Context) string {
 // after the spec unless the scenario already has.
 func (s *Session) MustCreateIdentitySource(ctx context.Context, policyStoreID string, cfg types.Configuration, principalEntityType *string) string {
 	GinkgoHelper()
-	id := s.mustCreateIdentitySourceNoWait(ctx, policyStoreID, cfg, principalEntityType)
-	s.AwaitIdentitySource(ctx, policyStoreID, id, nil)
-	return id
-}
-
-// mustCreateIdentitySourceNoWait is MustCreateIdentitySource without waiting
-// for GetIdentitySource to see the new source.
-func (s *Session) mustCreateIdentitySourceNoWait(ctx context.Context, policyStoreID string, cfg types.Configuration, principalEntityType *string) string {
-	GinkgoHelper()
-	return s.mustCreateIdentitySourceWith(ctx, &verifiedpermissions.CreateIdentitySourceInput{
+	id := s.mustCreateIdentitySourceWith(ctx, &verifiedpermissions.CreateIdentitySourceInput{
 		ClientToken:         aws.String(s.clientToken()),
 		PolicyStoreId:       aws.String(policyStoreID),
 		Configuration:       cfg,
 		PrincipalEntityType: principalEntityType,
 	}).id
+	s.AwaitIdentitySource(ctx, policyStoreID, id, nil)
+	return id
 }
 
 // createdIdentitySource is what a successful CreateIdentitySource returned.
@@ -80,28 +70,29 @@ func (s *Session) mustCreateIdentitySourceWith(ctx context.Context, in *verified
 	GinkgoHelper()
 	policyStoreID := aws.ToString(in.PolicyStoreId)
 	out, err := s.createIdentitySource(ctx, in)
-	Expect(err).NotTo(HaveOccurred(), "setup: CreateIdentitySource in %s: %s", policyStoreID, describeErr(err))
-	Expect(out.IdentitySourceId).NotTo(BeNil(), "setup: CreateIdentitySource returned no identitySourceId")
-	id := *out.IdentitySourceId
-	Expect(id).NotTo(BeEmpty(), "setup: CreateIdentitySource returned an empty identitySourceId")
+	s.mustSucceed(err, "CreateIdentitySource", "setup")
+	id := aws.ToString(out.IdentitySourceId)
+	s.mustHave(id != "", "CreateIdentitySource", "an identitySourceId", "setup")
 	s.deferDeleteIdentitySource(policyStoreID, id)
 	return createdIdentitySource{id: id, out: out}
 }
 
 // createIdentitySource calls CreateIdentitySource with in. A policy store
-// just created may take a moment to be seen by other operations (the
-// service is eventually consistent): it retries, with the same clientToken,
-// while the store is not found, and returns the last answer.
+// just created may take a moment to be seen by other operations, writes
+// included (AWS answers ResourceNotFoundException meanwhile; Terraform
+// retries for a minute): while the store is not found, it sends the same
+// request again, same clientToken, as a careful client does, and returns the
+// last answer.
 func (s *Session) createIdentitySource(ctx context.Context, in *verifiedpermissions.CreateIdentitySourceInput) (*verifiedpermissions.CreateIdentitySourceOutput, error) {
 	GinkgoHelper()
 	var out *verifiedpermissions.CreateIdentitySourceOutput
 	var err error
-	Eventually(ctx, polled(s, func() bool {
+	s.await(ctx, "CreateIdentitySource in the policy store just created", "an answer other than ResourceNotFoundException", func() attempt {
 		out, err = s.Client.CreateIdentitySource(ctx, in)
-		var nf *types.ResourceNotFoundException
-		return !errors.As(err, &nf)
-	})).WithTimeout(s.consistency).WithPolling(pollInterval).Should(BeTrue(), func() string {
-		return fmt.Sprintf("CreateIdentitySource in %s keeps failing with ResourceNotFoundException: %s", aws.ToString(in.PolicyStoreId), describeErr(err))
+		if a := s.answerOf(opCreate, err); a.code == ResourceNotFoundException {
+			return pending(a.String(), a.cause(opCreate)+" for the policy store just created")
+		}
+		return attempt{done: true}
 	})
 	return out, err
 }
@@ -113,48 +104,53 @@ func (s *Session) deferDeleteIdentitySource(policyStoreID, id string) {
 		_, err := s.Client.DeleteIdentitySource(ctx, &verifiedpermissions.DeleteIdentitySourceInput{
 			PolicyStoreId: aws.String(policyStoreID), IdentitySourceId: aws.String(id),
 		})
-		var nf *types.ResourceNotFoundException
-		if errors.As(err, &nf) {
+		if s.answerOf("DeleteIdentitySource", err).code == ResourceNotFoundException {
 			return // the scenario deleted it
 		}
-		Expect(err).NotTo(HaveOccurred(), "cleanup: DeleteIdentitySource %s/%s: %s", policyStoreID, id, describeErr(err))
+		s.mustSucceed(err, "DeleteIdentitySource", "cleanup of identity source "+id)
 	})
 }
 
-// AwaitPolicyStore polls GetPolicyStore (every 100 ms, for at most
-// DefaultConsistencyTimeout) until it finds the policy store, so that reads
-// that depend on the store see it.
+// AwaitPolicyStore polls GetPolicyStore (every 100 ms, for at most the
+// consistency timeout) while it answers ResourceNotFoundException, until it
+// finds the policy store, so that reads that depend on the store see it.
+// Any other error fails the spec at once.
 func (s *Session) AwaitPolicyStore(ctx context.Context, policyStoreID string) {
 	GinkgoHelper()
-	Eventually(ctx, polled(s, func() error {
+	s.await(ctx, "GetPolicyStore after CreatePolicyStore", "HTTP 200 finding the policy store", func() attempt {
 		_, err := s.Client.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(policyStoreID)})
-		if err != nil {
-			return fmt.Errorf("GetPolicyStore: %s", describeErr(err))
+		a := s.answerOf("GetPolicyStore", err)
+		switch {
+		case err == nil:
+			return attempt{done: true}
+		case a.code == ResourceNotFoundException:
+			return pending(a.String(), a.cause("GetPolicyStore")+" for the policy store just created")
+		default:
+			return settledBy(a.String(), a.cause("GetPolicyStore"))
 		}
-		return nil
-	})).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(),
-		"GetPolicyStore %s after CreatePolicyStore", policyStoreID)
+	})
 }
 
-// AwaitIdentitySourceGone polls GetIdentitySource until it fails with
-// ResourceNotFoundException, and returns that error: the deletion has
-// propagated.
+// AwaitIdentitySourceGone polls GetIdentitySource while it still finds the
+// identity source, until it fails with ResourceNotFoundException, and
+// returns that error: the deletion has propagated. Any other error fails
+// the spec at once.
 func (s *Session) AwaitIdentitySourceGone(ctx context.Context, policyStoreID, identitySourceID string) error {
 	GinkgoHelper()
 	var last error
-	Eventually(ctx, polled(s, func() error {
+	s.await(ctx, "GetIdentitySource after DeleteIdentitySource", "HTTP 404 ResourceNotFoundException", func() attempt {
 		_, err := s.getIdentitySource(ctx, policyStoreID, identitySourceID)
-		var nf *types.ResourceNotFoundException
-		if errors.As(err, &nf) {
+		a := s.answerOf(opGet, err)
+		switch {
+		case a.code == ResourceNotFoundException:
 			last = err
-			return nil
+			return attempt{done: true}
+		case err == nil:
+			return pending("HTTP 200 still finding the identity source", "GetIdentitySource still finds an identity source after DeleteIdentitySource")
+		default:
+			return settledBy(a.String(), a.cause(opGet))
 		}
-		if err == nil {
-			return errors.New("GetIdentitySource still finds the identity source")
-		}
-		return fmt.Errorf("GetIdentitySource: %s", describeErr(err))
-	})).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(),
-		"GetIdentitySource %s/%s after DeleteIdentitySource", policyStoreID, identitySourceID)
+	})
 	return last
 }
 
@@ -193,33 +189,35 @@ func (s *Session) MustCreateOIDCIdentitySource(ctx context.Context, policyStoreI
 func (s *Session) MustUpdateIdentitySource(ctx context.Context, in *verifiedpermissions.UpdateIdentitySourceInput) *verifiedpermissions.UpdateIdentitySourceOutput {
 	GinkgoHelper()
 	out, err := s.Client.UpdateIdentitySource(ctx, in)
-	Expect(err).NotTo(HaveOccurred(), "UpdateIdentitySource %s/%s: %s", ptrString(in.PolicyStoreId), ptrString(in.IdentitySourceId), describeErr(err))
+	s.mustSucceed(err, opUpdate, "the update")
 	return out
 }
 
-// AwaitIdentitySource polls GetIdentitySource (every 100 ms, for at most
-// DefaultConsistencyTimeout) until it succeeds and ready, when not nil,
-// accepts the output, and returns that output. The raw body of that answer
-// is LastResponse("GetIdentitySource").
+// AwaitIdentitySource polls GetIdentitySource (every 100 ms, for at most the
+// consistency timeout) while the identity source is not found or ready, when
+// not nil, does not accept the output yet, and returns the first output
+// accepted. Any error but ResourceNotFoundException fails the spec at once.
+// The raw body of that answer is LastResponse("GetIdentitySource").
 func (s *Session) AwaitIdentitySource(ctx context.Context, policyStoreID, identitySourceID string, ready func(*verifiedpermissions.GetIdentitySourceOutput) error) *verifiedpermissions.GetIdentitySourceOutput {
 	GinkgoHelper()
 	var got *verifiedpermissions.GetIdentitySourceOutput
-	Eventually(ctx, polled(s, func() error {
-		out, err := s.Client.GetIdentitySource(ctx, &verifiedpermissions.GetIdentitySourceInput{
-			PolicyStoreId: aws.String(policyStoreID), IdentitySourceId: aws.String(identitySourceID),
-		})
-		if err != nil {
-			return fmt.Errorf("GetIdentitySource: %s", describeErr(err))
+	s.await(ctx, "GetIdentitySource after a write", "HTTP 200 showing the write", func() attempt {
+		out, err := s.getIdentitySource(ctx, policyStoreID, identitySourceID)
+		a := s.answerOf(opGet, err)
+		switch {
+		case a.code == ResourceNotFoundException:
+			return pending(a.String(), a.cause(opGet)+" for the identity source just written")
+		case err != nil:
+			return settledBy(a.String(), a.cause(opGet))
 		}
 		if ready != nil {
 			if err := ready(out); err != nil {
-				return fmt.Errorf("GetIdentitySource does not show the write yet: %w", err)
+				return pending("HTTP 200 ("+err.Error()+")", "GetIdentitySource does not show the write")
 			}
 		}
 		got = out
-		return nil
-	})).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed(),
-		"GetIdentitySource %s/%s after a write", policyStoreID, identitySourceID)
+		return attempt{done: true}
+	})
 	return got
 }
 
@@ -229,9 +227,14 @@ func (s *Session) AwaitIdentitySource(ctx context.Context, policyStoreID, identi
 func (s *Session) LastResponse(operation string) map[string]any {
 	GinkgoHelper()
 	x, ok := s.LastExchange(operation)
-	Expect(ok).To(BeTrue(), "no %s exchange was recorded", operation)
+	if !ok {
+		failWith("", fmt.Sprintf("expected a recorded %s exchange, got none", operation))
+	}
 	m, err := decodeJSONObject(x.ResponseBody)
-	Expect(err).NotTo(HaveOccurred(), "body of the %s answer: %s", operation, x.ResponseBody)
+	if err != nil {
+		failWith(fmt.Sprintf("%s answers HTTP %d with a body that is not a JSON object", operation, x.Status),
+			fmt.Sprintf("expected the %s answer to be a JSON object, got %s", operation, clip(string(x.ResponseBody), maxBodyInMessage)))
+	}
 	return m
 }
 

@@ -45,9 +45,10 @@ type Scenario struct {
 	Operation string
 	// Kind is Happy, Negative or Fault.
 	Kind string
-	// Evidence is the weakest evidence (M, D, O, I) behind what the
-	// scenario asserts; the parts resting on I are asserted with
-	// Session.Advisory.
+	// Evidence is the weakest evidence (M, D, O, I, from strongest to
+	// weakest) behind the scenario's hard expectations, those that fail it;
+	// I when it has none but advisory ones. Expectations resting on I are
+	// always advisory (Session.Advisory), and the description says so.
 	Evidence string
 	// Needs lists the capabilities the target must have; without them the
 	// scenario is skipped.

@@ -107,23 +107,128 @@ func (s *Session) LastExchange(operation string) (schemas.Exchange, bool) {
 	return schemas.Exchange{}, false
 }
 
+// exchangeProblem is one way a recorded exchange breaks the schemas or the
+// protocol.
+type exchangeProblem struct {
+	// text says, on one line, which exchange, what was expected and what
+	// came back, with the values.
+	text string
+	// cause is the problem without values, the same for every scenario it
+	// affects, such as "GetIdentitySource answers with a body breaking its
+	// output schema at createdDate (type)".
+	cause string
+}
+
 // exchangeProblems checks every recorded exchange: each response against its
 // output or error schema and Content-Type, and each request against its input
 // schema unless it was deliberately invalid. checkRequests false leaves the
 // requests unchecked.
-func (s *Session) exchangeProblems(checkRequests bool) []error {
-	var problems []error
+func (s *Session) exchangeProblems(checkRequests bool) []exchangeProblem {
+	var problems []exchangeProblem
 	for i, r := range s.transport.all() {
-		if err := r.CheckResponse(); err != nil {
-			problems = append(problems, fmt.Errorf("exchange %d (%s): %w", i+1, r.Operation, err))
-		}
+		where := fmt.Sprintf("exchange %d (%s, HTTP %d)", i+1, r.Operation, r.Status)
+		problems = append(problems, responseProblems(where, r)...)
 		if checkRequests && !r.deliberate {
 			if err := r.CheckRequest(); err != nil {
-				problems = append(problems, fmt.Errorf("exchange %d (%s): the scenario sent a request that breaks the input schema: %w", i+1, r.Operation, err))
+				problems = append(problems, exchangeProblem{
+					text:  fmt.Sprintf("%s: scenario bug: the request breaks the input schema: %s", where, oneLine(err)),
+					cause: "the scenario sent a request breaking the input schema of " + r.Operation,
+				})
 			}
 		}
 	}
 	return problems
+}
+
+// responseProblems words what schemas.Exchange.CheckResponse finds wrong
+// with the response of r. An answer to a request the model declares no error
+// for (a body that is not JSON, a bad signature: see exchangeRecord.
+// protocolError) may name an error shape outside this API.
+func responseProblems(where string, r *exchangeRecord) []exchangeProblem {
+	err := r.CheckResponse()
+	if err == nil {
+		return nil
+	}
+	var out []exchangeProblem
+	var ct *schemas.ContentTypeError
+	if errors.As(err, &ct) {
+		out = append(out, exchangeProblem{
+			text:  fmt.Sprintf("%s: expected Content-Type %s, got %q", where, schemas.ContentType, ct.Got),
+			cause: fmt.Sprintf("%s answers with Content-Type %q", r.Operation, ct.Got),
+		})
+	}
+	var se *schemas.ErrorShapeError
+	if errors.As(err, &se) && !(r.protocolError && se.Shape != "") {
+		got := "none"
+		if se.Shape != "" {
+			got = se.Shape + ", which is not an error shape of this API"
+		}
+		out = append(out, exchangeProblem{
+			text:  fmt.Sprintf("%s: expected an error answer naming its shape in X-Amzn-ErrorType or __type, got %s (body %s)", where, got, clip(string(r.ResponseBody), maxBodyInMessage)),
+			cause: fmt.Sprintf("%s answers HTTP %d naming %s", r.Operation, r.Status, strings.TrimSuffix(got, ", which is not an error shape of this API")),
+		})
+	}
+	var ve *schemas.ValidationError
+	if errors.As(err, &ve) {
+		body, _ := decodeJSON(r.ResponseBody)
+		var found, places []string
+		for _, v := range ve.Violations {
+			found = append(found, v.String()+valueAt(body, v.Pointer))
+			places = append(places, v.Path()+" ("+v.Keyword+")")
+		}
+		out = append(out, exchangeProblem{
+			text:  fmt.Sprintf("%s: expected a body conforming to %s, got %s", where, ve.Schema, strings.Join(found, "; ")),
+			cause: fmt.Sprintf("%s answers HTTP %d with a body breaking %s at %s", r.Operation, r.Status, ve.Schema, strings.Join(places, ", ")),
+		})
+	}
+	if len(out) == 0 && se == nil {
+		out = append(out, exchangeProblem{text: where + ": " + oneLine(err), cause: r.Operation + " answers a body breaking its schema"})
+	}
+	return out
+}
+
+// valueAt renders, for a violation message, the value at a JSON pointer of
+// a decoded body: " (value 1767225600)", or "" when there is none there.
+func valueAt(doc any, pointer string) string {
+	cur := doc
+	for _, tok := range pointerTokens(pointer) {
+		switch v := cur.(type) {
+		case map[string]any:
+			next, ok := v[tok]
+			if !ok {
+				return ""
+			}
+			cur = next
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(v) {
+				return ""
+			}
+			cur = v[i]
+		default:
+			return ""
+		}
+	}
+	if pointer == "" || cur == nil {
+		return ""
+	}
+	return " (value " + clip(jsonText(cur), 80) + ")"
+}
+
+// decodeJSON decodes any JSON value keeping numbers exact.
+func decodeJSON(body []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("decode JSON: %w", err)
+	}
+	return v, nil
+}
+
+// oneLine renders err on one line.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 // next returns the session's next sequence number, from 1.
@@ -219,4 +324,52 @@ func lookup(doc map[string]any, path string) (any, bool) {
 		}
 	}
 	return cur, true
+}
+
+// dateTick is the precision of the target's dates, as its answers so far
+// show it: the unit of the finest fractional digit of any createdDate or
+// lastUpdatedDate recorded (one second for dates written without a
+// fraction). Two writes less than a tick apart may carry the same date.
+func (s *Session) dateTick() time.Duration {
+	digits := 0
+	var scan func(v any)
+	scan = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if str, ok := x.(string); ok && (k == "createdDate" || k == "lastUpdatedDate") {
+					digits = max(digits, fractionDigits(str))
+				}
+				scan(x)
+			}
+		case []any:
+			for _, x := range v {
+				scan(x)
+			}
+		}
+	}
+	for _, r := range s.transport.all() {
+		if doc, err := decodeJSON(r.ResponseBody); err == nil {
+			scan(doc)
+		}
+	}
+	tick := time.Second
+	for range min(digits, 9) {
+		tick /= 10
+	}
+	return tick
+}
+
+// fractionDigits counts the fractional-second digits of an RFC 3339 date
+// ("2026-01-01T00:00:00.123Z" has 3).
+func fractionDigits(date string) int {
+	_, frac, ok := strings.Cut(date, ".")
+	if !ok {
+		return 0
+	}
+	n := 0
+	for n < len(frac) && frac[n] >= '0' && frac[n] <= '9' {
+		n++
+	}
+	return n
 }

@@ -18,6 +18,10 @@ type exchangeRecord struct {
 	// breaks the input schema; it is checked to fail CheckRequest instead of
 	// to pass it.
 	deliberate bool
+	// protocolError marks a request the model declares no error for (a
+	// body that is not JSON, a missing or wrong signature): the answer may
+	// name an error shape outside this API, as long as it names one.
+	protocolError bool
 	// poll and attempt say which polling loop, and which attempt of it,
 	// sent the request (0: none); see Session.polled.
 	poll, attempt int
@@ -109,6 +113,18 @@ func (t *validatingTransport) last() *exchangeRecord {
 		return nil
 	}
 	return t.log.records[len(t.log.records)-1]
+}
+
+// lastOf returns the newest record of operation op, or nil.
+func (t *validatingTransport) lastOf(op string) *exchangeRecord {
+	t.log.mu.Lock()
+	defer t.log.mu.Unlock()
+	for i := len(t.log.records) - 1; i >= 0; i-- {
+		if t.log.records[i].Operation == op {
+			return t.log.records[i]
+		}
+	}
+	return nil
 }
 
 // newPoll starts a polling loop and returns its number.

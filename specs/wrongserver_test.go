@@ -62,7 +62,7 @@ func runScenario(ctx context.Context, t Target, sc Scenario) string {
 		return failure.Error()
 	}
 	if problems := s.exchangeProblems(sc.Kind == Happy); len(problems) > 0 {
-		return joinErrors(problems)
+		return problems[0].text
 	}
 	return ""
 }

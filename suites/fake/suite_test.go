@@ -1,6 +1,7 @@
 package fake_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -30,9 +31,11 @@ var (
 	}
 )
 
-// propagationDelay is how late the eventually consistent fake's reads see
-// writes.
-const propagationDelay = time.Second
+// propagationDelay is how late the eventually consistent fake's reads, and
+// the existence checks of its writes, see writes: long enough that every
+// read after a write and every CreateIdentitySource after CreatePolicyStore
+// is polled a few times (every 100 ms), short enough for the whole catalogue.
+const propagationDelay = 250 * time.Millisecond
 
 // consistent and delayed are the fakes the catalogue runs against;
 // BeforeSuite starts them, so they exist by the time Register's BeforeEach
@@ -73,7 +76,7 @@ var _ = Describe("fake (consistent)", func() {
 // extra reads a propagation delay causes leave no trace; its running clock
 // mints times the fixed clock of the recording did not, so their numbering
 // is ignored. Not in record mode: only the golden fake records.
-var _ = Describe("fake (propagation delay 1s)", func() {
+var _ = Describe("fake (propagation delay 250ms)", func() {
 	specs.Register(func() specs.Target {
 		t := target("fake-delayed", delayed)
 		if g, err := goldenSettings(); err == nil && g.CompareDir != "" {
@@ -84,5 +87,9 @@ var _ = Describe("fake (propagation delay 1s)", func() {
 })
 
 var _ = ReportAfterSuite("vpconform conformance report", func(r Report) {
-	Expect(specs.WriteReport(r)).To(Succeed())
+	// A run that could not start has failed already, and WriteReport said
+	// why; any other error is the report's own.
+	if err := specs.WriteReport(r); !errors.Is(err, specs.ErrRunNotStarted) {
+		Expect(err).NotTo(HaveOccurred(), "write the conformance report")
+	}
 })
