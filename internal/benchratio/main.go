@@ -110,8 +110,9 @@ func ratios(samples []sample, base, subject string) (string, error) {
 		}
 		mb, ms := median(bs), median(ss)
 		fmt.Fprintf(&b, "%s (median of %d runs each)\n", n, min(len(bs), len(ss)))
-		fmt.Fprintf(&b, "  %-8s %12.0f ns/op\n", base, mb)
-		fmt.Fprintf(&b, "  %-8s %12.0f ns/op\n", subject, ms)
+		w := max(8, len(base), len(subject))
+		fmt.Fprintf(&b, "  %-*s %12.0f ns/op\n", w, base, mb)
+		fmt.Fprintf(&b, "  %-*s %12.0f ns/op\n", w, subject, ms)
 		fmt.Fprintf(&b, "  ratio %s/%s = %.2f\n", subject, base, ms/mb)
 	}
 	if b.Len() == 0 {

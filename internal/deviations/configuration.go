@@ -19,6 +19,7 @@ func cognitoDetailsMissing() Deviation {
 			"GetIdentitySource/Cognito/Details",
 			"UpdateIdentitySource/Cognito/ChangeUserPoolIssuerFollows",
 		},
+		Shows: `details: expected the deprecated details of a Cognito identity source, got none`,
 		middleware: identitySourceRewrite(func(_ *call, src map[string]any) bool {
 			if object(src, "configuration", "cognitoUserPoolConfiguration") == nil {
 				return false
@@ -39,6 +40,7 @@ func oidcSourceHasDetails() Deviation {
 			"GetIdentitySource/OIDC/NoDetails",
 			"UpdateIdentitySource/Switch/CognitoToOIDC",
 		},
+		Shows: `details of an OpenID Connect identity source: expected none .*, got \{"discoveryUrl"`,
 		middleware: identitySourceRewrite(func(_ *call, src map[string]any) bool {
 			oidc := object(src, "configuration", "openIdConnectConfiguration")
 			if oidc == nil {
@@ -66,6 +68,7 @@ func clientIdsOmitted() Deviation {
 			"GetIdentitySource/Cognito/ClientIdsOmittedGivesEmptyList",
 			"UpdateIdentitySource/Cognito/ClientIdsOmittedGivesEmptyList",
 		},
+		Shows: `clientIds: expected \[\], got no such member`,
 		middleware: identitySourceRewrite(func(_ *call, src map[string]any) bool {
 			changed := false
 			for _, m := range []map[string]any{object(src, "configuration", "cognitoUserPoolConfiguration"), object(src, "details")} {
@@ -89,6 +92,7 @@ func principalIdClaimNotDefaulted() Deviation {
 			"GetIdentitySource/OIDC/IdentityTokenPrincipalIdClaimDefaultsToSub",
 			"UpdateIdentitySource/OIDC/PrincipalIdClaimDefaultsToSub",
 		},
+		Shows: `principalIdClaim: expected "sub", got no such member`,
 		middleware: func(next http.Handler) http.Handler {
 			var mu sync.Mutex
 			omitted := map[string]bool{} // identity source key → its token selection came without principalIdClaim
@@ -173,6 +177,7 @@ func cognitoIssuerWrongRegion() Deviation {
 			"GetIdentitySource/Cognito/IssuerDerivedFromUserPoolArn",
 			"UpdateIdentitySource/Cognito/ChangeUserPoolIssuerFollows",
 		},
+		Shows: `expected "https://cognito-idp\.eu-west-1\.amazonaws\.com/[^"]+", got "https://cognito-idp\.us-east-1\.amazonaws\.com/`,
 		middleware: identitySourceRewrite(func(c *call, src map[string]any) bool {
 			cognito := object(src, "configuration", "cognitoUserPoolConfiguration")
 			if cognito == nil {
@@ -234,6 +239,7 @@ func userPoolArnPatternNotEnforced() Deviation {
 			"UpdateIdentitySource/Validation/MalformedUserPoolArn",
 			"UpdateIdentitySource/Generated/updateConfiguration.cognitoUserPoolConfiguration.userPoolArn/pattern",
 		},
+		Shows: `expected HTTP 400 ValidationException, got HTTP 200`,
 		middleware: func(next http.Handler) http.Handler {
 			var mu sync.Mutex
 			accepted := map[string]string{} // identity source key → the invalid userPoolArn it was given

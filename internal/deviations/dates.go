@@ -23,6 +23,7 @@ func timestampsAsEpochNumbers() Deviation {
 			"UpdateIdentitySource/Dates/CreatedDateKept",
 			"UpdateIdentitySource/Dates/LastUpdatedDateAdvances",
 		},
+		Shows: `expected TimestampFormat to be of type string, got json\.Number.*body \{.*"createdDate":\d`,
 		middleware: jsonAnswerRewrite(func(_ *call, a *answer, body map[string]any) bool {
 			if !a.ok() {
 				return false
@@ -36,22 +37,33 @@ func timestampsAsEpochNumbers() Deviation {
 // string by the same instant in epoch seconds, and reports whether it
 // changed anything.
 func epochDates(v any) bool {
+	return rewriteDates(v, func(t time.Time) any {
+		return json.Number(strconv.FormatFloat(float64(t.UnixMicro())/1e6, 'f', -1, 64))
+	})
+}
+
+// rewriteDates replaces, anywhere in v, each date member holding an RFC
+// 3339 string by what to makes of its instant, and reports whether it
+// changed anything.
+func rewriteDates(v any, to func(time.Time) any) bool {
 	changed := false
 	switch x := v.(type) {
 	case map[string]any:
 		for k, child := range x {
 			if s, ok := child.(string); ok && isDateMember(k) {
 				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-					x[k] = json.Number(strconv.FormatFloat(float64(t.UnixMicro())/1e6, 'f', -1, 64))
-					changed = true
+					if out := to(t); out != child {
+						x[k] = out
+						changed = true
+					}
 				}
 				continue
 			}
-			changed = epochDates(child) || changed
+			changed = rewriteDates(child, to) || changed
 		}
 	case []any:
 		for _, child := range x {
-			changed = epochDates(child) || changed
+			changed = rewriteDates(child, to) || changed
 		}
 	}
 	return changed
@@ -75,6 +87,7 @@ func createdDateChangedByUpdate() Deviation {
 			"UpdateIdentitySource/Dates/CreatedDateKept",
 			"UpdateIdentitySource/Dates/LastUpdatedDateAdvances",
 		},
+		Shows: `createdDate [^:]*: expected \d{4}-\d\d-\d\dT[\d:.]+Z, got \d{4}-\d\d-\d\dT[\d:.]+Z`,
 		middleware: func(next http.Handler) http.Handler {
 			var mu sync.Mutex
 			created := map[string]any{} // identity source key → createdDate sent since the update
@@ -115,6 +128,7 @@ func lastUpdatedDateNotAdvanced() Deviation {
 		Description: "UpdateIdentitySource leaves lastUpdatedDate at its value before the first update, in its output and in later GetIdentitySource answers.",
 		Evidence:    EvidenceObserved,
 		DetectedBy:  []string{"UpdateIdentitySource/Dates/LastUpdatedDateAdvances"},
+		Shows:       `lastUpdatedDate [^:]*: expected a time after \d{4}-\d\d-\d\dT[\d:.]+Z, got \d{4}-\d\d-\d\dT[\d:.]+Z`,
 		middleware: func(next http.Handler) http.Handler {
 			var mu sync.Mutex
 			frozen := map[string]any{} // identity source key → lastUpdatedDate before its first update

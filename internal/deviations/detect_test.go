@@ -6,13 +6,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,6 +45,10 @@ type outcome struct {
 	failure string
 	// deviations are the advisory deviations the scenario reported.
 	deviations []string
+	// row is what the kit's conformance report (conformance.json) says
+	// differed: for a failed scenario what was expected and what came back,
+	// else its deviations.
+	row string
 }
 
 // failed reports whether the scenario failed (failed, panicked, timed out,
@@ -79,18 +86,12 @@ func TestDeviationsAreDetected(t *testing.T) {
 		t.FailNow()
 	}
 
+	t.Parallel() // shares the pool of runs with TestConformingVariantsPassCleanly
 	start := time.Now()
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin, err := buildSuite(t, root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("built %s in %v", endpointSuite, time.Since(start).Round(time.Millisecond))
-
-	faithful, err := runSuite(root, bin, filepath.Join(t.TempDir(), "faithful"), deviations.Deviation{})
+	pool := endpointRuns(t)
+	faithfulRun := pool.start(&run{name: "faithful", priority: priorityFaithful})
+	<-faithfulRun.done
+	faithful, err := faithfulRun.got, faithfulRun.err
 	if err != nil {
 		t.Fatalf("faithful fake: %v", err)
 	}
@@ -123,17 +124,24 @@ func TestDeviationsAreDetected(t *testing.T) {
 	t.Logf("faithful fake: %d scenarios, %d passed without a deviation, %d skipped (%s); %v so far",
 		len(faithful), len(faithful)-len(skipped), len(skipped), strings.Join(skipped, ", "), time.Since(start).Round(time.Millisecond))
 
-	// The runs go in a pool of parallelRuns workers, slowest first, so
-	// the other runs fill the second slot meanwhile; the subtests, one per
-	// deviation, each wait for their run and judge it. (Ordering runs
-	// among paused parallel subtests is impossible: go test resumes them in
-	// no set order and itself lets only -test.parallel of them go.)
-	runs := startRuns(root, bin, t.TempDir(), runOrder(all))
+	// Each subtest queues its deviation's run in the pool of parallelRuns
+	// workers that the variants' runs share, then pauses and, once the
+	// run is done, judges it; so a -run pattern selecting some deviations
+	// runs only theirs. The slowest runs start first, so that the other
+	// runs fill the second slot meanwhile. (Ordering runs among paused
+	// parallel subtests is impossible: go test resumes them in no set
+	// order and itself lets only -test.parallel of them go; the queue,
+	// filled in the order the subtests start, is ordered.)
 	t.Run("deviation", func(t *testing.T) {
-		for _, d := range all {
+		for _, name := range runOrder(all) {
+			d, _ := deviations.ByName(name)
 			t.Run(d.Name, func(t *testing.T) {
+				priority := priorityOther
+				if slices.Contains(slowRuns, d.Name) {
+					priority = prioritySlow
+				}
+				r := pool.start(&run{name: "deviation/" + d.Name, wrap: func(h http.Handler) http.Handler { return deviations.Wrap(h, d) }, priority: priority})
 				t.Parallel()
-				r := runs[d.Name]
 				<-r.done
 				checkDetected(t, d, r, faithful)
 			})
@@ -144,12 +152,13 @@ func TestDeviationsAreDetected(t *testing.T) {
 
 // slowRuns are the deviations whose runs take longest: the scenarios that
 // catch them poll GetIdentitySource for a write that never shows, until
-// specs.DefaultConsistencyTimeout, one after the other. They start first,
-// so that the other runs fill the second slot meanwhile.
+// specs.DefaultConsistencyTimeout, one after the other. They start first
+// (their subtests come first, and prioritySlow puts them before the runs
+// already waiting), so that the other runs fill the second slot meanwhile.
 var slowRuns = []string{"stale-get-after-update", "update-merges-configuration"}
 
-// runOrder is the order the deviations' runs start in: slowRuns first,
-// then the rest by name.
+// runOrder is the order the deviations' subtests, and so their runs, start
+// in: slowRuns first, then the rest by name.
 func runOrder(all []deviations.Deviation) []string {
 	var order []string
 	for _, name := range slowRuns {
@@ -165,41 +174,139 @@ func runOrder(all []deviations.Deviation) []string {
 	return order
 }
 
-// run is one run of the suite against a deviation.
+// run is one run of the suite against the fake behind a wrapper.
 type run struct {
+	// name names the run, such as "deviation/json-content-type"; it is also
+	// its directory below the pool's.
+	name string
+	// wrap puts the deviation or variant in front of the fake; nil for the
+	// faithful fake.
+	wrap     func(http.Handler) http.Handler
+	priority int
+	// credentials runs the suite against a fake that verifies SigV4 and
+	// knows an allowed and a denied key, so that the scenarios about
+	// credentials run too. The deviations' runs go without: several of
+	// them change requests on their way to the fake, which breaks the
+	// signatures.
+	credentials bool
 	// done is closed once the run has finished.
 	done chan struct{}
 	got  map[string]outcome
-	err  error
-	took time.Duration
+	// report and markdown are the kit's conformance report of the run,
+	// conformance.json decoded and conformance.md.
+	report   specs.Conformance
+	markdown string
+	err      error
+	took     time.Duration
 }
 
-// startRuns starts, in order and parallelRuns at a time, one run of the
-// suite per deviation named, each with its own server and its own
-// directory under dir, and returns them by name.
-func startRuns(root, bin, dir string, order []string) map[string]*run {
-	runs := map[string]*run{}
-	for _, name := range order {
-		runs[name] = &run{done: make(chan struct{})}
+// Priorities of runs in the pool: a run starts before every waiting run of
+// a lower priority, after those of its own.
+const (
+	priorityOther = iota
+	// prioritySlow is a deviation of slowRuns.
+	prioritySlow
+	// priorityFaithful is the faithful run, which the deviations' verdicts
+	// wait for.
+	priorityFaithful
+)
+
+// runPool runs the endpoint suite, built once, parallelRuns at a time, for
+// TestDeviationsAreDetected and TestConformingVariantsPassCleanly: the
+// deviations' runs and the variants' share its slots, so neither test
+// leaves one idle while the other has runs waiting.
+type runPool struct {
+	root, bin, dir string
+
+	mu      sync.Mutex
+	waiting []*run
+	wake    *sync.Cond
+}
+
+// shared is the build and the pool the run tests share; TestMain removes
+// its directory.
+var shared struct {
+	once sync.Once
+	dir  string
+	pool *runPool
+	err  error
+}
+
+// TestMain runs the tests, then removes the directory of the shared build
+// and runs, which outlives any one test.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.dir != "" {
+		_ = os.RemoveAll(shared.dir)
 	}
-	queue := make(chan string, len(order))
-	for _, name := range order {
-		queue <- name
+	os.Exit(code)
+}
+
+// endpointRuns builds the endpoint suite the first time it is called and
+// returns the pool its runs go through.
+func endpointRuns(t testing.TB) *runPool {
+	t.Helper()
+	shared.once.Do(func() {
+		start := time.Now()
+		root, err := moduleRoot()
+		if err != nil {
+			shared.err = err
+			return
+		}
+		if shared.dir, err = os.MkdirTemp("", "vpconform-deviations-"); err != nil {
+			shared.err = err
+			return
+		}
+		bin, err := buildSuite(shared.dir, root)
+		if err != nil {
+			shared.err = err
+			return
+		}
+		t.Logf("built %s in %v", endpointSuite, time.Since(start).Round(time.Millisecond))
+		p := &runPool{root: root, bin: bin, dir: shared.dir}
+		p.wake = sync.NewCond(&p.mu)
+		for range parallelRuns {
+			go p.work()
+		}
+		shared.pool = p
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
 	}
-	close(queue)
-	for range parallelRuns {
-		go func() {
-			for name := range queue {
-				r := runs[name]
-				d, _ := deviations.ByName(name)
-				start := time.Now()
-				r.got, r.err = runSuite(root, bin, filepath.Join(dir, name), d)
-				r.took = time.Since(start)
-				close(r.done)
-			}
-		}()
+	return shared.pool
+}
+
+// start queues r, a run of the suite described by its name, wrap,
+// priority and credentials, and returns it; it starts after the waiting
+// runs of its priority and higher, before those of lower priority.
+func (p *runPool) start(r *run) *run {
+	r.done = make(chan struct{})
+	p.mu.Lock()
+	i := 0
+	for i < len(p.waiting) && p.waiting[i].priority >= r.priority {
+		i++
 	}
-	return runs
+	p.waiting = slices.Insert(p.waiting, i, r)
+	p.mu.Unlock()
+	p.wake.Signal()
+	return r
+}
+
+// work runs the waiting runs, one after the other, for ever.
+func (p *runPool) work() {
+	for {
+		p.mu.Lock()
+		for len(p.waiting) == 0 {
+			p.wake.Wait()
+		}
+		r := p.waiting[0]
+		p.waiting = p.waiting[1:]
+		p.mu.Unlock()
+		start := time.Now()
+		r.err = runSuite(p.root, p.bin, filepath.Join(p.dir, filepath.FromSlash(r.name)), r)
+		r.took = time.Since(start)
+		close(r.done)
+	}
 }
 
 // checkDetected runs the suite against the fake wrapped in d and asserts
@@ -237,13 +344,24 @@ func checkDetected(t *testing.T, d deviations.Deviation, r *run, faithful map[st
 		t.Errorf("%s went undetected: every scenario of DetectedBy passed without a deviation: %s", d.Name, strings.Join(ran, ", "))
 	default:
 		t.Logf("%s detected by %s", d.Name, strings.Join(detectors, ", "))
+		shows, err := regexp.Compile(d.Shows)
+		if err != nil || d.Shows == "" {
+			t.Errorf("%s: Shows %q is not a regular expression: %v", d.Name, d.Shows, err)
+			shows = nil
+		}
+		shown := false
 		for _, id := range detectors {
 			o := got[id]
-			if o.failed() {
-				t.Logf("  %s %s: %s", id, o.state, firstLine(o.failure))
-			} else {
-				t.Logf("  %s deviation: %s", id, strings.Join(o.deviations, "; "))
+			t.Logf("  %s %s: %s", id, o.state, o.row)
+			if !strings.Contains(o.row, "expected") || !strings.Contains(o.row, "got") {
+				t.Errorf("%s: the report's row of %s does not say what was expected and what came back: %q", d.Name, id, o.row)
 			}
+			if shows != nil && shows.MatchString(o.row) {
+				shown = true
+			}
+		}
+		if !shown {
+			t.Errorf("%s: no row of a detecting scenario matches %q, the expected and received values; the rows are logged above", d.Name, d.Shows)
 		}
 	}
 	t.Logf("%s: %d other scenarios also caught it; run took %v", d.Name, len(others), r.took.Round(time.Millisecond))
@@ -268,14 +386,13 @@ func moduleRoot() (string, error) {
 	}
 }
 
-// buildSuite compiles the endpoint suite's test binary into a temporary
-// directory and returns its path.
-func buildSuite(t *testing.T, root string) (string, error) {
-	t.Helper()
+// buildSuite compiles the endpoint suite's test binary into dir and
+// returns its path.
+func buildSuite(dir, root string) (string, error) {
 	if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(endpointSuite))); err != nil {
 		return "", fmt.Errorf("the endpoint suite %s is missing: %w", endpointSuite, err)
 	}
-	bin := filepath.Join(t.TempDir(), "endpoint.test")
+	bin := filepath.Join(dir, "endpoint.test")
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", bin, endpointSuite)
@@ -286,20 +403,33 @@ func buildSuite(t *testing.T, root string) (string, error) {
 	return bin, nil
 }
 
-// runSuite serves the fake wrapped in d (the faithful fake for a zero
-// Deviation) and runs the suite binary against it, not strict, with dir
-// (created) for its reports, and returns what the JSON report says of each
-// scenario, by id.
-func runSuite(root, bin, dir string, d deviations.Deviation) (map[string]outcome, error) {
-	name := d.Name
-	if name == "" {
-		name = "faithful"
+// The keys of the fake of a run with credentials (see run.credentials).
+var (
+	allowedKey = fake.Credential{AccessKeyID: "AKIDVPCONFORMALLOWED", SecretAccessKey: "vpconform-allowed-secret",
+		Principal: "arn:aws:iam::123456789012:user/vpconform", Allow: []string{"verifiedpermissions:*"}}
+	deniedKey = fake.Credential{AccessKeyID: "AKIDVPCONFORMDENIED", SecretAccessKey: "vpconform-denied-secret",
+		Principal: "arn:aws:iam::123456789012:user/vpconform-denied", Allow: []string{"verifiedpermissions:ListIdentitySources"}}
+)
+
+// runSuite serves the fake behind r.wrap (the faithful fake for nil), with
+// r.credentials, and runs the suite binary against it, not strict, with dir
+// (created) for its reports, and sets r.got to what the reports say of each
+// scenario, by id, and r.report and r.markdown to the kit's report.
+func runSuite(root, bin, dir string, r *run) error {
+	name, wrap := r.name, r.wrap
+	var opts []fake.Option
+	if r.credentials {
+		opts = append(opts, fake.WithCredentials(allowedKey, deniedKey))
 	}
-	srv := httptest.NewServer(deviations.Wrap(fake.NewServer(fake.WithoutListener()).Handler(), d))
+	var h http.Handler = fake.NewServer(append(opts, fake.WithoutListener())...).Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	report := filepath.Join(dir, "report.json")
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
@@ -314,29 +444,33 @@ func runSuite(root, bin, dir string, d deviations.Deviation) (map[string]outcome
 		// The fake is consistent at once, so reads that never show a write
 		// are a deviation after a short wait rather than the default one.
 		specs.ConsistencyTimeoutEnv+"="+detectConsistencyTimeout)
+	if r.credentials {
+		cmd.Env = append(cmd.Env, "AWS_ACCESS_KEY_ID="+allowedKey.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+allowedKey.SecretAccessKey,
+			specs.DeniedAccessKeyIDEnv+"="+deniedKey.AccessKeyID, specs.DeniedSecretAccessKeyEnv+"="+deniedKey.SecretAccessKey)
+	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	runErr := cmd.Run()
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("%s: the suite did not finish within %v\n%s", name, runTimeout, tail(out.String()))
+		return fmt.Errorf("%s: the suite did not finish within %v\n%s", name, runTimeout, tail(out.String()))
 	}
 	raw, err := os.ReadFile(report)
 	if err != nil {
-		return nil, fmt.Errorf("%s: no JSON report (suite: %v): %w\n%s", name, runErr, err, tail(out.String()))
+		return fmt.Errorf("%s: no JSON report (suite: %v): %w\n%s", name, runErr, err, tail(out.String()))
 	}
 	var reports []types.Report
 	if err := json.Unmarshal(raw, &reports); err != nil {
-		return nil, fmt.Errorf("%s: decode %s: %w", name, report, err)
+		return fmt.Errorf("%s: decode %s: %w", name, report, err)
 	}
 	got := map[string]outcome{}
 	for _, r := range reports {
 		if !r.SuiteSucceeded && r.SpecialSuiteFailureReasons != nil && len(r.SpecReports) == 0 {
-			return nil, fmt.Errorf("%s: the suite failed before any spec: %s\n%s", name, strings.Join(r.SpecialSuiteFailureReasons, "; "), tail(out.String()))
+			return fmt.Errorf("%s: the suite failed before any spec: %s\n%s", name, strings.Join(r.SpecialSuiteFailureReasons, "; "), tail(out.String()))
 		}
 		for _, s := range r.SpecReports {
 			if s.LeafNodeType != types.NodeTypeIt {
 				if s.State.Is(types.SpecStateFailureStates) {
-					return nil, fmt.Errorf("%s: %s %s failed: %s", name, s.LeafNodeType, s.LeafNodeText, s.Failure.Message)
+					return fmt.Errorf("%s: %s %s failed: %s", name, s.LeafNodeType, s.LeafNodeText, s.Failure.Message)
 				}
 				continue
 			}
@@ -350,7 +484,27 @@ func runSuite(root, bin, dir string, d deviations.Deviation) (map[string]outcome
 			got[id] = o
 		}
 	}
-	return got, nil
+	kit := filepath.Join(dir, "endpoint", "conformance.json")
+	js, err := os.ReadFile(kit)
+	if err != nil {
+		return fmt.Errorf("%s: no conformance report: %w\n%s", name, err, tail(out.String()))
+	}
+	if err := json.Unmarshal(js, &r.report); err != nil {
+		return fmt.Errorf("%s: decode %s: %w", name, kit, err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "endpoint", "conformance.md"))
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	r.markdown = string(md)
+	for _, sr := range r.report.Scenarios {
+		if o, ok := got[sr.ID]; ok {
+			o.row = sr.Differed
+			got[sr.ID] = o
+		}
+	}
+	r.got = got
+	return nil
 }
 
 // detectConsistencyTimeout bounds the polling of reads after writes in the

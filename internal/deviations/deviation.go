@@ -35,6 +35,11 @@ type Deviation struct {
 	// must fail, or for an evidence-I behaviour report a deviation, when the
 	// deviation is on.
 	DetectedBy []string
+	// Shows is a regular expression that the conformance report's row
+	// (what differed) of a scenario of DetectedBy that catches the
+	// deviation must match, so that an emulator author can act on it: it
+	// spells out the value expected and the value that came back.
+	Shows string
 
 	// middleware builds the deviating handler in front of next; each call
 	// has its own state.

@@ -257,7 +257,7 @@ var unitTests = map[string]func(t *testing.T, r *rig){
 		}
 		// A valid ARN again: the placeholder is forgotten.
 		r.both("UpdateIdentitySource", update(store, src, cognito(testUserPoolArn, nil, "")))
-		if v, _ := at(send(t, r.deviant, "GetIdentitySource", ids(store, src)).JSON, "configuration", "cognitoUserPoolConfiguration", "userPoolArn"); v != testUserPoolArn {
+		if v, _ := at(send(t, r.wrapped, "GetIdentitySource", ids(store, src)).JSON, "configuration", "cognitoUserPoolConfiguration", "userPoolArn"); v != testUserPoolArn {
 			t.Errorf("userPoolArn after a valid update %v", v)
 		}
 		// Other constraints are still enforced, the ARN's length too.
@@ -373,20 +373,7 @@ func TestOtherTrafficUntouched(t *testing.T) {
 		t.Run(d.Name, func(t *testing.T) {
 			t.Parallel()
 			r := newRig(t, d)
-			for _, req := range []func() *http.Request{
-				func() *http.Request { return httptest.NewRequest(http.MethodGet, "/_vpfake/health", nil) },
-				func() *http.Request { return httptest.NewRequest(http.MethodGet, "/", nil) },
-				func() *http.Request {
-					req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{}`))
-					req.Header.Set("X-Amz-Target", "Other.Thing")
-					return req
-				},
-			} {
-				want, got := do(t, r.faithful, req()), do(t, r.deviant, req())
-				if want.Status != got.Status || !bytes.Equal(want.Body, got.Body) {
-					t.Errorf("%s %s: faithful %d %s, deviant %d %s", req().Method, req().URL.Path, want.Status, want.Body, got.Status, got.Body)
-				}
-			}
+			checkNonAPIUntouched(t, r)
 			// These two change every answer, policy stores' too.
 			if d.Name != "json-content-type" && d.Name != "timestamps-as-epoch-numbers" {
 				store := r.createStore()
@@ -397,10 +384,44 @@ func TestOtherTrafficUntouched(t *testing.T) {
 	}
 }
 
+// checkNonAPIUntouched sends requests that are not API calls (a control
+// route, another method, another X-Amz-Target) to both fakes of r and fails
+// unless they answer alike.
+func checkNonAPIUntouched(t *testing.T, r *rig) {
+	t.Helper()
+	for _, req := range []func() *http.Request{
+		func() *http.Request { return httptest.NewRequest(http.MethodGet, "/_vpfake/health", nil) },
+		func() *http.Request { return httptest.NewRequest(http.MethodGet, "/", nil) },
+		func() *http.Request {
+			req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{}`))
+			req.Header.Set("X-Amz-Target", "Other.Thing")
+			return req
+		},
+	} {
+		want, got := do(t, r.faithful, req()), do(t, r.wrapped, req())
+		if want.Status != got.Status || !bytes.Equal(want.Body, got.Body) {
+			t.Errorf("%s %s: faithful %d %s, wrapped %d %s", req().Method, req().URL.Path, want.Status, want.Body, got.Status, got.Body)
+		}
+	}
+}
+
 // TestMalformedBodiesNeverPanic sends bodies that are not what any deviation
 // expects through each of them: the answer must come, with a correct
 // Content-Length, and no panic.
 func TestMalformedBodiesNeverPanic(t *testing.T) {
+	for _, d := range All() {
+		t.Run(d.Name, func(t *testing.T) {
+			t.Parallel()
+			checkMalformedBodies(t, func(h http.Handler) http.Handler { return Wrap(h, d) })
+		})
+	}
+}
+
+// checkMalformedBodies sends malformed requests through wrap to a fake, and
+// requests of every kind through wrap to servers giving malformed answers:
+// each answer must come, with a correct Content-Length, and no panic.
+func checkMalformedBodies(t *testing.T, wrap func(http.Handler) http.Handler) {
+	t.Helper()
 	bodies := []string{
 		``, `{`, `null`, `[]`, `"x"`, `{} {}`, `{"policyStoreId": 5, "identitySourceId": []}`,
 		`{"policyStoreId": "a", "identitySourceId": "b", "updateConfiguration": null}`,
@@ -413,29 +434,24 @@ func TestMalformedBodiesNeverPanic(t *testing.T) {
 	answers := []string{``, `{`, `null`, `[1]`, `{"__type": 5}`, `{"identitySources": "x"}`, `{"configuration": []}`,
 		`{"policyStoreId": "a", "identitySourceId": "b", "createdDate": 5, "lastUpdatedDate": "x", "configuration": {"cognitoUserPoolConfiguration": {"issuer": "https://cognito-idp.x"}}}`}
 	ops := []string{"GetIdentitySource", "UpdateIdentitySource", "CreateIdentitySource", "ListIdentitySources", "GetPolicyStore"}
-	for _, d := range All() {
-		t.Run(d.Name, func(t *testing.T) {
-			t.Parallel()
-			h := Wrap(newFake(), d)
+	h := wrap(newFake())
+	for _, op := range ops {
+		for _, b := range bodies {
+			if got := send(t, h, op, b); got.Status == 0 {
+				t.Errorf("%s %q: no status", op, b)
+			}
+		}
+	}
+	for _, status := range []int{200, 400, 404, 409, 429} {
+		for _, a := range answers {
+			h := wrap(canned(status, map[string]string{"Content-Type": schemas.ContentType}, a))
 			for _, op := range ops {
-				for _, b := range bodies {
-					if got := send(t, h, op, b); got.Status == 0 {
-						t.Errorf("%s %q: no status", op, b)
-					}
+				for _, b := range bodies[:8] {
+					send(t, h, op, b)
 				}
+				send(t, h, op, `{"policyStoreId": "a", "identitySourceId": "b", "updateConfiguration": {"cognitoUserPoolConfiguration": {"userPoolArn": "bad"}}}`)
 			}
-			for _, status := range []int{200, 400, 404, 409, 429} {
-				for _, a := range answers {
-					h := Wrap(canned(status, map[string]string{"Content-Type": schemas.ContentType}, a), d)
-					for _, op := range ops {
-						for _, b := range bodies[:8] {
-							send(t, h, op, b)
-						}
-						send(t, h, op, `{"policyStoreId": "a", "identitySourceId": "b", "updateConfiguration": {"cognitoUserPoolConfiguration": {"userPoolArn": "bad"}}}`)
-					}
-				}
-			}
-		})
+		}
 	}
 }
 

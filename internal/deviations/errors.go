@@ -50,6 +50,7 @@ func validationExceptionWithoutFieldList() Deviation {
 		Description: "A ValidationException answer leaves out fieldList, so it does not name the member that broke a constraint.",
 		Evidence:    EvidenceInferred, // fieldList is optional in the model; the kit holds it as advisory
 		DetectedBy:  validationScenarios,
+		Shows:       `ValidationException\.fieldList: expected a path \S+, got no fieldList path`,
 		middleware: jsonAnswerRewrite(func(_ *call, a *answer, body map[string]any) bool {
 			if a.errorShape() != "ValidationException" {
 				return false
@@ -70,6 +71,7 @@ func conflictExceptionWithoutResources() Deviation {
 			"CreateIdentitySource/ClientToken/OtherInputConflict", // a real conflict: needs no fault injection
 			"UpdateIdentitySource/Fault/ConflictException",
 		},
+		Shows: `ConflictException: expected its required member resources, got a body without it: \{.*"message"`,
 		middleware: jsonAnswerRewrite(func(_ *call, a *answer, body map[string]any) bool {
 			if a.errorShape() != "ConflictException" {
 				return false
@@ -90,6 +92,7 @@ func throttlingExceptionStatus400() Deviation {
 			"GetIdentitySource/Fault/ThrottlingException",
 			"UpdateIdentitySource/Fault/ThrottlingException",
 		},
+		Shows: `expected HTTP 429 ThrottlingException, got HTTP 400 ThrottlingException`,
 		middleware: answerRewrite(func(_ *call, a *answer) {
 			if a.errorShape() == "ThrottlingException" {
 				a.status = http.StatusBadRequest
@@ -107,6 +110,7 @@ func notFoundWrongResourceType() Deviation {
 			"GetIdentitySource/Fault/ResourceNotFoundException",
 			"UpdateIdentitySource/Fault/ResourceNotFoundException",
 		}),
+		Shows: `resourceType: expected (IDENTITY_SOURCE|POLICY_STORE), got "?(POLICY_STORE|IDENTITY_SOURCE)`,
 		middleware: jsonAnswerRewrite(func(_ *call, a *answer, body map[string]any) bool {
 			if a.errorShape() != "ResourceNotFoundException" {
 				return false
@@ -140,6 +144,7 @@ func errorTypeMissing() Deviation {
 			"CreateIdentitySource/ClientToken/OtherInputConflict",
 			"CreateIdentitySource/Quota/SecondIdentitySource",
 		}),
+		Shows: `expected HTTP \d{3} \w+Exception, got HTTP \d{3} naming no error code`,
 		middleware: answerRewrite(func(_ *call, a *answer) {
 			if a.ok() {
 				return

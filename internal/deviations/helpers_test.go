@@ -21,17 +21,22 @@ const (
 )
 
 // rig is a faithful fake and a second, identical fake wrapped in one
-// deviation: same id seed, same fixed clock, so the same requests give the
-// same answers unless the deviation changes them.
+// deviation or conforming variant: same id seed, same fixed clock, so the
+// same requests give the same answers unless the wrapper changes them.
 type rig struct {
 	t        *testing.T
 	faithful http.Handler
-	deviant  http.Handler
+	wrapped  http.Handler
 }
 
 func newRig(t *testing.T, d Deviation) *rig {
 	t.Helper()
-	return &rig{t: t, faithful: newFake(), deviant: Wrap(newFake(), d)}
+	return &rig{t: t, faithful: newFake(), wrapped: Wrap(newFake(), d)}
+}
+
+func newVariantRig(t *testing.T, v Variant) *rig {
+	t.Helper()
+	return &rig{t: t, faithful: newFake(), wrapped: WrapVariant(newFake(), v)}
 }
 
 func newFake() http.Handler {
@@ -83,19 +88,19 @@ func do(t *testing.T, h http.Handler, req *http.Request) reply {
 	return r
 }
 
-// both sends the same call to the faithful and the deviant fake.
+// both sends the same call to the faithful and the wrapped fake.
 func (r *rig) both(op string, body any) (want, got reply) {
 	r.t.Helper()
-	return send(r.t, r.faithful, op, body), send(r.t, r.deviant, op, body)
+	return send(r.t, r.faithful, op, body), send(r.t, r.wrapped, op, body)
 }
 
 // same sends the call to both fakes and fails unless the answers have the
-// same status, Content-Type and body: traffic the deviation is not about.
+// same status, Content-Type and body: traffic the wrapper is not about.
 func (r *rig) same(op string, body any) reply {
 	r.t.Helper()
 	want, got := r.both(op, body)
 	if want.Status != got.Status || want.Header.Get("Content-Type") != got.Header.Get("Content-Type") || !bytes.Equal(canonical(want.Body), canonical(got.Body)) {
-		r.t.Errorf("%s answer changed by the deviation:\nfaithful: %d %s %s\ndeviant:  %d %s %s", op,
+		r.t.Errorf("%s answer changed by the wrapper:\nfaithful: %d %s %s\nwrapped:  %d %s %s", op,
 			want.Status, want.Header.Get("Content-Type"), want.Body, got.Status, got.Header.Get("Content-Type"), got.Body)
 	}
 	return got
@@ -124,7 +129,7 @@ func (r *rig) createStore() string {
 }
 
 // createSource creates an identity source in both fakes with configuration
-// cfg and returns the deviant's answer and the source's id.
+// cfg and returns the source's id in the wrapped fake.
 func (r *rig) createSource(store string, cfg map[string]any) string {
 	r.t.Helper()
 	_, got := r.both("CreateIdentitySource", map[string]any{"policyStoreId": store, "configuration": cfg})

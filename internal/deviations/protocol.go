@@ -10,6 +10,7 @@ func unknownOutputMember() Deviation {
 			"GetIdentitySource/OIDC/AccessTokenOnly",
 			"GetIdentitySource/Dates/RFC3339Strings",
 		},
+		Shows: `expected a body conforming to \w+\.output\.schema\.json, got vpconformEmulatorRevision: additionalProperties: .*\(value 1\)`,
 		middleware: jsonAnswerRewrite(func(c *call, a *answer, body map[string]any) bool {
 			if c.Operation != "GetIdentitySource" || !a.ok() {
 				return false
@@ -30,6 +31,7 @@ func jsonContentType() Deviation {
 			"GetIdentitySource/NotFound/UnknownPolicyStore",
 			"UpdateIdentitySource/Output/ExactlyFourMembers",
 		},
+		Shows: `expected Content-Type application/x-amz-json-1\.0, got "application/json"`,
 		middleware: answerRewrite(func(_ *call, a *answer) {
 			a.header.Set("Content-Type", "application/json")
 		}),

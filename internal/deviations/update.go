@@ -23,6 +23,7 @@ func updateMergesConfiguration() Deviation {
 			"UpdateIdentitySource/Cognito/ClientIdsOmittedGivesEmptyList",
 			"UpdateIdentitySource/OIDC/PrincipalIdClaimDefaultsToSub",
 		},
+		Shows: `expected HTTP 200 showing the write within \S+ \(the consistency timeout\), got HTTP 200 \(.*not as updated: .*clientIds`,
 		middleware: apiMiddleware(func(next http.Handler, c *call) *answer {
 			if c.Operation != "UpdateIdentitySource" || !c.valid() {
 				return c.forward(next)
@@ -119,6 +120,7 @@ func staleGetAfterUpdate() Deviation {
 			"UpdateIdentitySource/Switch/OIDCToCognito",
 			"GetIdentitySource/NotFound/AfterDeleteIdentitySource",
 		},
+		Shows: `expected HTTP 200 showing the write within \S+ \(the consistency timeout\), got HTTP 200 \(.*not as updated`,
 		middleware: func(next http.Handler) http.Handler {
 			var mu sync.Mutex
 			cache := map[string][]byte{} // identity source key → body of its first successful Get

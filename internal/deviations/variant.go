@@ -1,0 +1,76 @@
+package deviations
+
+import (
+	"net/http"
+	"sort"
+)
+
+// Variant is one way an emulator can differ from the bundled fake and still
+// conform: an HTTP middleware that changes the faithful fake's answers (or
+// the ids it presents) only in a way the awsJson1_0 protocol, the API model
+// or AWS's documentation allows. The catalogue must pass cleanly against
+// each: a scenario that fails, or reports a deviation, against a variant is
+// a false alarm of the catalogue.
+type Variant struct {
+	// Name identifies the variant, in kebab-case, such as
+	// "error-code-body-only".
+	Name string
+	// Description says what the variant changes, in one sentence.
+	Description string
+	// Allowed names what allows the change (the awsJson1_0 protocol, a
+	// pattern or an optional member of the model, the documentation's
+	// prose, …), in one sentence.
+	Allowed string
+	// RewritesRequests says the variant changes request bodies on their
+	// way to the fake (the id variants map their ids back), which breaks
+	// the requests' SigV4 signatures: its runs need a fake that does not
+	// verify them, and so skip the scenarios about credentials.
+	RewritesRequests bool
+
+	// middleware builds the variant's handler in front of next; each call
+	// has its own state.
+	middleware func(next http.Handler) http.Handler
+}
+
+// WrapVariant returns h changed in the one conforming way v describes. Like
+// Wrap, it lets every request the variant is not about pass through
+// untouched, gives each call its own state, and changes nothing for a zero
+// Variant.
+func WrapVariant(h http.Handler, v Variant) http.Handler {
+	if v.middleware == nil {
+		return h
+	}
+	return v.middleware(h)
+}
+
+// Conforming returns every conforming variant, sorted by name.
+func Conforming() []Variant {
+	all := []Variant{
+		errorCodeBodyOnly(),
+		errorCodeHeaderOnly(),
+		errorCodeNamespaced(),
+		errorCodeHeaderURIForm(),
+		idsUUID(),
+		idsHex40(),
+		timestampsDigits(0),
+		timestampsDigits(3),
+		timestampsDigits(6),
+		unorderedLists(),
+		discoveryURLWellKnown(),
+		listItemsWithoutConfiguration(),
+		messagesReworded(),
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
+	return all
+}
+
+// VariantByName returns the conforming variant called name, and whether
+// there is one.
+func VariantByName(name string) (Variant, bool) {
+	for _, v := range Conforming() {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return Variant{}, false
+}
