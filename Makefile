@@ -125,10 +125,11 @@ bench: ## GetIdentitySource on the fake vs a canned net/http handler, over loopb
 	$(GO) test -run '^$$' -bench 'BenchmarkGetIdentitySource' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./fake | tee bin/bench.txt
 	$(GO) run ./internal/benchratio -base canned -subject fake bin/bench.txt
 
-bench-catalogue: ## the whole catalogue against the fake and against servers that fail everything (one error; 200 {}); prints the median times and the ratios
+bench-catalogue: ## the whole catalogue against the fake and against servers that fail everything (HTTP 400 InvalidAction; HTTP 500 InternalServerException; 200 {}); prints the median times and the ratios
 	@mkdir -p bin
 	$(GO) test -run '^$$' -bench 'BenchmarkCatalogue' -benchtime 1x -count $(BENCHCOUNT) ./internal/deviations | tee bin/bench-catalogue.txt
 	$(GO) run ./internal/benchratio -base fake -subject fails-everything bin/bench-catalogue.txt
+	$(GO) run ./internal/benchratio -base fake -subject fails-everything-500 bin/bench-catalogue.txt
 	$(GO) run ./internal/benchratio -base fake -subject empty-200 bin/bench-catalogue.txt
 
 clean: ## remove build and bench output

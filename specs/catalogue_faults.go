@@ -215,7 +215,7 @@ func retryScenario(op, shape string, status int) Scenario {
 			src := s.MustCreateCognitoIdentitySource(ctx, store)
 			s.MustInjectFault(ctx, InjectedFault{Operation: op, Error: shape, Count: 1})
 			before := len(s.Exchanges())
-			err := s.callOp(ctx, s.Client, op, store, src)
+			err := s.callOp(ctx, s.Client, op, store, src, defaultRetryer)
 			s.mustSucceed(err, op, fmt.Sprintf("%s after one injected %s, with the SDK's default retries", op, shape))
 			var attempts []string
 			for _, x := range s.Exchanges()[before:] {

@@ -126,10 +126,10 @@ func (s *Session) expectRefusal(r *RawResponse, what string, lo, hi int) {
 	got := fmt.Sprintf("HTTP %d %s (body %s)", r.Status, shapeOrNone(r.ErrorShape()), clip(string(r.Body), maxBodyInMessage))
 	switch {
 	case r.Status < lo || r.Status > hi:
-		failWith(fmt.Sprintf("%s answers HTTP %d %s to %s", op, r.Status, shapeOrNone(r.ErrorShape()), what),
+		failWith(recordedAnswer(&exchangeRecord{Exchange: schemas.Exchange{Status: r.Status, Header: r.Header, ResponseBody: r.Body}}).cause(op),
 			fmt.Sprintf("%s with %s: expected %s naming an error shape, got %s", op, what, want, got))
 	case r.ErrorShape() == "":
-		failWith(fmt.Sprintf("%s answers HTTP %d naming no error shape", op, r.Status),
+		failWith(fmt.Sprintf("%s answers HTTP %d naming no error code", op, r.Status),
 			fmt.Sprintf("%s with %s: expected %s naming an error shape in X-Amzn-ErrorType or __type, got %s", op, what, want, got))
 	}
 }

@@ -68,6 +68,9 @@ func NewSession(t Target, sc Scenario) (*Session, error) {
 	tr := newValidatingTransport(t.AWSConfig.HTTPClient)
 	cfg := t.AWSConfig.Copy()
 	cfg.HTTPClient = tr
+	if cfg.Retryer == nil {
+		cfg.Retryer = kitRetryer(t)
+	}
 	s := &Session{
 		Target:      t,
 		Scenario:    sc,
@@ -78,6 +81,9 @@ func NewSession(t Target, sc Scenario) (*Session, error) {
 	if t.DeniedAWSConfig != nil {
 		denied := t.DeniedAWSConfig.Copy()
 		denied.HTTPClient = tr.sharing(t.DeniedAWSConfig.HTTPClient)
+		if denied.Retryer == nil {
+			denied.Retryer = cfg.Retryer
+		}
 		s.DeniedClient = verifiedpermissions.NewFromConfig(denied)
 	}
 	return s, nil
@@ -165,7 +171,7 @@ func responseProblems(where string, r *exchangeRecord) []exchangeProblem {
 		}
 		out = append(out, exchangeProblem{
 			text:  fmt.Sprintf("%s: expected an error answer naming its shape in X-Amzn-ErrorType or __type, got %s (body %s)", where, got, clip(string(r.ResponseBody), maxBodyInMessage)),
-			cause: fmt.Sprintf("%s answers HTTP %d naming %s", r.Operation, r.Status, strings.TrimSuffix(got, ", which is not an error shape of this API")),
+			cause: recordedAnswer(r).cause(r.Operation),
 		})
 	}
 	var ve *schemas.ValidationError

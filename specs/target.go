@@ -22,9 +22,12 @@ type Target struct {
 	// "endpoint" or "aws".
 	Name string
 	// AWSConfig configures the aws-sdk-go-v2 client: region, credentials,
-	// BaseEndpoint and HTTPClient. The scenarios wrap its HTTPClient (or a
-	// default one when nil) in a validating transport and never modify the
-	// value given.
+	// BaseEndpoint, HTTPClient and Retryer. The scenarios wrap its
+	// HTTPClient (or a default one when nil) in a validating transport,
+	// and, when Retryer is nil, retry with the SDK's standard retryer
+	// except that errors other than throttling are retried after at most
+	// 50 ms and all the clients of one target share one retry quota; they
+	// never modify the value given.
 	AWSConfig aws.Config
 	// Endpoint is the base URL raw requests are sent to. When empty it is
 	// AWSConfig.BaseEndpoint if set, else

@@ -217,12 +217,12 @@ func (s *Session) mustHave(ok bool, op, member, purpose string) {
 	if ok {
 		return
 	}
-	body := ""
+	got := "an answer without it"
 	if x, found := s.LastExchange(op); found {
-		body = clip(string(x.ResponseBody), maxBodyInMessage)
+		got = fmt.Sprintf("HTTP %d without it: %s", x.Status, clip(string(x.ResponseBody), maxBodyInMessage))
 	}
 	failWith(fmt.Sprintf("%s answers HTTP 200 without %s", op, member),
-		fmt.Sprintf("%s: expected %s's answer to carry %s, got none in %s", purpose, op, member, body))
+		fmt.Sprintf("%s: expected %s's answer to carry %s, got %s", purpose, op, member, got))
 }
 
 // expectEqual fails the spec unless got equals want (reflect.DeepEqual),

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,29 +13,60 @@ import (
 	"github.com/vpconform/vpconform/specs"
 )
 
-// failingServers are servers that get everything wrong in one way: every
-// call, control routes included, answered with one error that is no shape
-// of this API (HTTP 400 InvalidAction, as an emulator answers an operation
-// it does not serve), or with HTTP 200 and {}. The catalogue must fail
-// against them at once, say why on every row and name the one cause.
-var failingServers = map[string]http.Handler{
-	"fails-everything": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", schemas.ContentType)
-		w.Header().Set("X-Amzn-ErrorType", "InvalidAction")
-		w.WriteHeader(http.StatusBadRequest)
-		_, _ = w.Write([]byte(`{"__type":"InvalidAction","message":"The action is not valid for this endpoint."}`))
-	}),
-	"empty-200": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", schemas.ContentType)
-		_, _ = w.Write([]byte(`{}`))
-	}),
+// failingServer is a server that gets everything wrong in one way, and the
+// cause the report must give first.
+type failingServer struct {
+	name    string
+	handler http.Handler
+	// cause matches the first cause of the report.
+	cause *regexp.Regexp
+	// answer is what every failed row must show came back.
+	answer string
+	// oneCause says that the cause must be the only one, behind every
+	// failed scenario: the server answers every call alike.
+	oneCause bool
 }
 
-// failingCauses is the cause each failing server must be reported for,
-// first and for every failed scenario.
-var failingCauses = map[string]*regexp.Regexp{
-	"fails-everything": regexp.MustCompile(`^CreatePolicyStore, DeletePolicyStore, GetIdentitySource, ListIdentitySources and UpdateIdentitySource answer HTTP 400 InvalidAction$`),
-	"empty-200":        regexp.MustCompile(`^CreatePolicyStore answers HTTP 200 without a policyStoreId$`),
+// errorServer answers every call, control routes included, with status and
+// one error.
+func errorServer(status int, shape string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", schemas.ContentType)
+		w.Header().Set("X-Amzn-ErrorType", shape)
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(`{"__type":"` + shape + `","message":"vpconform failing server: ` + shape + `"}`))
+	})
+}
+
+// failingServers answer every call with one error that is no shape of this
+// API (HTTP 400 InvalidAction, as an emulator answers an operation it does
+// not serve), with InternalServerException (HTTP 500, which the SDK
+// retries), or with HTTP 200 and {}. The catalogue must fail against them
+// at once, say why on every row and name the one cause.
+var failingServers = []failingServer{
+	{
+		name:    "fails-everything",
+		handler: errorServer(http.StatusBadRequest, "InvalidAction"),
+		cause: regexp.MustCompile(`^CreatePolicyStore, DeletePolicyStore, GetIdentitySource, ListIdentitySources and UpdateIdentitySource ` +
+			`answer HTTP 400 InvalidAction$`),
+		answer: "HTTP 400 InvalidAction", oneCause: true,
+	},
+	{
+		name:    "fails-everything-500",
+		handler: errorServer(http.StatusInternalServerError, "InternalServerException"),
+		cause: regexp.MustCompile(`^CreatePolicyStore, DeletePolicyStore, GetIdentitySource, ListIdentitySources and UpdateIdentitySource ` +
+			`answer HTTP 500 InternalServerException$`),
+		answer: "HTTP 500 InternalServerException", oneCause: true,
+	},
+	{
+		name: "empty-200",
+		handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", schemas.ContentType)
+			_, _ = w.Write([]byte(`{}`))
+		}),
+		cause:  regexp.MustCompile(`^CreatePolicyStore answers HTTP 200 without a policyStoreId$`),
+		answer: "HTTP 200",
+	},
 }
 
 // serveOnly is the wrapper of a run against h instead of the fake.
@@ -56,25 +86,20 @@ func TestCatalogueAgainstFailingServers(t *testing.T) {
 	}
 	t.Parallel() // shares the pool of runs
 	pool := endpointRuns(t)
-	names := make([]string, 0, len(failingServers))
-	for name := range failingServers {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	t.Run("server", func(t *testing.T) {
-		for _, name := range names {
-			t.Run(name, func(t *testing.T) {
-				r := pool.start(&run{name: "failing/" + name, wrap: serveOnly(failingServers[name]), priority: priorityOther})
+		for _, srv := range failingServers {
+			t.Run(srv.name, func(t *testing.T) {
+				r := pool.start(&run{name: "failing/" + srv.name, wrap: serveOnly(srv.handler), priority: priorityOther})
 				t.Parallel()
 				<-r.done
-				checkFailingRun(t, name, r)
+				checkFailingRun(t, srv, r)
 			})
 		}
 	})
 }
 
 // checkFailingRun judges the report of a run against a failing server.
-func checkFailingRun(t *testing.T, name string, r *run) {
+func checkFailingRun(t *testing.T, srv failingServer, r *run) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
@@ -85,21 +110,21 @@ func checkFailingRun(t *testing.T, name string, r *run) {
 	for _, sr := range c.Scenarios {
 		switch {
 		case sr.Result == specs.ResultPassed && len(sr.Deviations) == 0:
-			t.Errorf("%s passed cleanly against a server that %s", sr.ID, name)
+			t.Errorf("%s passed cleanly against %s", sr.ID, srv.name)
 		case sr.Result == specs.ResultFailed && (!strings.Contains(sr.Differed, "expected") || !strings.Contains(sr.Differed, "got")):
 			t.Errorf("%s: the row does not say what was expected and what came back: %q", sr.ID, sr.Differed)
-		case sr.Result == specs.ResultFailed && name == "fails-everything" && !strings.Contains(sr.Differed, "InvalidAction"):
-			t.Errorf("%s: the row does not show the answer InvalidAction: %q", sr.ID, sr.Differed)
+		case sr.Result == specs.ResultFailed && !strings.Contains(sr.Differed, srv.answer):
+			t.Errorf("%s: the row does not show the answer %s: %q", sr.ID, srv.answer, sr.Differed)
 		}
 	}
 	if c.Summary.Failed == 0 || len(c.Causes) == 0 {
 		t.Fatalf("summary %+v, causes %+v: want failures and their causes", c.Summary, c.Causes)
 	}
 	top := c.Causes[0]
-	if !failingCauses[name].MatchString(top.Cause) {
-		t.Errorf("first cause %q, want one matching %s", top.Cause, failingCauses[name])
+	if !srv.cause.MatchString(top.Cause) {
+		t.Errorf("first cause %q, want one matching %s", top.Cause, srv.cause)
 	}
-	if name == "fails-everything" && (len(c.Causes) != 1 || top.Count != c.Summary.Failed) {
+	if srv.oneCause && (len(c.Causes) != 1 || top.Count != c.Summary.Failed) {
 		t.Errorf("causes %+v: want one cause behind all %d failed scenarios", c.Causes, c.Summary.Failed)
 	}
 	// The Markdown opens, after the title and the summary line, with the
@@ -109,7 +134,7 @@ func checkFailingRun(t *testing.T, name string, r *run) {
 		!strings.Contains(sections[1], "- **"+strings.ReplaceAll(top.Cause, "*", `\*`)+"**: "+strconv.Itoa(top.Count)+" scenarios: ") {
 		t.Errorf("the report's first section does not name %q with %d scenarios:\n%s", top.Cause, top.Count, firstLines(r.markdown, 8))
 	}
-	t.Logf("%s: %s; %d × %s; run took %v", name, c.SummaryLine(), top.Count, top.Cause, r.took.Round(time.Millisecond))
+	t.Logf("%s: %s; %d × %s; run took %v", srv.name, c.SummaryLine(), top.Count, top.Cause, r.took.Round(time.Millisecond))
 }
 
 // firstLines returns the first n lines of s, for failure messages.
@@ -132,7 +157,13 @@ func BenchmarkCatalogue(b *testing.B) {
 	servers := []struct {
 		name string
 		wrap func(http.Handler) http.Handler
-	}{{name: "fake"}, {"fails-everything", serveOnly(failingServers["fails-everything"])}, {"empty-200", serveOnly(failingServers["empty-200"])}}
+	}{{name: "fake"}}
+	for _, f := range failingServers {
+		servers = append(servers, struct {
+			name string
+			wrap func(http.Handler) http.Handler
+		}{f.name, serveOnly(f.handler)})
+	}
 	for _, srv := range servers {
 		b.Run(srv.name, func(b *testing.B) {
 			for i := range b.N {
