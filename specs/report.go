@@ -593,13 +593,28 @@ func targetDirName(target string) string {
 	return name
 }
 
+// writeFileAtomic replaces path with content (see replaceAtomically).
 func writeFileAtomic(path string, content []byte) error {
+	return replaceAtomically(path, func(tmp *os.File) error {
+		_, err := tmp.Write(content)
+		return err
+	})
+}
+
+// replaceAtomically writes path through write, which fills the temporary
+// file beside path it is given (and may close it), then renames that file
+// over path; on any failure the temporary file is removed and path is left
+// as it was.
+func replaceAtomically(path string, write func(tmp *os.File) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return fmt.Errorf("specs: write %s: %w", path, err)
 	}
-	_, werr := tmp.Write(content)
+	werr := write(tmp)
 	cerr := tmp.Close()
+	if errors.Is(cerr, os.ErrClosed) {
+		cerr = nil
+	}
 	if err := errors.Join(werr, cerr); err != nil {
 		_ = os.Remove(tmp.Name())
 		return fmt.Errorf("specs: write %s: %w", path, err)

@@ -98,22 +98,12 @@ func removeSuiteReports(dir, suite string) ([]string, error) {
 // narrowed to the specs srs (one target's scenarios), through a temporary
 // file renamed into place.
 func writeJUnit(path string, report types.Report, srs []types.SpecReport) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("specs: write %s: %w", path, err)
-	}
-	_ = tmp.Close()
 	narrowed := report
 	narrowed.SpecReports = append(types.SpecReports(nil), srs...)
-	if err := reporters.GenerateJUnitReport(narrowed, tmp.Name()); err != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("specs: write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("specs: write %s: %w", path, err)
-	}
-	return nil
+	return replaceAtomically(path, func(tmp *os.File) error {
+		_ = tmp.Close() // Ginkgo writes the file by its name
+		return reporters.GenerateJUnitReport(narrowed, tmp.Name())
+	})
 }
 
 // appendStepSummary appends markdown to the file $GITHUB_STEP_SUMMARY
