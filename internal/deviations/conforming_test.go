@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onsi/ginkgo/v2/types"
 	"github.com/vpconform/vpconform/internal/deviations"
 )
 
@@ -50,9 +51,12 @@ func checkClean(t *testing.T, v deviations.Variant, r *run) {
 	if len(r.got) < minScenarios {
 		t.Errorf("%s: the report has %d scenarios, want at least %d", v.Name, len(r.got), minScenarios)
 	}
-	failed, deviated := 0, 0
+	failed, deviated, skipped := 0, 0, 0
 	for _, id := range sortedIDs(r.got) {
 		o := r.got[id]
+		if o.state == types.SpecStateSkipped {
+			skipped++
+		}
 		if o.failed() {
 			failed++
 			t.Errorf("%s %s: %s", id, o.state, firstLine(o.failure))
@@ -67,6 +71,6 @@ func checkClean(t *testing.T, v deviations.Variant, r *run) {
 	if failed > 0 || deviated > 0 {
 		t.Logf("%s changes only this (%s) and %s", v.Name, v.Description, v.Allowed)
 	}
-	t.Logf("%s: %d scenarios, %d failed, %d reported a deviation; run took %v",
-		v.Name, len(r.got), failed, deviated, r.took.Round(time.Millisecond))
+	t.Logf("%s: %d scenarios, %d failed, %d reported a deviation, %d skipped (credentials: %v); run took %v",
+		v.Name, len(r.got), failed, deviated, skipped, r.credentials, r.took.Round(time.Millisecond))
 }
