@@ -210,10 +210,3 @@ func fieldListPaths(body map[string]any) []string {
 	}
 	return out
 }
-
-func ptrString(p *string) string {
-	if p == nil {
-		return "<nil>"
-	}
-	return *p
-}
