@@ -9,22 +9,26 @@ import (
 	"net/http"
 )
 
-// maxControlBodyBytes bounds the body of a control request.
+// maxControlBodyBytes bounds the body of a control request, but for
+// PUT /_vpfake/state.
 const maxControlBodyBytes = 1 << 20
 
-// controlRouteList names every control route, for the 404 answer.
-const controlRouteList = "GET /_vpfake/health, POST /_vpfake/reset, GET|POST|DELETE /_vpfake/faults and POST /_vpfake/ratelimits"
+// maxStateBodyBytes bounds the body of PUT /_vpfake/state.
+const maxStateBodyBytes = 64 << 20
 
-// controlRoutes serves /_vpfake/: health, reset, faults and rate limits.
-// Their bodies are plain JSON, not the awsJson1_0 envelope; a request they
-// cannot use is answered 400 {"message": "..."}.
+// controlRouteList names every control route, for the 404 answer.
+const controlRouteList = "GET /_vpfake/health, POST /_vpfake/reset, GET|POST|DELETE /_vpfake/faults, POST /_vpfake/ratelimits and GET|PUT /_vpfake/state"
+
+// controlRoutes serves /_vpfake/: health, reset, faults, rate limits and
+// state. Their bodies are plain JSON, not the awsJson1_0 envelope; a
+// request they cannot use is answered 400 {"message": "..."}.
 func (s *Server) controlRoutes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_vpfake/health", func(w http.ResponseWriter, r *http.Request) {
 		writeControl(w, http.StatusOK, map[string]any{
 			"status":             "ok",
 			"service":            "vpfake",
-			"capabilities":       []string{"fault-injection", "reset"},
+			"capabilities":       []string{"fault-injection", "reset", "state"},
 			"authentication":     s.auth != nil,
 			"propagationDelayMs": s.opts.propagation.Milliseconds(),
 		})
@@ -69,6 +73,26 @@ func (s *Server) controlRoutes() http.Handler {
 		}
 		writeControl(w, http.StatusOK, map[string]any{})
 	})
+	mux.HandleFunc("GET /_vpfake/state", func(w http.ResponseWriter, r *http.Request) {
+		writeControl(w, http.StatusOK, s.State())
+	})
+	mux.HandleFunc("PUT /_vpfake/state", func(w http.ResponseWriter, r *http.Request) {
+		body, err := readControlBody(r, maxStateBodyBytes)
+		if err != nil {
+			writeControlError(w, err)
+			return
+		}
+		st, err := ParseState(body)
+		if err != nil {
+			writeControlError(w, fmt.Errorf("request body is not a state: %w", err))
+			return
+		}
+		if err := s.SetState(st); err != nil {
+			writeControlError(w, err)
+			return
+		}
+		writeControl(w, http.StatusOK, map[string]any{})
+	})
 	mux.HandleFunc("/_vpfake/", func(w http.ResponseWriter, r *http.Request) {
 		writeControl(w, http.StatusNotFound, map[string]any{
 			"message": "no control route " + r.Method + " " + r.URL.Path + "; there are " + controlRouteList,
@@ -77,14 +101,23 @@ func (s *Server) controlRoutes() http.Handler {
 	return mux
 }
 
+// readControlBody reads a control request's body, up to limit bytes.
+func readControlBody(r *http.Request, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	if int64(len(body)) > limit {
+		return nil, fmt.Errorf("request body is larger than %d bytes", limit)
+	}
+	return body, nil
+}
+
 // decodeControl reads one JSON object with only known members into v.
 func decodeControl(r *http.Request, v any) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxControlBodyBytes+1))
+	body, err := readControlBody(r, maxControlBodyBytes)
 	if err != nil {
-		return fmt.Errorf("read request body: %w", err)
-	}
-	if len(body) > maxControlBodyBytes {
-		return fmt.Errorf("request body is larger than %d bytes", maxControlBodyBytes)
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

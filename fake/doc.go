@@ -19,6 +19,19 @@
 // mounted on any listener; cmd/vpfake does that to run the fake as a
 // standalone process.
 //
+// AWSConfig keeps the SDK's default retries (3 attempts, with backoff), as
+// a real client has them. ThrottlingException and InternalServerException
+// are retryable, so an injected fault of either with Count 1 is retried
+// away: the call succeeds at its second attempt and the test sees no error.
+// A test that means to see the error makes one attempt:
+//
+//	cfg := srv.AWSConfig()
+//	cfg.RetryMaxAttempts = 1
+//	vp := verifiedpermissions.NewFromConfig(cfg)
+//
+// (or injects the fault with a Count above the attempts, or 0 for every
+// call).
+//
 // The fake serves CreatePolicyStore, GetPolicyStore, DeletePolicyStore,
 // CreateIdentitySource, GetIdentitySource, UpdateIdentitySource,
 // DeleteIdentitySource and ListIdentitySources. Any other
@@ -31,8 +44,9 @@
 // operation, or of all ("*"), fail with a declared error: ThrottlingException,
 // InternalServerException, ConflictException, AccessDeniedException,
 // ServiceQuotaExceededException, ResourceNotFoundException or
-// ValidationException, for the next Count calls or until cleared, optionally
-// after a Delay. Nothing is random. A fault fires after the operation is
+// ValidationException (FaultErrors lists them), for the next Count calls or
+// until cleared, optionally after a Delay. Nothing is random. Each attempt
+// of an SDK's retries is a call: see Use for the retries AWSConfig keeps. A fault fires after the operation is
 // identified and the caller authenticated and authorised, before the body is
 // validated and before any state is touched, so a faulted call has no
 // effect. Faults are tried in the order injected; the first that matches
@@ -76,12 +90,34 @@
 // which succeeds for a missing store, always deletes the latest one. The
 // default is no delay.
 //
+// # State
+//
+// State returns every policy store and identity source, with all their
+// members and dates, as a JSON document (see State for its format); SetState
+// replaces the whole state with one, atomically, after checking all of it
+// against the rules the API enforces (the same schemas as requests, one
+// identity source per policy store, ids unique, ARNs of the server's
+// account, RFC 3339 dates), and changes nothing if any of it is wrong;
+// WithState starts a server from one, and ParseState reads one strictly,
+// locating syntax errors, unknown members and values of the wrong type by
+// line and column. WithStateChanged has a function called after every
+// change, so that the state can be saved: cmd/vpfake -state-file writes it
+// to a file that way and reads it back at start, so that a fake outlives its
+// process.
+//
+// A state keeps policy stores and identity sources only. clientTokens are
+// forgotten by SetState (a create replayed afterwards is a new call), the
+// history behind WithPropagationDelay is not kept (a state set is visible
+// to reads at once), faults and rate limits are not part of it (SetState
+// leaves them as they are), and a WithIDSeed sequence starts again, skipping
+// the ids in use.
+//
 // # Control routes
 //
 // Besides the API, Handler serves plain-JSON control routes under
 // /_vpfake/; a request they cannot use is answered 400 {"message": "..."}:
 //
-//	GET    /_vpfake/health      {"status":"ok","service":"vpfake","capabilities":["fault-injection","reset"],
+//	GET    /_vpfake/health      {"status":"ok","service":"vpfake","capabilities":["fault-injection","reset","state"],
 //	                             "authentication":false,"propagationDelayMs":0}
 //	POST   /_vpfake/reset       the same as Reset; answers {}
 //	POST   /_vpfake/faults      {"operation":"UpdateIdentitySource","error":"ThrottlingException","count":1,
@@ -93,6 +129,12 @@
 //	                            (remaining is 0 for a fault with count 0, which never runs out)
 //	DELETE /_vpfake/faults      the same as ClearFaults; answers {}
 //	POST   /_vpfake/ratelimits  {"operation":"GetIdentitySource","perSecond":5,"burst":5}; answers {}
+//	GET    /_vpfake/state       the State: {"formatVersion":1,"policyStores":[{…,"identitySources":[…]}]}
+//	PUT    /_vpfake/state       a State, as GET answers it: the same as ParseState then SetState; answers {},
+//	                            or 400 naming what is wrong (by line and column, or by item), the state untouched
+//
+// The error of a fault is one of FaultErrors; operation is one the fake
+// serves or "*".
 //
 // # How far it can be trusted
 //

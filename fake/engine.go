@@ -50,6 +50,10 @@ type engine struct {
 	// hist keeps recent versions for reads under a propagation delay; nil
 	// when reads see the latest state.
 	hist *history
+
+	// onChange are the WithStateChanged hooks, called after each change of
+	// policy stores or identity sources, with mu unlocked.
+	onChange []func()
 }
 
 type policyStore struct {
@@ -88,22 +92,68 @@ type idempotentCall struct {
 }
 
 func newEngine(o options, ids *idSource) *engine {
-	e := &engine{now: o.now, account: o.account, ids: ids, identitySourceQuota: 1}
+	e := &engine{now: o.now, account: o.account, ids: ids, identitySourceQuota: 1, onChange: o.stateChanged}
 	if o.propagation > 0 {
 		e.hist = newHistory(o.propagation)
 	}
-	e.reset()
+	e.clear()
 	return e
 }
 
-func (e *engine) reset() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+// clear forgets every policy store, identity source, clientToken and
+// recent version. The caller holds mu, or owns e alone.
+func (e *engine) clear() {
 	e.policyStores = map[string]*policyStore{}
 	e.tokens = map[tokenKey]*idempotentCall{}
 	if e.hist != nil {
 		e.hist.reset()
 	}
+}
+
+// reset is clear as a change of state.
+func (e *engine) reset() {
+	e.mu.Lock()
+	changed := true
+	defer e.unlock(&changed)
+	e.clear()
+}
+
+// unlock unlocks mu and then, if *changed, calls the WithStateChanged
+// hooks, so that a hook may read the state. Writes defer it with a flag
+// they set once they have changed something.
+func (e *engine) unlock(changed *bool) {
+	e.mu.Unlock()
+	if *changed {
+		for _, f := range e.onChange {
+			f()
+		}
+	}
+}
+
+// newID draws a resource id that no policy store or identity source has:
+// a state set by SetState may hold ids that a seeded sequence, restarted,
+// draws again.
+func (e *engine) newID() string {
+	for {
+		id := e.ids.resourceID()
+		if !e.idInUse(id) {
+			return id
+		}
+	}
+}
+
+func (e *engine) idInUse(id string) bool {
+	if _, ok := e.policyStores[id]; ok {
+		return true
+	}
+	for _, ps := range e.policyStores {
+		for _, is := range ps.identitySources {
+			if is.id == id {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // recordStore records a change to a policy store (nil: its deletion) for
@@ -176,7 +226,8 @@ func (e *engine) remember(op string, token *string, canon string, now time.Time,
 
 func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStoreOutput, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	changed := false
+	defer e.unlock(&changed)
 	now := e.clock()
 	token := in.ClientToken
 	in.ClientToken = nil
@@ -188,7 +239,7 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 		return prev.(createPolicyStoreOutput), nil
 	}
 	ps := &policyStore{
-		id:                 e.ids.resourceID(),
+		id:                 e.newID(),
 		validationMode:     in.ValidationSettings.Mode,
 		description:        in.Description,
 		deletionProtection: "DISABLED",
@@ -196,7 +247,7 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 		created:            now,
 		updated:            now,
 	}
-	ps.arn = fmt.Sprintf("arn:aws:verifiedpermissions::%s:policy-store/%s", e.account, ps.id)
+	ps.arn = policyStoreArn(e.account, ps.id)
 	if in.DeletionProtection != nil {
 		ps.deletionProtection = *in.DeletionProtection
 	}
@@ -211,6 +262,7 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 		}
 	}
 	e.policyStores[ps.id] = ps
+	changed = true
 	e.recordStore(now, ps.id, ps)
 	out := createPolicyStoreOutput{
 		PolicyStoreID:   ps.id,
@@ -248,7 +300,8 @@ func (e *engine) getPolicyStore(in getPolicyStoreInput) (getPolicyStoreOutput, e
 
 func (e *engine) deletePolicyStore(in deletePolicyStoreInput) (emptyOutput, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	changed := false
+	defer e.unlock(&changed)
 	ps, ok := e.policyStores[in.PolicyStoreID]
 	if !ok {
 		return emptyOutput{}, nil // documented: deleting a missing store succeeds
@@ -259,6 +312,7 @@ func (e *engine) deletePolicyStore(in deletePolicyStoreInput) (emptyOutput, erro
 		}
 	}
 	delete(e.policyStores, ps.id) // its identity sources go with it
+	changed = true
 	e.recordStore(e.clock(), ps.id, nil)
 	return emptyOutput{}, nil
 }
@@ -334,7 +388,8 @@ func principalEntityTypeOrDefault(p *string) string {
 
 func (e *engine) createIdentitySource(in createIdentitySourceInput) (identitySourceDates, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	changed := false
+	defer e.unlock(&changed)
 	now := e.clock()
 	token := in.ClientToken
 	in.ClientToken = nil
@@ -356,7 +411,7 @@ func (e *engine) createIdentitySource(in createIdentitySourceInput) (identitySou
 		}
 	}
 	is := &identitySource{
-		id:                  e.ids.resourceID(),
+		id:                  e.newID(),
 		policyStoreID:       ps.id,
 		principalEntityType: principalEntityTypeOrDefault(in.PrincipalEntityType),
 		configuration:       normalise(in.Configuration),
@@ -364,6 +419,7 @@ func (e *engine) createIdentitySource(in createIdentitySourceInput) (identitySou
 		updated:             now,
 	}
 	ps.identitySources = append(ps.identitySources, is)
+	changed = true
 	e.recordSource(now, ps.id, is.id, is)
 	out := is.dates()
 	e.remember("CreateIdentitySource", token, canon, now, out, is.id, ResourceTypeIdentitySource)
@@ -391,7 +447,8 @@ func (e *engine) getIdentitySource(in identitySourceRef) (identitySourceOutput, 
 
 func (e *engine) updateIdentitySource(in updateIdentitySourceInput) (identitySourceDates, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	changed := false
+	defer e.unlock(&changed)
 	_, is, err := e.lookup(in.PolicyStoreID, in.IdentitySourceID)
 	if err != nil {
 		return identitySourceDates{}, err
@@ -400,18 +457,21 @@ func (e *engine) updateIdentitySource(in updateIdentitySourceInput) (identitySou
 	is.principalEntityType = principalEntityTypeOrDefault(in.PrincipalEntityType)
 	now := e.clock()
 	is.updated = after(is.updated, now)
+	changed = true
 	e.recordSource(now, is.policyStoreID, is.id, is)
 	return is.dates(), nil
 }
 
 func (e *engine) deleteIdentitySource(in identitySourceRef) (emptyOutput, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	changed := false
+	defer e.unlock(&changed)
 	ps, is, err := e.lookup(in.PolicyStoreID, in.IdentitySourceID)
 	if err != nil {
 		return emptyOutput{}, err
 	}
 	ps.identitySources = slices.DeleteFunc(ps.identitySources, func(x *identitySource) bool { return x == is })
+	changed = true
 	e.recordSource(e.clock(), ps.id, is.id, nil)
 	return emptyOutput{}, nil
 }

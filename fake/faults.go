@@ -67,6 +67,12 @@ var faultErrors = []string{
 	"ValidationException",
 }
 
+// FaultErrors lists the error shapes a Fault may answer with (Fault.Error
+// and the "error" member of POST /_vpfake/faults), in a stable order.
+func FaultErrors() []string {
+	return slices.Clone(faultErrors)
+}
+
 // resourceTypes are the model's ResourceType values.
 var resourceTypes = []ResourceType{
 	ResourceTypeIdentitySource, ResourceTypePolicyStore,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 	"github.com/aws/smithy-go"
@@ -575,4 +576,54 @@ func FuzzControlRoutes(f *testing.F) {
 		}
 		srv.ClearFaults()
 	})
+}
+
+// TestDefaultRetriesHideCountOneFaults backs what AWSConfig documents: with
+// the SDK's default retries (here without the backoff, to be quick), an
+// injected retryable error with Count 1 is retried away, a non-retryable
+// one is not, and a client making one attempt sees both.
+func TestDefaultRetriesHideCountOneFaults(t *testing.T) {
+	noBackoff := func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+		})
+	}
+	for _, c := range []struct {
+		errorShape string
+		retried    bool
+	}{
+		{"ThrottlingException", true},
+		{"InternalServerException", true},
+		{"ConflictException", false},
+	} {
+		t.Run(c.errorShape, func(t *testing.T) {
+			srv := fake.NewServer(fake.WithoutListener())
+			defer srv.Close()
+			fault := fake.Fault{Operation: "CreatePolicyStore", Error: c.errorShape, Count: 1}
+			in := &verifiedpermissions.CreatePolicyStoreInput{ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff}}
+			ctx := context.Background()
+
+			if err := srv.InjectFault(fault); err != nil {
+				t.Fatal(err)
+			}
+			cfg := srv.AWSConfig()
+			cfg.Retryer = noBackoff
+			_, err := verifiedpermissions.NewFromConfig(cfg).CreatePolicyStore(ctx, in)
+			if c.retried && err != nil {
+				t.Errorf("default retries: %v, want the fault retried away", err)
+			}
+			if !c.retried && errorCode(err) != c.errorShape {
+				t.Errorf("default retries: %v, want %s", err, c.errorShape)
+			}
+
+			if err := srv.InjectFault(fault); err != nil {
+				t.Fatal(err)
+			}
+			cfg = srv.AWSConfig()
+			cfg.RetryMaxAttempts = 1
+			if _, err := verifiedpermissions.NewFromConfig(cfg).CreatePolicyStore(ctx, in); errorCode(err) != c.errorShape {
+				t.Errorf("RetryMaxAttempts 1: %v, want %s", err, c.errorShape)
+			}
+		})
+	}
 }

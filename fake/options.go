@@ -20,6 +20,9 @@ type options struct {
 	authOn      bool
 	credentials []Credential
 	propagation time.Duration
+
+	state        *State
+	stateChanged []func()
 }
 
 func defaultOptions() options {
@@ -109,4 +112,34 @@ func WithCredentials(creds ...Credential) Option {
 // once. NewServer panics if d is negative.
 func WithPropagationDelay(d time.Duration) Option {
 	return func(o *options) { o.propagation = d }
+}
+
+// WithState starts the server with the policy stores and identity sources
+// of st, as SetState would set them. NewServer panics if st is invalid (see
+// SetState); to load a state from input, call SetState and handle its
+// error instead. Reset empties the state as usual: it does not go back to
+// st.
+func WithState(st State) Option {
+	return func(o *options) { o.state = &st }
+}
+
+// WithStateChanged has f called after every change of the state State
+// returns: a policy store created or deleted, an identity source created,
+// updated or deleted, Reset, SetState, and the control routes that do the
+// same. Reads, failed or faulted calls, a clientToken replay and
+// DeletePolicyStore of a missing store change nothing and call nothing;
+// the state given WithState is no change either.
+//
+// f runs on the goroutine that made the change, after the change, with no
+// lock held, so it may call State; by then the state may already hold
+// later changes too. Calls for changes made concurrently may overlap, so f
+// must be safe for concurrent use, and it should return quickly (hand slow
+// work, such as writing a file, to another goroutine). Several
+// WithStateChanged options add several hooks, called in order.
+func WithStateChanged(f func()) Option {
+	return func(o *options) {
+		if f != nil {
+			o.stateChanged = append(o.stateChanged, f)
+		}
+	}
 }

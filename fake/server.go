@@ -43,8 +43,8 @@ type Server struct {
 // does. Call Close when done.
 //
 // NewServer panics when an option is invalid (see WithFault, WithRateLimit,
-// WithCredentials and WithPropagationDelay): that is a mistake in the
-// calling code, like a bad argument to httptest.NewServer.
+// WithCredentials, WithPropagationDelay and WithState): that is a mistake in
+// the calling code, like a bad argument to httptest.NewServer.
 func NewServer(opts ...Option) *Server {
 	o := defaultOptions()
 	for _, opt := range opts {
@@ -55,6 +55,14 @@ func NewServer(opts ...Option) *Server {
 		panic(fmt.Sprintf("fake.NewServer: WithPropagationDelay(%s): the delay is negative", o.propagation))
 	}
 	s.engine = newEngine(o, s.ids)
+	if o.state != nil {
+		stores, err := s.engine.checkState(*o.state)
+		if err != nil {
+			panic("fake.NewServer: WithState: " + err.Error())
+		}
+		s.engine.policyStores = stores // no change of state: nothing to tell
+		s.engine.recordInitial()
+	}
 	s.faults = newFaultSet(s.engine.now)
 	for _, f := range o.faults {
 		if err := s.InjectFault(f); err != nil {
@@ -91,8 +99,8 @@ func (s *Server) URL() string {
 }
 
 // Handler serves the API (POST / with X-Amz-Target) and the control routes
-// under /_vpfake/ (see the package documentation): health, reset, faults and
-// rate limits.
+// under /_vpfake/ (see the package documentation): health, reset, faults,
+// rate limits and state.
 func (s *Server) Handler() http.Handler {
 	return s.handler
 }
@@ -107,6 +115,21 @@ func (s *Server) Client() *http.Client {
 // the server's Region, static credentials (the first credential given
 // WithCredentials, else AccessKeyID and SecretAccessKey), BaseEndpoint set to
 // URL and HTTPClient set to Client.
+//
+// Everything else is the SDK's default, retries included: a client built
+// from it makes up to 3 attempts, with backoff, at a call that fails with a
+// retryable error. ThrottlingException and InternalServerException are
+// retryable, so an injected fault of either with Count 1 (or a rate limit
+// that refills in time) is retried away: the call succeeds at its second
+// attempt and the caller never sees the error. To see every injected error,
+// make one attempt:
+//
+//	cfg := srv.AWSConfig()
+//	cfg.RetryMaxAttempts = 1
+//	vp := verifiedpermissions.NewFromConfig(cfg)
+//
+// or, for one client, verifiedpermissions.NewFromConfig(srv.AWSConfig(),
+// func(o *verifiedpermissions.Options) { o.RetryMaxAttempts = 1 }).
 func (s *Server) AWSConfig() aws.Config {
 	akid, secret := AccessKeyID, SecretAccessKey
 	if s.opts.authOn {
@@ -120,9 +143,10 @@ func (s *Server) AWSConfig() aws.Config {
 	}
 }
 
-// Reset forgets every policy store, identity source and clientToken, and
-// clears faults and rate limits (including those given as options). A
-// server built WithIDSeed starts its id sequence again.
+// Reset forgets every policy store, identity source and clientToken (the
+// state given WithState too), and clears faults and rate limits (including
+// those given as options). A server built WithIDSeed starts its id sequence
+// again. It is a change of state for WithStateChanged.
 func (s *Server) Reset() {
 	s.engine.reset()
 	s.ids.restart()

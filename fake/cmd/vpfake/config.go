@@ -28,6 +28,10 @@ type config struct {
 	// empty when signatures are not verified.
 	credentialsFile string
 	credentials     []fake.Credential
+	// stateFile is where the state is kept across restarts; empty: nowhere.
+	stateFile string
+	// version asks for the version only; nothing else is read.
+	version bool
 }
 
 const (
@@ -43,7 +47,8 @@ var (
 
 // loadConfig reads flags from args over defaults taken from the environment
 // (through getenv): a flag overrides its variable, which overrides the
-// built-in default. It returns flag.ErrHelp for -h.
+// built-in default. It returns flag.ErrHelp for -h, and for -version a
+// config with only version set, whatever else is wrong.
 func loadConfig(args []string, getenv func(string) string) (config, error) {
 	var cfg config
 	fs, envErrs := newFlagSet(&cfg, getenv)
@@ -56,6 +61,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments %q: vpfake takes flags only", fs.Args())
+	}
+	if cfg.version {
+		return config{version: true}, nil
 	}
 	// A malformed variable matters only if its flag did not replace it.
 	set := map[string]bool{}
@@ -172,6 +180,10 @@ func newFlagSet(cfg *config, getenv func(string) string) (*flag.FlagSet, map[str
 	fs.StringVar(&cfg.credentialsFile, "credentials-file", env("VPFAKE_CREDENTIALS_FILE", ""),
 		"JSON `file` of credentials: [{\"accessKeyId\":\"…\",\"secretAccessKey\":\"…\",\"principal\":\"arn:…\",\"allow\":[\"verifiedpermissions:*\"]}];\n"+
 			"when set, every API request must be SigV4-signed by one of them and allowed the action (env VPFAKE_CREDENTIALS_FILE)")
+	fs.StringVar(&cfg.stateFile, "state-file", env("VPFAKE_STATE_FILE", ""),
+		"JSON `file` keeping the policy stores and identity sources across restarts: read at start if it exists,\n"+
+			"written atomically after each change and at shutdown; see State file below (env VPFAKE_STATE_FILE)")
+	fs.BoolVar(&cfg.version, "version", false, "print \"vpfake <version>\" and exit")
 	return fs, envErrs
 }
 
@@ -190,12 +202,56 @@ func (d *durationValue) Set(s string) error {
 	return nil
 }
 
-// usage is the help text.
+// usage is the help text: the flags, then the control routes, the state
+// file and the retries of SDK clients.
 func usage(getenv func(string) string) string {
 	var b strings.Builder
 	fs, _ := newFlagSet(&config{}, getenv)
 	fs.SetOutput(&b)
 	b.WriteString("Usage: vpfake [flags]\n\nvpfake serves a fake of the Amazon Verified Permissions identity-source API.\n\nFlags:\n")
 	fs.PrintDefaults()
+	b.WriteString(usageNotes)
 	return b.String()
 }
+
+// usageNotes follows the flags in the help text.
+const usageNotes = `
+Control routes (plain JSON, never authenticated; a request they cannot use is answered
+400 {"message":"…"}):
+
+  GET    /_vpfake/health      readiness and settings:
+                              {"status":"ok","service":"vpfake","capabilities":["fault-injection","reset","state"],
+                               "authentication":false,"propagationDelayMs":0}
+  POST   /_vpfake/reset       forget every policy store, identity source, clientToken, fault and rate
+                              limit; answers {}
+  POST   /_vpfake/faults      make calls fail; answers {"id":"fault-1"}:
+                              {"operation":"UpdateIdentitySource","error":"ThrottlingException","count":1,
+                               "delayMs":0,"message":"","serviceCode":"","quotaCode":"",
+                               "resources":[{"resourceId":"…","resourceType":"IDENTITY_SOURCE"}]}
+                              only operation (one vpfake serves, or "*" for all) and error are required;
+                              error is one of ThrottlingException, InternalServerException,
+                              ConflictException, AccessDeniedException, ServiceQuotaExceededException,
+                              ResourceNotFoundException, ValidationException; count 0 (the default)
+                              fails every call until the faults are cleared; delayMs waits first
+  GET    /_vpfake/faults      the faults in force (as posted, with "id" and "remaining") and the rate limits
+  DELETE /_vpfake/faults      clear every fault and rate limit; answers {}
+  POST   /_vpfake/ratelimits  {"operation":"GetIdentitySource","perSecond":5,"burst":5}: a token bucket;
+                              a call over it is a ThrottlingException; answers {}
+  GET    /_vpfake/state       the policy stores and identity sources, as the state file holds them:
+                              {"formatVersion":1,"policyStores":[{…,"identitySources":[{…}]}]}
+  PUT    /_vpfake/state       replace them all with such a document; answers {}, or 400 naming what is
+                              wrong (line and column, or the item), with nothing changed
+
+Retries: SDK clients retry ThrottlingException and InternalServerException by default (the AWS
+SDK for Go v2 makes up to 3 attempts), so an injected retryable fault with count 1 is retried away
+and the call succeeds. To see it, set the client's max attempts to 1 (AWS_MAX_ATTEMPTS=1, or
+RetryMaxAttempts = 1 in Go), or inject it with a larger count.
+
+State file: with -state-file, vpfake reads the file at start if it exists (a missing or empty file
+is an empty state, created at the first change); a file that is not valid JSON or not a valid state
+is refused, naming the line and column or the invalid item, and left as it is, and vpfake exits 1.
+It writes the whole state to the file, atomically (a temporary file in the same directory, renamed
+over it), at most every 100ms after a change and at shutdown. Kept: policy stores and identity
+sources with all their members and dates. Not kept: clientTokens, faults, rate limits, and the
+history behind -propagation-delay (a loaded state is visible at once).
+`

@@ -16,25 +16,43 @@ import (
 	"time"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/internal/version"
 	"github.com/vpconform/vpconform/schemas"
 )
 
 func main() {
-	cfg, err := loadConfig(os.Args[1:], os.Getenv)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(os.Stderr, usage(os.Getenv))
-		os.Exit(0)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "vpfake: %v\n\n%s", err, usage(os.Getenv))
-		os.Exit(2)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, cfg, os.Stderr, nil); err != nil {
-		fmt.Fprintf(os.Stderr, "vpfake: %v\n", err)
-		os.Exit(1)
+	code := cli(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// cli runs the command with its arguments and environment and returns its
+// exit status: 0, 2 for a configuration it cannot use, 1 when the server
+// cannot start (a state file refused included) or fails.
+func cli(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, err := loadConfig(args, getenv)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stderr, usage(getenv))
+		return 0
+	case err != nil:
+		fmt.Fprintf(stderr, "vpfake: %v\nRun vpfake -h for the flags, control routes and state file.\n", err)
+		return 2
+	case cfg.version:
+		fmt.Fprintln(stdout, versionLine())
+		return 0
 	}
+	if err := run(ctx, cfg, stderr, nil); err != nil {
+		fmt.Fprintf(stderr, "vpfake: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// versionLine is what -version prints.
+func versionLine() string {
+	return "vpfake " + version.String()
 }
 
 // shutdownTimeout bounds how long requests in flight may take to finish
@@ -43,7 +61,9 @@ const shutdownTimeout = 10 * time.Second
 
 // run serves the fake on cfg.addr until ctx is done, then shuts down
 // gracefully. ready, if not nil, is called with the bound address once the
-// listener is open.
+// listener is open. With a state file, it starts from the file's state,
+// refusing a file that is not a valid state before it listens, and keeps
+// the file up to date until it returns.
 func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr string)) error {
 	logger := log.New(logOut, "vpfake: ", log.LstdFlags|log.Lmicroseconds)
 	opts := []fake.Option{fake.WithoutListener(), fake.WithRegion(cfg.region), fake.WithAccount(cfg.account)}
@@ -56,11 +76,38 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr stri
 	if len(cfg.credentials) > 0 {
 		opts = append(opts, fake.WithCredentials(cfg.credentials...))
 	}
+	var (
+		loaded loadedState
+		saver  *persister
+	)
+	if cfg.stateFile != "" {
+		var err error
+		if loaded, err = readStateFile(cfg.stateFile); err != nil {
+			return err
+		}
+		saver = newPersister(loaded.path, logger)
+		opts = append(opts, fake.WithStateChanged(saver.notify))
+	}
 	srv := fake.NewServer(opts...)
 	defer srv.Close()
+	if saver != nil {
+		if loaded.exists && !loaded.empty {
+			if err := srv.SetState(loaded.state); err != nil {
+				return fmt.Errorf("state file %s is not a valid state: %w (the file is left as it is: fix it or remove it)", cfg.stateFile, err)
+			}
+		}
+		current, err := encodeState(srv.State())
+		if err != nil {
+			return err
+		}
+		saver.start(srv.State, current)
+	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
+		if saver != nil {
+			_ = saver.close() // nothing has changed: writes nothing
+		}
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
 	hs := &http.Server{
@@ -76,27 +123,51 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr stri
 	if cfg.propagationDelay > 0 {
 		logger.Printf("reads see writes after %s", cfg.propagationDelay)
 	}
+	if saver != nil {
+		logState(logger, cfg.stateFile, loaded, srv.State())
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
+	var errs []error
 	select {
 	case err := <-served:
-		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
+		errs = append(errs, fmt.Errorf("serve on %s: %w", ln.Addr(), err))
 	case <-ctx.Done():
+		logger.Printf("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		if err := hs.Shutdown(sctx); err != nil {
+			errs = append(errs, fmt.Errorf("shut down: %w", err))
+		} else if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, fmt.Errorf("serve on %s: %w", ln.Addr(), err))
+		}
 	}
-	logger.Printf("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shut down: %w", err)
+	if saver != nil {
+		if err := saver.close(); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
+	return errors.Join(errs...)
+}
+
+// logState says where the state came from and where it goes.
+func logState(logger *log.Logger, path string, loaded loadedState, st fake.State) {
+	sources := 0
+	for _, ps := range st.PolicyStores {
+		sources += len(ps.IdentitySources)
 	}
-	return nil
+	switch {
+	case !loaded.exists:
+		logger.Printf("state: %s does not exist yet: starting empty; it is written at the first change", path)
+	case loaded.empty:
+		logger.Printf("state: %s is empty: starting empty; it is written at the first change", path)
+	default:
+		logger.Printf("state: loaded %d policy store(s) and %d identity source(s) from %s; it is rewritten after each change", len(st.PolicyStores), sources, path)
+	}
 }
 
 // logRequests logs one line per request: the operation (or method and

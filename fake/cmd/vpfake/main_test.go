@@ -64,13 +64,13 @@ func TestLoadConfigFromEnv(t *testing.T) {
 	creds := writeFile(t, credentialsJSON)
 	cfg, err := loadConfig(nil, envOf(map[string]string{
 		"VPFAKE_ADDR": "0.0.0.0:8080", "VPFAKE_REGION": "eu-west-3", "VPFAKE_ACCOUNT": "210987654321", "VPFAKE_SEED": "42",
-		"VPFAKE_PROPAGATION_DELAY": "2s", "VPFAKE_CREDENTIALS_FILE": creds,
+		"VPFAKE_PROPAGATION_DELAY": "2s", "VPFAKE_CREDENTIALS_FILE": creds, "VPFAKE_STATE_FILE": "/var/lib/vpfake/state.json",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := config{addr: "0.0.0.0:8080", region: "eu-west-3", account: "210987654321", seed: 42,
-		propagationDelay: 2 * time.Second, credentialsFile: creds, credentials: parsedCredentials}
+		propagationDelay: 2 * time.Second, credentialsFile: creds, credentials: parsedCredentials, stateFile: "/var/lib/vpfake/state.json"}
 	if diff := cmp.Diff(want, cfg, cmp.AllowUnexported(config{})); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
 	}
@@ -80,18 +80,19 @@ func TestLoadConfigFlagsOverrideEnv(t *testing.T) {
 	creds := writeFile(t, credentialsJSON)
 	cfg, err := loadConfig(
 		[]string{"-addr", "127.0.0.1:0", "-region", "ap-south-1", "-account", "111122223333", "-seed", "7",
-			"-propagation-delay", "500ms", "-credentials-file", creds},
+			"-propagation-delay", "500ms", "-credentials-file", creds, "-state-file", "state.json"},
 		envOf(map[string]string{
 			"VPFAKE_ADDR": "0.0.0.0:8080", "VPFAKE_REGION": "eu-west-3", "VPFAKE_ACCOUNT": "210987654321",
 			"VPFAKE_SEED":              "not-a-number", // replaced by -seed, so not an error
 			"VPFAKE_PROPAGATION_DELAY": "soon",         // replaced by -propagation-delay
 			"VPFAKE_CREDENTIALS_FILE":  "/nonexistent/credentials.json",
+			"VPFAKE_STATE_FILE":        "/nonexistent/state.json",
 		}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := config{addr: "127.0.0.1:0", region: "ap-south-1", account: "111122223333", seed: 7,
-		propagationDelay: 500 * time.Millisecond, credentialsFile: creds, credentials: parsedCredentials}
+		propagationDelay: 500 * time.Millisecond, credentialsFile: creds, credentials: parsedCredentials, stateFile: "state.json"}
 	if diff := cmp.Diff(want, cfg, cmp.AllowUnexported(config{})); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
 	}
@@ -147,7 +148,7 @@ func TestLoadConfigBadValues(t *testing.T) {
 
 func TestUsageNamesEveryVariable(t *testing.T) {
 	u := usage(envOf(nil))
-	for _, v := range []string{"VPFAKE_ADDR", "VPFAKE_REGION", "VPFAKE_ACCOUNT", "VPFAKE_SEED", "VPFAKE_PROPAGATION_DELAY", "VPFAKE_CREDENTIALS_FILE"} {
+	for _, v := range []string{"VPFAKE_ADDR", "VPFAKE_REGION", "VPFAKE_ACCOUNT", "VPFAKE_SEED", "VPFAKE_PROPAGATION_DELAY", "VPFAKE_CREDENTIALS_FILE", "VPFAKE_STATE_FILE"} {
 		if !strings.Contains(u, v) {
 			t.Errorf("usage does not mention %s:\n%s", v, u)
 		}
@@ -200,7 +201,7 @@ func TestRunServesHealthAndShutsDown(t *testing.T) {
 		t.Fatalf("health: HTTP %d, %v", resp.StatusCode, err)
 	}
 	if diff := cmp.Diff(map[string]any{
-		"status": "ok", "service": "vpfake", "capabilities": []any{"fault-injection", "reset"},
+		"status": "ok", "service": "vpfake", "capabilities": []any{"fault-injection", "reset", "state"},
 		"authentication": false, "propagationDelayMs": float64(0),
 	}, health); diff != "" {
 		t.Errorf("health (-want +got):\n%s", diff)

@@ -1,0 +1,651 @@
+package fake_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vpconform/vpconform/fake"
+)
+
+// oneAttempt is a client of srv that makes a single attempt per call.
+func oneAttempt(srv *fake.Server) *verifiedpermissions.Client {
+	cfg := srv.AWSConfig()
+	cfg.RetryMaxAttempts = 1
+	return verifiedpermissions.NewFromConfig(cfg)
+}
+
+// jsonOf renders v as JSON: for SDK outputs, every exported member,
+// dates included.
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("encode %T: %v", v, err)
+	}
+	return string(b)
+}
+
+// populated is a server with two policy stores, one with every optional
+// member, each with an identity source, one of them updated.
+type populated struct {
+	srv              *fake.Server
+	clock            *testClock
+	stores, srcOwner []string
+	sources          []string
+}
+
+func populate(t *testing.T, opts ...fake.Option) populated {
+	t.Helper()
+	clock := newTestClock()
+	srv := fake.NewServer(append([]fake.Option{fake.WithoutListener(), fake.WithClock(clock.Now), fake.WithIDSeed(1)}, opts...)...)
+	t.Cleanup(srv.Close)
+	vp := oneAttempt(srv)
+	ctx := context.Background()
+	p := populated{srv: srv, clock: clock}
+
+	full, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
+		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeStrict},
+		Description:        aws.String("expenses"),
+		DeletionProtection: types.DeletionProtectionEnabled,
+		EncryptionSettings: &types.EncryptionSettingsMemberKmsEncryptionSettings{Value: types.KmsEncryptionSettings{
+			Key:               aws.String("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+			EncryptionContext: map[string]string{"application": "expenses"},
+		}},
+		Tags: map[string]string{"team": "identity", "cost-center": ""},
+	})
+	if err != nil {
+		t.Fatalf("CreatePolicyStore: %v", err)
+	}
+	clock.Advance(1234567 * time.Microsecond)
+	bare, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
+		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
+		EncryptionSettings: &types.EncryptionSettingsMemberDefault{Value: types.Unit{}},
+	})
+	if err != nil {
+		t.Fatalf("CreatePolicyStore: %v", err)
+	}
+	p.stores = []string{aws.ToString(full.PolicyStoreId), aws.ToString(bare.PolicyStoreId)}
+
+	clock.Advance(time.Second)
+	cognito, err := vp.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
+		PolicyStoreId: full.PolicyStoreId,
+		Configuration: &types.ConfigurationMemberCognitoUserPoolConfiguration{Value: types.CognitoUserPoolConfiguration{
+			UserPoolArn:        aws.String(userPoolArn),
+			ClientIds:          []string{clientID},
+			GroupConfiguration: &types.CognitoGroupConfiguration{GroupEntityType: aws.String("MyCorp::Group")},
+		}},
+		PrincipalEntityType: aws.String("MyCorp::User"),
+	})
+	if err != nil {
+		t.Fatalf("CreateIdentitySource: %v", err)
+	}
+	clock.Advance(time.Second)
+	oidc, err := vp.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
+		PolicyStoreId: bare.PolicyStoreId,
+		Configuration: &types.ConfigurationMemberOpenIdConnectConfiguration{Value: types.OpenIdConnectConfiguration{
+			Issuer:         aws.String(oidcIssuer),
+			EntityIdPrefix: aws.String("MyOIDCProvider"),
+			TokenSelection: &types.OpenIdConnectTokenSelectionMemberAccessTokenOnly{Value: types.OpenIdConnectAccessTokenConfiguration{
+				Audiences: []string{"https://myapp.example.com"},
+			}},
+		}},
+	})
+	if err != nil {
+		t.Fatalf("CreateIdentitySource: %v", err)
+	}
+	clock.Advance(time.Second)
+	if _, err := vp.UpdateIdentitySource(ctx, &verifiedpermissions.UpdateIdentitySourceInput{
+		PolicyStoreId:    bare.PolicyStoreId,
+		IdentitySourceId: oidc.IdentitySourceId,
+		UpdateConfiguration: &types.UpdateConfigurationMemberOpenIdConnectConfiguration{Value: types.UpdateOpenIdConnectConfiguration{
+			Issuer: aws.String(oidcIssuer),
+			GroupConfiguration: &types.UpdateOpenIdConnectGroupConfiguration{
+				GroupClaim: aws.String("groups"), GroupEntityType: aws.String("MyCorp::UserGroup"),
+			},
+			TokenSelection: &types.UpdateOpenIdConnectTokenSelectionMemberIdentityTokenOnly{Value: types.UpdateOpenIdConnectIdentityTokenConfiguration{
+				PrincipalIdClaim: aws.String("email"), ClientIds: []string{"1example23456789"},
+			}},
+		}},
+		PrincipalEntityType: aws.String("MyCorp::Employee"),
+	}); err != nil {
+		t.Fatalf("UpdateIdentitySource: %v", err)
+	}
+	p.sources = []string{aws.ToString(cognito.IdentitySourceId), aws.ToString(oidc.IdentitySourceId)}
+	p.srcOwner = p.stores
+	return p
+}
+
+// reads returns, as JSON, what GetPolicyStore (with tags),
+// GetIdentitySource and ListIdentitySources answer for every resource of p.
+func (p populated) reads(t *testing.T, srv *fake.Server) []string {
+	t.Helper()
+	vp := oneAttempt(srv)
+	ctx := context.Background()
+	var out []string
+	for _, id := range p.stores {
+		got, err := vp.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(id), Tags: true})
+		if err != nil {
+			t.Fatalf("GetPolicyStore %s: %v", id, err)
+		}
+		out = append(out, jsonOf(t, got))
+		list, err := vp.ListIdentitySources(ctx, &verifiedpermissions.ListIdentitySourcesInput{PolicyStoreId: aws.String(id)})
+		if err != nil {
+			t.Fatalf("ListIdentitySources %s: %v", id, err)
+		}
+		out = append(out, jsonOf(t, list.IdentitySources))
+	}
+	for i, id := range p.sources {
+		got, err := vp.GetIdentitySource(ctx, &verifiedpermissions.GetIdentitySourceInput{
+			PolicyStoreId: aws.String(p.srcOwner[i]), IdentitySourceId: aws.String(id),
+		})
+		if err != nil {
+			t.Fatalf("GetIdentitySource %s: %v", id, err)
+		}
+		out = append(out, jsonOf(t, got))
+	}
+	return out
+}
+
+// TestStateRoundTrip checks a state taken with State, encoded, parsed and
+// set on another server (with WithState, and with SetState) reads back
+// exactly as it did on the first: every member, dates included.
+func TestStateRoundTrip(t *testing.T) {
+	p := populate(t)
+	want := p.reads(t, p.srv)
+	st := p.srv.State()
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := fake.ParseState(b)
+	if err != nil {
+		t.Fatalf("ParseState of State's own output: %v\n%s", err, b)
+	}
+	if diff := cmp.Diff(st, parsed); diff != "" {
+		t.Errorf("ParseState(State) (-want +got):\n%s", diff)
+	}
+
+	withState := fake.NewServer(fake.WithoutListener(), fake.WithState(parsed))
+	defer withState.Close()
+	setState := fake.NewServer(fake.WithoutListener())
+	defer setState.Close()
+	if err := setState.SetState(parsed); err != nil {
+		t.Fatalf("SetState: %v", err)
+	}
+	for name, srv := range map[string]*fake.Server{"WithState": withState, "SetState": setState} {
+		if diff := cmp.Diff(want, p.reads(t, srv)); diff != "" {
+			t.Errorf("%s: reads (-want +got):\n%s", name, diff)
+		}
+		if diff := cmp.Diff(st, srv.State()); diff != "" {
+			t.Errorf("%s: State (-want +got):\n%s", name, diff)
+		}
+	}
+
+	// The dates are those the API returned, in RFC 3339 UTC.
+	if got := st.PolicyStores[1].CreatedDate; got != "2024-08-12T18:20:52.224567Z" {
+		t.Errorf("second store's createdDate %s", got)
+	}
+	if got := st.PolicyStores[1].IdentitySources[0].LastUpdatedDate; got != "2024-08-12T18:20:55.224567Z" {
+		t.Errorf("updated identity source's lastUpdatedDate %s", got)
+	}
+}
+
+// TestStateDocument pins the JSON of a State.
+func TestStateDocument(t *testing.T) {
+	p := populate(t)
+	b, err := json.MarshalIndent(p.srv.State(), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.NewReplacer("STORE1", p.stores[0], "STORE2", p.stores[1], "SOURCE1", p.sources[0], "SOURCE2", p.sources[1]).Replace(stateDocument)
+	if diff := cmp.Diff(want, string(b)); diff != "" {
+		t.Errorf("state document (-want +got):\n%s", diff)
+	}
+}
+
+const stateDocument = `{
+  "formatVersion": 1,
+  "policyStores": [
+    {
+      "policyStoreId": "STORE1",
+      "arn": "arn:aws:verifiedpermissions::123456789012:policy-store/STORE1",
+      "validationSettings": {
+        "mode": "STRICT"
+      },
+      "description": "expenses",
+      "deletionProtection": "ENABLED",
+      "encryptionState": {
+        "kmsEncryptionState": {
+          "key": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+          "encryptionContext": {
+            "application": "expenses"
+          }
+        }
+      },
+      "tags": {
+        "cost-center": "",
+        "team": "identity"
+      },
+      "createdDate": "2024-08-12T18:20:50.99Z",
+      "lastUpdatedDate": "2024-08-12T18:20:50.99Z",
+      "identitySources": [
+        {
+          "identitySourceId": "SOURCE1",
+          "principalEntityType": "MyCorp::User",
+          "configuration": {
+            "cognitoUserPoolConfiguration": {
+              "userPoolArn": "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5",
+              "clientIds": [
+                "a1b2c3d4e5f6g7h8i9j0kalbmc"
+              ],
+              "groupConfiguration": {
+                "groupEntityType": "MyCorp::Group"
+              }
+            }
+          },
+          "createdDate": "2024-08-12T18:20:53.224567Z",
+          "lastUpdatedDate": "2024-08-12T18:20:53.224567Z"
+        }
+      ]
+    },
+    {
+      "policyStoreId": "STORE2",
+      "arn": "arn:aws:verifiedpermissions::123456789012:policy-store/STORE2",
+      "validationSettings": {
+        "mode": "OFF"
+      },
+      "deletionProtection": "DISABLED",
+      "encryptionState": {
+        "default": {}
+      },
+      "createdDate": "2024-08-12T18:20:52.224567Z",
+      "lastUpdatedDate": "2024-08-12T18:20:52.224567Z",
+      "identitySources": [
+        {
+          "identitySourceId": "SOURCE2",
+          "principalEntityType": "MyCorp::Employee",
+          "configuration": {
+            "openIdConnectConfiguration": {
+              "issuer": "https://auth.example.com",
+              "groupConfiguration": {
+                "groupClaim": "groups",
+                "groupEntityType": "MyCorp::UserGroup"
+              },
+              "tokenSelection": {
+                "identityTokenOnly": {
+                  "principalIdClaim": "email",
+                  "clientIds": [
+                    "1example23456789"
+                  ]
+                }
+              }
+            }
+          },
+          "createdDate": "2024-08-12T18:20:54.224567Z",
+          "lastUpdatedDate": "2024-08-12T18:20:55.224567Z"
+        }
+      ]
+    }
+  ]
+}`
+
+// TestStateControlRoutes: GET /_vpfake/state answers State, PUT sets it.
+func TestStateControlRoutes(t *testing.T) {
+	runServersTest(t, func(t *testing.T, h *harness) {
+		r := h.rawMethod(t, "GET", "/_vpfake/state", "", "")
+		if r.Status != 200 || string(r.Raw) != `{"formatVersion":1,"policyStores":[]}` {
+			t.Errorf("empty state: HTTP %d %s", r.Status, r.Raw)
+		}
+		store := h.mustCreatePolicyStore(t)
+		source := h.mustCreateIdentitySource(t, store, cognitoConfiguration(userPoolArn, clientID))
+		wantSource := h.mustGetRaw(t, store, source)
+		saved := h.rawMethod(t, "GET", "/_vpfake/state", "", "")
+		if saved.Status != 200 || !strings.Contains(string(saved.Raw), source) {
+			t.Fatalf("state: HTTP %d %s", saved.Status, saved.Raw)
+		}
+
+		h.srv.Reset()
+		r = h.rawMethod(t, "PUT", "/_vpfake/state", "", string(saved.Raw))
+		if r.Status != 200 || string(r.Raw) != `{}` {
+			t.Fatalf("PUT state: HTTP %d %s", r.Status, r.Raw)
+		}
+		if r := h.rawMethod(t, "GET", "/_vpfake/state", "", ""); string(r.Raw) != string(saved.Raw) {
+			t.Errorf("state after PUT:\n%s\nwant\n%s", r.Raw, saved.Raw)
+		}
+		if diff := cmp.Diff(wantSource, h.mustGetRaw(t, store, source)); diff != "" {
+			t.Errorf("identity source after PUT (-want +got):\n%s", diff)
+		}
+
+		// A PUT of a bad state is a 400 naming the problem, and changes
+		// nothing.
+		for _, c := range badStates(store, source) {
+			t.Run(c.name, func(t *testing.T) {
+				r := h.rawMethod(t, "PUT", "/_vpfake/state", "", c.doc)
+				msg, _ := r.Body["message"].(string)
+				if r.Status != http.StatusBadRequest || !strings.Contains(msg, c.want) {
+					t.Errorf("HTTP %d %s, want 400 with a message containing %q", r.Status, r.Raw, c.want)
+				}
+				if r := h.rawMethod(t, "GET", "/_vpfake/state", "", ""); string(r.Raw) != string(saved.Raw) {
+					t.Errorf("state changed by a refused PUT:\n%s", r.Raw)
+				}
+			})
+		}
+	})
+}
+
+type badState struct {
+	name, doc, want string
+}
+
+// badStates are state documents that ParseState or SetState refuse, each
+// with a part of the error it must give. store and source are ids.
+func badStates(store, source string) []badState {
+	arn := "arn:aws:verifiedpermissions::123456789012:policy-store/"
+	doc := func(stores ...string) string {
+		return `{"formatVersion":1,"policyStores":[` + strings.Join(stores, ",") + `]}`
+	}
+	ps := func(id string, extra string, sources ...string) string {
+		return `{"policyStoreId":"` + id + `","arn":"` + arn + id + `","validationSettings":{"mode":"OFF"},` +
+			`"deletionProtection":"DISABLED","createdDate":"2024-08-12T18:20:50.99Z","lastUpdatedDate":"2024-08-12T18:20:50.99Z"` +
+			extra + `,"identitySources":[` + strings.Join(sources, ",") + `]}`
+	}
+	cognito := `{"cognitoUserPoolConfiguration":{"userPoolArn":"` + userPoolArn + `"}}`
+	is := func(id, configuration, extra string) string {
+		return `{"identitySourceId":"` + id + `","principalEntityType":"AWS::Cognito","configuration":` + configuration +
+			`,"createdDate":"2024-08-12T18:20:50.99Z","lastUpdatedDate":"2024-08-12T18:20:50.99Z"` + extra + `}`
+	}
+	item := "policyStores[0].identitySources[0] (identity source " + source + " of policy store " + store + ")"
+	return []badState{
+		{"syntax error", "{\n  \"formatVersion\": 1,\n  \"policyStores\": [,]\n}", "line 3, column 20: JSON syntax error"},
+		{"cut short", "{\n  \"formatVersion\": 1,\n", "line 3, column 1: JSON syntax error"},
+		{"empty", "", "empty"},
+		{"not an object", "[]", "not a JSON object"},
+		{"trailing data", doc() + "\n{}", "line 2, column 1: data after"},
+		{"unknown member", "{\n  \"formatVersion\": 1,\n  \"policyStores\": [{\"policyStoreID\": \"x\"}]\n}",
+			`line 3, column 21: policyStores[0] has no member "policyStoreID"`},
+		{"unknown top-level member", `{"formatVersion":1,"faults":[]}`, `line 1, column 20: the state has no member "faults"`},
+		{"wrong type", "{\n  \"formatVersion\": \"1\"\n}", "line 2, column 20: formatVersion is a JSON string, not the number it must be"},
+		{"fractional version", `{"formatVersion":1.5}`, "line 1, column 18: formatVersion is a JSON number that is not an integer"},
+		{"wrong type deep", `{"formatVersion":1,"policyStores":[{"tags":{"a":1}}]}`, `line 1, column 49: policyStores[0].tags.a is a JSON number, not the string it must be`},
+		{"store not an object", `{"formatVersion":1,"policyStores":["x"]}`, `line 1, column 36: policyStores[0] is a JSON string, not the object it must be`},
+		{"member of a wrong-type value", `{"formatVersion":1,"policyStores":{"x":1}}`, `line 1, column 35: policyStores is a JSON object, not the array it must be`},
+		{"format version", `{"formatVersion":2,"policyStores":[]}`, "formatVersion is 2"},
+		{"no format version", `{"policyStores":[]}`, "formatVersion is 0"},
+		{"bad policy store id", doc(ps("no spaces", "")), `policyStores[0] (policy store no spaces): policyStoreId: Member must satisfy regular expression pattern`},
+		{"arn of another account", strings.Replace(doc(ps(store, "")), "123456789012", "210987654321", 1), "is not " + arn + store},
+		{"bad mode", strings.Replace(doc(ps(store, "")), `"OFF"`, `"LAX"`, 1), "validationSettings.mode: Member must satisfy enum value set"},
+		{"long description", doc(ps(store, `,"description":"`+strings.Repeat("d", 151)+`"`)), "description: Member must have length less than or equal to 150"},
+		{"bad encryption", doc(ps(store, `,"encryptionState":{"default":{},"kmsEncryptionState":{"key":"k","encryptionContext":{}}}`)), "encryptionState: Member must have exactly one union member set"},
+		{"bad date", strings.Replace(doc(ps(store, "")), "2024-08-12T18:20:50.99Z", "yesterday", 1), "createdDate"},
+		{"date too precise", strings.Replace(doc(ps(store, "")), "18:20:50.99Z", "18:20:50.123456789Z", 1), "more precise than a microsecond"},
+		{"updated before created", strings.Replace(doc(ps(store, "")), "2024-08-12T18:20:50.99Z", "2025-01-01T00:00:00Z", 1), "is before createdDate"},
+		{"duplicate policy store", doc(ps(store, ""), ps(store, "")), "policyStoreId " + store + " is also the id of policyStores[0]"},
+		{"two identity sources", doc(ps(store, "", is(source, cognito, ""), is(source+"2", cognito, ""))), "has 2 identity sources; a policy store has at most 1"},
+		{"duplicate identity source", doc(ps(store, "", is(source, cognito, "")), ps(store+"2", "", is(source, cognito, ""))),
+			"identitySourceId " + source + " is also the id of policyStores[0].identitySources[0]"},
+		{"bad user pool ARN", doc(ps(store, "", is(source, `{"cognitoUserPoolConfiguration":{"userPoolArn":"arn:aws:cognito-idp:us-east-1:1:userpool/x"}}`, ""))),
+			item + ": configuration.cognitoUserPoolConfiguration.userPoolArn: Member must satisfy regular expression pattern"},
+		{"two configurations", doc(ps(store, "", is(source, `{"cognitoUserPoolConfiguration":{"userPoolArn":"`+userPoolArn+`"},"openIdConnectConfiguration":{"issuer":"https://a.example.com","tokenSelection":{"accessTokenOnly":{}}}}`, ""))),
+			item + ": configuration: Member must have exactly one union member set"},
+		{"no configuration", doc(ps(store, "", is(source, `null`, ""))), item + ": configuration: Member must not be null"},
+		{"unknown configuration member", doc(ps(store, "", is(source, `{"cognitoUserPoolConfiguration":{"userPoolArn":"`+userPoolArn+`","issuer":"https://x"}}`, ""))),
+			item + ": configuration.cognitoUserPoolConfiguration.issuer: Member is not a member of this structure"},
+		{"OIDC issuer not https", doc(ps(store, "", is(source, `{"openIdConnectConfiguration":{"issuer":"http://a.example.com","tokenSelection":{"accessTokenOnly":{}}}}`, ""))),
+			"configuration.openIdConnectConfiguration.issuer: Member must satisfy regular expression pattern: ^https://.*$"},
+		{"no principal entity type", doc(ps(store, "", strings.Replace(is(source, cognito, ""), `"AWS::Cognito"`, `""`, 1))),
+			item + ": principalEntityType: Member must have length greater than or equal to 1"},
+		{"bad identity source id", doc(ps(store, "", is("a_b", cognito, ""))), "identitySourceId: Member must satisfy regular expression pattern"},
+		{"identity source dates", doc(ps(store, "", strings.Replace(is(source, cognito, ""), `"lastUpdatedDate":"2024-08-12T18:20:50.99Z"`, `"lastUpdatedDate":"2024-08-12"`, 1))),
+			item + ": lastUpdatedDate"},
+	}
+}
+
+// TestSetStateRefusesAndKeeps checks SetState returns an error naming
+// every invalid item, and changes nothing.
+func TestSetStateRefusesAndKeeps(t *testing.T) {
+	p := populate(t)
+	before := p.srv.State()
+	for _, c := range badStates(p.stores[0], p.sources[0]) {
+		t.Run(c.name, func(t *testing.T) {
+			st, err := fake.ParseState([]byte(c.doc))
+			if err == nil {
+				err = p.srv.SetState(st)
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("got %v, want an error containing %q", err, c.want)
+			}
+			if diff := cmp.Diff(before, p.srv.State()); diff != "" {
+				t.Errorf("state changed (-before +after):\n%s", diff)
+			}
+		})
+	}
+
+	// Every invalid item is named, not only the first.
+	st := p.srv.State()
+	st.PolicyStores[0].ValidationSettings.Mode = "LAX"
+	st.PolicyStores[1].IdentitySources[0].PrincipalEntityType = ""
+	err := p.srv.SetState(st)
+	if err == nil || !strings.Contains(err.Error(), "2 problems") ||
+		!strings.Contains(err.Error(), "policyStores[0] (policy store "+p.stores[0]+"): validationSettings.mode") ||
+		!strings.Contains(err.Error(), "policyStores[1].identitySources[0] (identity source "+p.sources[1]+" of policy store "+p.stores[1]+"): principalEntityType") {
+		t.Errorf("two invalid items: %v", err)
+	}
+}
+
+// TestStateDefaults: a hand-written state may leave out what the API
+// defaults, and gets the API's defaults.
+func TestStateDefaults(t *testing.T) {
+	srv := fake.NewServer(fake.WithoutListener())
+	defer srv.Close()
+	st, err := fake.ParseState([]byte(`{"formatVersion":1,"policyStores":[{
+		"policyStoreId":"store-1","arn":"arn:aws:verifiedpermissions::123456789012:policy-store/store-1",
+		"validationSettings":{"mode":"OFF"},"createdDate":"2024-08-12T20:20:50+02:00","lastUpdatedDate":"2024-08-12T18:20:50Z",
+		"identitySources":[{"identitySourceId":"source-1","principalEntityType":"MyCorp::User",
+			"configuration":{"openIdConnectConfiguration":{"issuer":"https://auth.example.com","tokenSelection":{"accessTokenOnly":{}}}},
+			"createdDate":"2024-08-12T18:20:50Z","lastUpdatedDate":"2024-08-12T18:20:50Z"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetState(st); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.State().PolicyStores[0]
+	if got.DeletionProtection != "DISABLED" || got.CreatedDate != "2024-08-12T18:20:50Z" {
+		t.Errorf("defaults: %+v", got)
+	}
+	if c := string(got.IdentitySources[0].Configuration); !strings.Contains(c, `"principalIdClaim":"sub"`) {
+		t.Errorf("configuration %s lacks the default principalIdClaim", c)
+	}
+	// DeletePolicyStore of a store with deletion protection disabled works.
+	vp := oneAttempt(srv)
+	if _, err := vp.DeletePolicyStore(context.Background(), &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: aws.String("store-1")}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.State().PolicyStores); n != 0 {
+		t.Errorf("%d policy stores after delete", n)
+	}
+}
+
+// TestStateChangedHook checks the hook is called once per change, never
+// for reads or calls that change nothing, and may read the state.
+func TestStateChangedHook(t *testing.T) {
+	var calls atomic.Int32
+	var srv *fake.Server
+	var mu sync.Mutex
+	var seen []int
+	srv = fake.NewServer(fake.WithoutListener(), fake.WithStateChanged(func() {
+		calls.Add(1)
+		n := len(srv.State().PolicyStores) // the hook may read the state
+		mu.Lock()
+		seen = append(seen, n)
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	vp := oneAttempt(srv)
+	ctx := context.Background()
+	expect := func(step string, want int32) {
+		t.Helper()
+		if got := calls.Load(); got != want {
+			t.Errorf("after %s: %d calls, want %d", step, got, want)
+		}
+	}
+	expect("start", 0)
+	token := aws.String("token-1")
+	ps, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
+		ClientToken: token, ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect("CreatePolicyStore", 1)
+	if _, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
+		ClientToken: token, ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	expect("a replayed CreatePolicyStore", 1)
+	is, err := vp.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
+		PolicyStoreId: ps.PolicyStoreId, Configuration: cognitoConfiguration(userPoolArn),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect("CreateIdentitySource", 2)
+	if _, err := vp.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
+		PolicyStoreId: ps.PolicyStoreId, Configuration: cognitoConfiguration(userPoolArn),
+	}); err == nil {
+		t.Fatal("a second identity source was created")
+	}
+	expect("a refused CreateIdentitySource", 2)
+	if _, err := vp.GetIdentitySource(ctx, &verifiedpermissions.GetIdentitySourceInput{PolicyStoreId: ps.PolicyStoreId, IdentitySourceId: is.IdentitySourceId}); err != nil {
+		t.Fatal(err)
+	}
+	expect("GetIdentitySource", 2)
+	if _, err := vp.UpdateIdentitySource(ctx, &verifiedpermissions.UpdateIdentitySourceInput{
+		PolicyStoreId: ps.PolicyStoreId, IdentitySourceId: is.IdentitySourceId,
+		UpdateConfiguration: &types.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: types.UpdateCognitoUserPoolConfiguration{UserPoolArn: aws.String(userPoolArn)}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	expect("UpdateIdentitySource", 3)
+	if err := srv.InjectFault(fake.Fault{Operation: "DeleteIdentitySource", Error: "InternalServerException", Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ref := &verifiedpermissions.DeleteIdentitySourceInput{PolicyStoreId: ps.PolicyStoreId, IdentitySourceId: is.IdentitySourceId}
+	if _, err := vp.DeleteIdentitySource(ctx, ref); err == nil {
+		t.Fatal("the fault did not fire")
+	}
+	expect("a faulted DeleteIdentitySource", 3)
+	if _, err := vp.DeleteIdentitySource(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	expect("DeleteIdentitySource", 4)
+	if _, err := vp.DeletePolicyStore(ctx, &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: aws.String(unknownStoreID)}); err != nil {
+		t.Fatal(err)
+	}
+	expect("DeletePolicyStore of a missing store", 4)
+	if _, err := vp.DeletePolicyStore(ctx, &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: ps.PolicyStoreId}); err != nil {
+		t.Fatal(err)
+	}
+	expect("DeletePolicyStore", 5)
+	st := srv.State()
+	srv.Reset()
+	expect("Reset", 6)
+	if err := srv.SetState(st); err != nil {
+		t.Fatal(err)
+	}
+	expect("SetState", 7)
+	if err := srv.SetState(fake.State{}); err == nil {
+		t.Fatal("SetState of the zero State succeeded")
+	}
+	expect("a refused SetState", 7)
+	mu.Lock()
+	defer mu.Unlock()
+	if diff := cmp.Diff([]int{1, 1, 1, 1, 0, 0, 0}, seen); diff != "" {
+		t.Errorf("policy stores seen by the hook (-want +got):\n%s", diff)
+	}
+}
+
+// TestStateNewIDsAreFresh: a seeded server restarted from a state draws
+// the same ids again, and must skip those in use.
+func TestStateNewIDsAreFresh(t *testing.T) {
+	p := populate(t)
+	st := p.srv.State()
+	again := fake.NewServer(fake.WithoutListener(), fake.WithIDSeed(1), fake.WithState(st))
+	defer again.Close()
+	vp := oneAttempt(again)
+	out, err := vp.CreatePolicyStore(context.Background(), &verifiedpermissions.CreatePolicyStoreInput{
+		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(out.PolicyStoreId)
+	for _, used := range append(p.stores, p.sources...) {
+		if id == used {
+			t.Errorf("new policy store got id %s, already in use", id)
+		}
+	}
+	if n := len(again.State().PolicyStores); n != 3 {
+		t.Errorf("%d policy stores, want 3", n)
+	}
+}
+
+// TestStateUnderPropagationDelay: a state set is visible to reads at once;
+// later changes to it are delayed as usual.
+func TestStateUnderPropagationDelay(t *testing.T) {
+	p := populate(t)
+	want := p.reads(t, p.srv)
+	clock := newTestClock()
+	srv := fake.NewServer(fake.WithoutListener(), fake.WithClock(clock.Now), fake.WithPropagationDelay(5*time.Second), fake.WithState(p.srv.State()))
+	defer srv.Close()
+	if diff := cmp.Diff(want, p.reads(t, srv)); diff != "" {
+		t.Errorf("WithState under a delay (-want +got):\n%s", diff)
+	}
+	srv.Reset()
+	if err := srv.SetState(p.srv.State()); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, p.reads(t, srv)); diff != "" {
+		t.Errorf("SetState under a delay (-want +got):\n%s", diff)
+	}
+	vp := oneAttempt(srv)
+	ctx := context.Background()
+	if _, err := vp.DeleteIdentitySource(ctx, &verifiedpermissions.DeleteIdentitySourceInput{
+		PolicyStoreId: aws.String(p.stores[1]), IdentitySourceId: aws.String(p.sources[1]),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	get := &verifiedpermissions.GetIdentitySourceInput{PolicyStoreId: aws.String(p.stores[1]), IdentitySourceId: aws.String(p.sources[1])}
+	if _, err := vp.GetIdentitySource(ctx, get); err != nil {
+		t.Errorf("a deletion was visible at once under a delay: %v", err)
+	}
+	clock.Advance(6 * time.Second)
+	if _, err := vp.GetIdentitySource(ctx, get); err == nil {
+		t.Error("a deletion was not visible after the delay")
+	}
+}
+
+// TestWithStateInvalidPanics: an invalid WithState is a mistake in the
+// calling code, like the other options.
+func TestWithStateInvalidPanics(t *testing.T) {
+	defer func() {
+		v := recover()
+		if s, _ := v.(string); !strings.Contains(s, "WithState") || !strings.Contains(s, "formatVersion") {
+			t.Errorf("recovered %v, want a panic naming WithState and the problem", v)
+		}
+	}()
+	srv := fake.NewServer(fake.WithoutListener(), fake.WithState(fake.State{}))
+	srv.Close()
+}
