@@ -122,12 +122,9 @@ func absDir(dir string) string {
 // VolatileFor is what a recording of a target kind marks volatile: for
 // "aws", the text of error messages, which AWS words as it likes and may
 // reword any day; nothing for a fake or an endpoint, whose every byte is
-// reproducible.
+// reproducible. It is fixtures.VolatileFor, which the proxy shares.
 func VolatileFor(kind string) []string {
-	if kind == "aws" {
-		return []string{"response.message", "response.fieldList.*.message"}
-	}
-	return nil
+	return fixtures.VolatileFor(kind)
 }
 
 // goldenSets caches fixtures.LoadSet per directory: every scenario of a run
@@ -276,25 +273,18 @@ func (s *Session) goldenExchanges() []fixtures.RawExchange {
 // credential the session signed with: none may reach a golden file.
 func (s *Session) redactions(ctx context.Context) fixtures.Redactions {
 	var red fixtures.Redactions
-	add := func(v ...string) {
-		for _, x := range v {
-			if x != "" && !slices.Contains(red.Secrets, x) {
-				red.Secrets = append(red.Secrets, x)
-			}
-		}
-	}
 	if p := s.Target.AWSConfig.Credentials; p != nil {
 		if c, err := p.Retrieve(ctx); err == nil {
-			add(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
+			red.AddCredentials(c)
 		}
 	}
 	if d := s.Target.DeniedAWSConfig; d != nil && d.Credentials != nil {
 		if c, err := d.Credentials.Retrieve(ctx); err == nil {
-			add(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
+			red.AddCredentials(c)
 		}
 	}
 	s.mu.Lock()
-	add(s.secrets...)
+	red.Add(s.secrets...)
 	s.mu.Unlock()
 	return red
 }
