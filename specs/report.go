@@ -696,6 +696,15 @@ func WriteReport(report types.Report) error {
 			}
 		}
 	}
+	return WriteReportIn(dir, report)
+}
+
+// WriteReportIn is WriteReport writing under dir: the files of
+// WriteReportTo, then the lines WriteReport prints (the paths written, the
+// summary, the causes and the counts per operation), and the job summary
+// when GITHUB_STEP_SUMMARY is set. When the run could not start it writes
+// no report, prints why and returns an error wrapping ErrRunNotStarted.
+func WriteReportIn(dir string, report types.Report) error {
 	paths, removed, err := writeReports(dir, report)
 	if errors.Is(err, ErrRunNotStarted) {
 		for _, p := range removed {

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +64,7 @@ func TestRunThatCannotStartLeavesNoReport(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
 		t.Fatalf("the run against %s: %v, want a non-zero exit\n%s", unreachableEndpoint, err, out)
 	}
-	const says = "vpconform: no conformance report: the run could not start: BeforeSuite failed: the endpoint target: unexpected error: specs: cannot reach VPCONFORM_ENDPOINT=" + unreachableEndpoint + ": "
+	const says = "vpconform: no conformance report: the run could not start: BeforeSuite failed: the endpoint target: unexpected error: specs: cannot reach the endpoint " + unreachableEndpoint + ": "
 	if !strings.Contains(string(out), says) || !strings.Contains(string(out), "connection refused") {
 		t.Errorf("the run does not say why there is no report (%q):\n%s", says, out)
 	}
@@ -93,8 +92,7 @@ func TestRunThatCannotStartLeavesNoReport(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
 		t.Fatalf("make conformance ENDPOINT=%s: %v, want a non-zero exit\n%s", unreachableEndpoint, err, out)
 	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if !slices.Contains(lines, "make conformance: no report: the run could not start (see above)") || !strings.Contains(string(out), says) || passCount.Match(out) {
+	if !strings.Contains(string(out), says) || passCount.Match(out) {
 		t.Errorf("make conformance ENDPOINT=%s printed:\n%s", unreachableEndpoint, out)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "endpoint", "conformance.md")); !errors.Is(err, os.ErrNotExist) {

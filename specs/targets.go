@@ -92,44 +92,104 @@ func (e fixtureEnv) names() string {
 	return strings.Join([]string{e.userPoolArn, e.secondUserPoolArn, e.clientIds + " (comma-separated, at least two)", e.oidcIssuer}, ", ")
 }
 
-// EndpointTargetFromEnv builds the Target of an endpoint URL, such as a
-// standalone vpfake or another emulator, from the environment:
+// EndpointOptions say how to build the Target of an endpoint URL (see
+// EndpointTarget).
+type EndpointOptions struct {
+	// Endpoint is the base URL of the endpoint, such as
+	// http://127.0.0.1:4599 (required).
+	Endpoint string
+	// Region is the region to sign for; "" means us-east-1.
+	Region string
+	// AccessKeyID, SecretAccessKey and SessionToken are the credentials to
+	// sign with; empty key or secret means static dummy credentials. The
+	// default credential chain is never used, so nothing but the endpoint
+	// is contacted.
+	AccessKeyID, SecretAccessKey, SessionToken string
+	// DeniedAccessKeyID and DeniedSecretAccessKey are credentials the
+	// endpoint knows but denies; set both to enable DeniedCredentials.
+	DeniedAccessKeyID, DeniedSecretAccessKey string
+	// Fixtures are the fixtures the scenarios refer to; a field left empty
+	// takes DefaultFixtures' value.
+	Fixtures Fixtures
+	// ConsistencyTimeout is Target.ConsistencyTimeout.
+	ConsistencyTimeout time.Duration
+	// Golden is Target.Golden.
+	Golden GoldenSettings
+	// Strict is Target.Strict.
+	Strict bool
+}
+
+// EndpointOptionsFromEnv reads EndpointOptions from the environment:
 //
-//   - VPCONFORM_ENDPOINT, the base URL (required);
+//   - VPCONFORM_ENDPOINT, the base URL;
 //   - AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN),
-//     else static dummy credentials: the default credential chain is never
-//     used, so nothing but the endpoint is contacted;
+//     else static dummy credentials;
 //   - AWS_REGION, else us-east-1;
 //   - VPCONFORM_DENIED_ACCESS_KEY_ID and VPCONFORM_DENIED_SECRET_ACCESS_KEY,
 //     credentials the endpoint denies, which enable DeniedCredentials;
 //   - VPCONFORM_USER_POOL_ARN, VPCONFORM_SECOND_USER_POOL_ARN,
 //     VPCONFORM_CLIENT_IDS (comma-separated) and VPCONFORM_OIDC_ISSUER
 //     override DefaultFixtures;
+//   - VPCONFORM_CONSISTENCY_TIMEOUT (a Go duration);
 //   - VPCONFORM_RECORD_DIR or VPCONFORM_GOLDEN_DIR, VPCONFORM_UPDATE_GOLDEN
 //     and VPCONFORM_COMPARE_IGNORE: record or compare golden files (see
 //     GoldenSettings.FromEnv).
-//
-// Its other capabilities are those GET <endpoint>/_vpfake/health lists
-// (none when the route is absent).
+func EndpointOptionsFromEnv() (EndpointOptions, error) {
+	o := EndpointOptions{
+		Endpoint:              os.Getenv(EndpointEnv),
+		Region:                os.Getenv("AWS_REGION"),
+		AccessKeyID:           os.Getenv("AWS_ACCESS_KEY_ID"),
+		SecretAccessKey:       os.Getenv("AWS_SECRET_ACCESS_KEY"),
+		SessionToken:          os.Getenv("AWS_SESSION_TOKEN"),
+		DeniedAccessKeyID:     os.Getenv(DeniedAccessKeyIDEnv),
+		DeniedSecretAccessKey: os.Getenv(DeniedSecretAccessKeyEnv),
+		Fixtures:              endpointFixtureEnv.apply(DefaultFixtures()),
+	}
+	var err error
+	if o.ConsistencyTimeout, err = consistencyTimeoutFromEnv(); err != nil {
+		return EndpointOptions{}, err
+	}
+	if o.Golden, err = (GoldenSettings{Compare: EnvCompareOptions()}).FromEnv(); err != nil {
+		return EndpointOptions{}, err
+	}
+	return o, nil
+}
+
+// EndpointTargetFromEnv builds the Target of an endpoint URL, such as a
+// standalone vpfake or another emulator, from the environment
+// (EndpointOptionsFromEnv, then EndpointTarget).
 func EndpointTargetFromEnv(ctx context.Context) (Target, error) {
-	endpoint := strings.TrimSuffix(os.Getenv(EndpointEnv), "/")
-	if endpoint == "" {
+	o, err := EndpointOptionsFromEnv()
+	if err != nil {
+		return Target{}, err
+	}
+	if o.Endpoint == "" {
 		return Target{}, fmt.Errorf("specs: set %s to the base URL of the endpoint, such as http://127.0.0.1:4599", EndpointEnv)
 	}
-	if u, err := url.Parse(endpoint); err != nil || u.Scheme == "" || u.Host == "" {
-		return Target{}, fmt.Errorf("specs: %s=%q is not an absolute URL", EndpointEnv, endpoint)
+	return EndpointTarget(ctx, o)
+}
+
+// EndpointTarget builds the Target named "endpoint" of the endpoint o
+// names. Its capabilities are those GET <endpoint>/_vpfake/health lists
+// (none when the route is absent), plus DeniedCredentials when denied
+// credentials are given; an endpoint that cannot be reached is an error.
+func EndpointTarget(ctx context.Context, o EndpointOptions) (Target, error) {
+	endpoint := strings.TrimSuffix(o.Endpoint, "/")
+	if endpoint == "" {
+		return Target{}, errors.New("specs: no endpoint: give the base URL of the endpoint, such as http://127.0.0.1:4599")
 	}
-	region := os.Getenv("AWS_REGION")
+	if u, err := url.Parse(endpoint); err != nil || u.Scheme == "" || u.Host == "" {
+		return Target{}, fmt.Errorf("specs: endpoint %q is not an absolute URL", endpoint)
+	}
+	region := o.Region
 	if region == "" {
 		region = "us-east-1"
 	}
-	key, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
-	token := os.Getenv("AWS_SESSION_TOKEN")
+	key, secret, token := o.AccessKeyID, o.SecretAccessKey, o.SessionToken
 	if key == "" || secret == "" {
 		key, secret, token = dummyAccessKeyID, dummySecretAccessKey, ""
 	}
 	client := &http.Client{Timeout: time.Minute}
-	var err error
 	t := Target{
 		Name: "endpoint",
 		AWSConfig: aws.Config{
@@ -138,19 +198,15 @@ func EndpointTargetFromEnv(ctx context.Context) (Target, error) {
 			BaseEndpoint: aws.String(endpoint),
 			HTTPClient:   client,
 		},
-		Endpoint: endpoint,
-		Fixtures: endpointFixtureEnv.apply(DefaultFixtures()),
-		Kind:     "endpoint",
-		RunID:    RunID(),
+		Endpoint:           endpoint,
+		Fixtures:           withDefaults(o.Fixtures),
+		Kind:               "endpoint",
+		RunID:              RunID(),
+		ConsistencyTimeout: o.ConsistencyTimeout,
+		Golden:             o.Golden,
+		Strict:             o.Strict,
 	}
-	if t.ConsistencyTimeout, err = consistencyTimeoutFromEnv(); err != nil {
-		return Target{}, err
-	}
-	if t.Golden, err = (GoldenSettings{Compare: EnvCompareOptions()}).FromEnv(); err != nil {
-		return Target{}, err
-	}
-	var health health
-	health, err = fetchHealth(ctx, client, endpoint)
+	health, err := fetchHealth(ctx, client, endpoint)
 	if err != nil {
 		return Target{}, err
 	}
@@ -162,11 +218,11 @@ func EndpointTargetFromEnv(ctx context.Context) (Target, error) {
 			}
 		}
 	}
-	dk, ds := os.Getenv(DeniedAccessKeyIDEnv), os.Getenv(DeniedSecretAccessKeyEnv)
+	dk, ds := o.DeniedAccessKeyID, o.DeniedSecretAccessKey
 	switch {
 	case dk != "" && ds != "":
 		if health.Authentication != nil && !*health.Authentication {
-			return Target{}, fmt.Errorf("specs: %s and %s are set, but %s%s says the endpoint does not authenticate requests (start vpfake with -credentials-file)", DeniedAccessKeyIDEnv, DeniedSecretAccessKeyEnv, endpoint, HealthPath)
+			return Target{}, fmt.Errorf("specs: denied credentials are given (%s, %s), but %s%s says the endpoint does not authenticate requests (start vpfake with -credentials-file)", DeniedAccessKeyIDEnv, DeniedSecretAccessKeyEnv, endpoint, HealthPath)
 		}
 		denied := t.AWSConfig.Copy()
 		denied.Credentials = credentials.NewStaticCredentialsProvider(dk, ds, "")
@@ -175,12 +231,30 @@ func EndpointTargetFromEnv(ctx context.Context) (Target, error) {
 			t.Capabilities = append(t.Capabilities, DeniedCredentials)
 		}
 	case dk != "" || ds != "":
-		return Target{}, fmt.Errorf("specs: set both %s and %s, or neither", DeniedAccessKeyIDEnv, DeniedSecretAccessKeyEnv)
+		return Target{}, fmt.Errorf("specs: give both denied credentials (%s and %s), or neither", DeniedAccessKeyIDEnv, DeniedSecretAccessKeyEnv)
 	}
 	if err := t.Validate(); err != nil {
 		return Target{}, fmt.Errorf("%w (fixtures: %s)", err, endpointFixtureEnv.names())
 	}
 	return t, nil
+}
+
+// withDefaults fills the empty fields of f from DefaultFixtures.
+func withDefaults(f Fixtures) Fixtures {
+	d := DefaultFixtures()
+	if f.UserPoolArn == "" {
+		f.UserPoolArn = d.UserPoolArn
+	}
+	if f.SecondUserPoolArn == "" {
+		f.SecondUserPoolArn = d.SecondUserPoolArn
+	}
+	if len(f.ClientIds) == 0 {
+		f.ClientIds = d.ClientIds
+	}
+	if f.OIDCIssuer == "" {
+		f.OIDCIssuer = d.OIDCIssuer
+	}
+	return f
 }
 
 // health is the answer of GET /_vpfake/health.
@@ -202,7 +276,7 @@ func fetchHealth(ctx context.Context, client *http.Client, endpoint string) (hea
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return health{}, fmt.Errorf("specs: cannot reach %s=%s: %w", EndpointEnv, endpoint, err)
+		return health{}, fmt.Errorf("specs: cannot reach the endpoint %s: %w", endpoint, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
