@@ -3,6 +3,11 @@ GO        ?= go
 ADDR      ?= 127.0.0.1:4599
 BENCHTIME ?= 2s
 BENCHCOUNT ?= 5
+# The version stamped into the binaries (vpfake -version, vpconform -version).
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS    = -X github.com/vpconform/vpconform/internal/version.stamped=$(VERSION)
+# Where make conformance, record and compare write their reports.
+REPORTS   ?= $(or $(VPCONFORM_REPORT_DIR),$(CURDIR)/reports)
 
 # Credentials of testdata/vpfake-credentials.json, for the runs against a
 # standalone fake that verifies SigV4; AWS settings are pinned so that no
@@ -13,20 +18,25 @@ FAKE_ENV = AWS_ACCESS_KEY_ID=AKIDVPCONFORMALLOWED AWS_SECRET_ACCESS_KEY=vpconfor
 	AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
 WITHFAKE = $(GO) run ./internal/withfake -vpfake bin/vpfake -arg -credentials-file=$(FAKE_CREDENTIALS)
 
-.PHONY: help test test-unit test-endpoint test-aws-on-fake conformance record compare vet fmt-check fake build bench bench-catalogue clean
+.PHONY: help test test-unit examples-deps test-endpoint test-aws-on-fake conformance record compare vet fmt-check fake build dist bench bench-catalogue clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 test: vet test-unit test-endpoint test-aws-on-fake ## go vet, every test with -race, then suites/endpoint and suites/aws against a standalone fake
 
-test-unit: ## go test -race -count=1 ./... (suites/fake included; endpoint and aws suites skip themselves)
+test-unit: examples-deps ## go test -race -count=1 ./... (suites/fake included; endpoint and aws suites skip themselves)
 	$(GO) test -race -count=1 ./...
 
-test-endpoint: build ## suites/endpoint against a standalone vpfake started for the run
+examples-deps: ## npm ci for examples/js when npm is there and its node_modules is missing or older than the lockfile (else its test skips)
+	@if ! command -v npm >/dev/null 2>&1; then echo "examples-deps: no npm: the JavaScript example's test will skip"; \
+	elif [ ! -f examples/js/node_modules/.package-lock.json ] || [ examples/js/package-lock.json -nt examples/js/node_modules/.package-lock.json ]; then \
+		npm ci --prefix examples/js --no-audit --no-fund || echo "examples-deps: npm ci failed: the JavaScript example's test will skip"; fi
+
+test-endpoint: build ## bin/vpconform against a standalone vpfake started for the run (report in $(REPORTS)/endpoint)
 	env $(FAKE_ENV) VPCONFORM_DENIED_ACCESS_KEY_ID=AKIDVPCONFORMDENIED \
 		VPCONFORM_DENIED_SECRET_ACCESS_KEY=vpconform-denied-secret \
-		$(WITHFAKE) -url-env VPCONFORM_ENDPOINT -- $(GO) test -count=1 -v ./suites/endpoint -args -ginkgo.succinct -ginkgo.no-color
+		$(WITHFAKE) -url-env VPCONFORM_ENDPOINT -- bin/vpconform -report-dir $(REPORTS)
 
 test-aws-on-fake: build ## suites/aws with VPCONFORM_AWS=1, pointed at a standalone vpfake posing as AWS
 	env $(FAKE_ENV) VPCONFORM_AWS=1 \
@@ -36,19 +46,9 @@ test-aws-on-fake: build ## suites/aws with VPCONFORM_AWS=1, pointed at a standal
 		VPCONFORM_AWS_OIDC_ISSUER=https://auth.vpconform.example \
 		$(WITHFAKE) -url-env AWS_ENDPOINT_URL_VERIFIEDPERMISSIONS -- $(GO) test -count=1 -v ./suites/aws -args -ginkgo.succinct -ginkgo.no-color
 
-conformance: ## run suites/endpoint against ENDPOINT=http://host:port; prints the summary, failures by cause, counts per operation and where the report is (reports/endpoint/: conformance.md, .json, summary.txt, junit.xml); exits non-zero on any failure or if the run could not start
-	@test -n "$(ENDPOINT)" || { echo "usage: make conformance ENDPOINT=http://host:port"; exit 2; }
-	@dir=$${VPCONFORM_REPORT_DIR:-$(CURDIR)/reports}; \
-	rm -f "$$dir/endpoint/conformance.md" "$$dir/endpoint/conformance.json" "$$dir/endpoint/summary.txt" "$$dir/endpoint/junit.xml"; \
-	VPCONFORM_ENDPOINT=$(ENDPOINT) VPCONFORM_REPORT_DIR=$$dir $(GO) test -count=1 -v ./suites/endpoint $(GINKGO_ARGS); status=$$?; \
-	echo; \
-	if [ -f "$$dir/endpoint/summary.txt" ]; then \
-		cat "$$dir/endpoint/summary.txt"; \
-		echo "conformance report: $$dir/endpoint/conformance.md (and conformance.json, junit.xml)"; \
-	else \
-		echo "make conformance: no report: the run could not start (see above)"; \
-		[ $$status -ne 0 ] || status=1; \
-	fi; exit $$status
+conformance: build ## run the catalogue (bin/vpconform) against ENDPOINT=http://host:port; prints the summary, the failures by cause and the counts per operation; report in $(REPORTS)/endpoint/ (conformance.md, .json, summary.txt, junit.xml); exits non-zero on any failure or when the run cannot start; VPCONFORM_ARGS='-focus …' adds flags
+	@test -n "$(ENDPOINT)" || { echo "usage: make conformance ENDPOINT=http://host:port [VPCONFORM_ARGS='…']"; exit 2; }
+	bin/vpconform -endpoint $(ENDPOINT) -report-dir $(REPORTS) $(VPCONFORM_ARGS)
 
 # Golden files (package fixtures). record writes one file per scenario into
 # the golden set of TARGET, refusing to replace a file unless
@@ -56,7 +56,6 @@ conformance: ## run suites/endpoint against ENDPOINT=http://host:port; prints th
 # else a standalone fake) and diffs each scenario against the golden set
 # GOLDEN (fake, aws, another directory under fixtures/testdata, or a path).
 GOLDEN_ROOT = $(CURDIR)/fixtures/testdata
-REPORTS    ?= $(CURDIR)/reports
 golden_dir  = $(if $(findstring /,$(1)),$(abspath $(1)),$(GOLDEN_ROOT)/$(1))
 # Prints where the report of this run is, for command $(1) and report
 # directory $(2), or, when the run wrote none (it could not start), says so
@@ -69,18 +68,17 @@ check_overwrite = if [ "$$VPCONFORM_UPDATE_GOLDEN" != 1 ] && ls $(1)/*.json >/de
 	echo "record: $(1) already holds golden files; set VPCONFORM_UPDATE_GOLDEN=1 to replace them"; exit 1; fi
 GINKGO_ARGS = -args -ginkgo.succinct -ginkgo.no-color
 
-record: build ## record golden files: TARGET=fake|endpoint|aws (endpoint needs ENDPOINT=http://host:port, aws needs VPCONFORM_AWS=1)
+record: build ## record golden files: TARGET=fake|endpoint|aws (endpoint needs ENDPOINT=http://host:port and records into fixtures/testdata/endpoint-<host, or NAME>; aws needs VPCONFORM_AWS=1)
 	@started=$$(mktemp); trap 'rm -f "$$started"' EXIT; \
 	case "$(TARGET)" in \
 	fake) dir=$(GOLDEN_ROOT)/fake; $(call check_overwrite,$$dir); \
 		VPCONFORM_RECORD_DIR=$$dir VPCONFORM_REPORT_DIR=$(REPORTS) \
 		$(GO) test -count=1 -v ./suites/fake -run '^TestFake$$' $(GINKGO_ARGS) -ginkgo.label-filter=golden; status=$$?; \
 		report=$(REPORTS)/fake-golden;; \
-	endpoint) test -n "$(ENDPOINT)" || { echo "usage: make record TARGET=endpoint ENDPOINT=http://host:port"; exit 2; }; \
-		host=$$(echo "$(ENDPOINT)" | sed -E 's#^[a-z]+://##; s#/.*##; s#[^A-Za-z0-9.-]+#-#g'); \
-		dir=$${VPCONFORM_RECORD_DIR:-$(GOLDEN_ROOT)/endpoint-$$host}; $(call check_overwrite,$$dir); \
-		VPCONFORM_ENDPOINT=$(ENDPOINT) VPCONFORM_RECORD_DIR=$$dir VPCONFORM_REPORT_DIR=$(REPORTS) \
-		$(GO) test -count=1 -v ./suites/endpoint $(GINKGO_ARGS); status=$$?; \
+	endpoint) test -n "$(ENDPOINT)" || { echo "usage: make record TARGET=endpoint ENDPOINT=http://host:port [NAME=name]"; exit 2; }; \
+		name="$(NAME)"; [ -n "$$name" ] || name=$$(echo "$(ENDPOINT)" | sed -E 's#^[a-z]+://##; s#[/:].*##; s#[^A-Za-z0-9.-]+#-#g'); \
+		dir=$${VPCONFORM_RECORD_DIR:-$(GOLDEN_ROOT)/endpoint-$$name}; $(call check_overwrite,$$dir); \
+		bin/vpconform -endpoint $(ENDPOINT) -record-dir $$dir -report-dir $(REPORTS); status=$$?; \
 		report=$(REPORTS)/endpoint;; \
 	aws) test "$$VPCONFORM_AWS" = 1 || { echo "record TARGET=aws calls real AWS: set VPCONFORM_AWS=1 and the VPCONFORM_AWS_* variables (see fixtures/testdata/aws/README.md)"; exit 2; }; \
 		dir=$(GOLDEN_ROOT)/aws; $(call check_overwrite,$$dir); \
@@ -98,12 +96,10 @@ compare: build ## diff a target against a golden set: GOLDEN=fake|aws [ENDPOINT=
 	if ! ls $$dir/*.json >/dev/null 2>&1; then \
 		echo "compare: the golden set $$dir holds no recordings yet, nothing to compare (see $$dir/README.md)"; exit 0; fi; \
 	if [ -n "$(ENDPOINT)" ]; then \
-		VPCONFORM_ENDPOINT=$(ENDPOINT) VPCONFORM_GOLDEN_DIR=$$dir VPCONFORM_REPORT_DIR=$(REPORTS) \
-		$(GO) test -count=1 -v ./suites/endpoint $(GINKGO_ARGS); status=$$?; \
+		bin/vpconform -endpoint $(ENDPOINT) -golden-dir $$dir -report-dir $(REPORTS); status=$$?; \
 	else \
 		env $(FAKE_ENV) VPCONFORM_DENIED_ACCESS_KEY_ID=AKIDVPCONFORMDENIED VPCONFORM_DENIED_SECRET_ACCESS_KEY=vpconform-denied-secret \
-		VPCONFORM_GOLDEN_DIR=$$dir VPCONFORM_REPORT_DIR=$(REPORTS) \
-		$(WITHFAKE) -url-env VPCONFORM_ENDPOINT -- $(GO) test -count=1 -v ./suites/endpoint $(GINKGO_ARGS); status=$$?; \
+		$(WITHFAKE) -url-env VPCONFORM_ENDPOINT -- bin/vpconform -golden-dir $$dir -report-dir $(REPORTS); status=$$?; \
 	fi; \
 	echo "compare: golden set $$dir; the lines 'DIFFERS …' above name each scenario that differed (diffs in the failures)"; \
 	$(call report_line,compare,$(REPORTS)/endpoint); exit $$status
@@ -114,11 +110,25 @@ vet: ## go vet ./...
 fmt-check: ## fail if any Go file is not gofmt-formatted
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-fake: ## run the standalone fake in the foreground on $(ADDR) (Ctrl-C stops it)
-	$(GO) run ./fake/cmd/vpfake -addr $(ADDR)
+fake: build ## run the standalone fake (bin/vpfake) in the foreground on $(ADDR); Ctrl-C stops it (in the background, run bin/vpfake itself)
+	exec bin/vpfake -addr $(ADDR)
 
-build: ## build bin/vpfake
-	$(GO) build -o bin/vpfake ./fake/cmd/vpfake
+build: ## build bin/vpfake and bin/vpconform, with the version stamped
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/vpfake ./fake/cmd/vpfake
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/vpconform ./cmd/vpconform
+
+# Release builds: static binaries (no cgo) per platform, version stamped.
+DIST_PLATFORMS = linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
+DIST ?= $(CURDIR)/dist
+
+dist: ## static vpfake and vpconform for linux, darwin (amd64, arm64) and windows (amd64) in $(DIST), version stamped, with SHA256SUMS
+	@rm -rf $(DIST) && mkdir -p $(DIST)
+	@for p in $(DIST_PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		for cmd in vpfake=./fake/cmd/vpfake vpconform=./cmd/vpconform; do name=$${cmd%%=*}; pkg=$${cmd#*=}; \
+			out=$(DIST)/$$name-$(VERSION)-$$os-$$arch$$ext; echo "dist: $$out"; \
+			CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o $$out $$pkg || exit 1; \
+		done; done
+	@cd $(DIST) && sha256sum $$(ls | grep -v SHA256SUMS) > SHA256SUMS && echo "dist: $(DIST)/SHA256SUMS"
 
 bench: ## GetIdentitySource on the fake vs a canned net/http handler, over loopback; prints both and the ratio
 	@mkdir -p bin
@@ -132,5 +142,5 @@ bench-catalogue: ## the whole catalogue against the fake and against servers tha
 	$(GO) run ./internal/benchratio -base fake -subject fails-everything-500 bin/bench-catalogue.txt
 	$(GO) run ./internal/benchratio -base fake -subject empty-200 bin/bench-catalogue.txt
 
-clean: ## remove build and bench output
-	rm -rf bin
+clean: ## remove build, bench and dist output
+	rm -rf bin $(DIST)
