@@ -110,8 +110,8 @@ vet: ## go vet ./...
 fmt-check: ## fail if any Go file is not gofmt-formatted
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-fake: build ## run the standalone fake (bin/vpfake) in the foreground on $(ADDR); Ctrl-C stops it (in the background, run bin/vpfake itself)
-	exec bin/vpfake -addr $(ADDR)
+fake: build ## run the standalone fake (bin/vpfake) in the foreground on $(ADDR); Ctrl-C stops it, and so does killing make
+	exec bin/vpfake -addr $(ADDR) -exit-with-parent
 
 build: ## build bin/vpfake and bin/vpconform, with the version stamped
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/vpfake ./fake/cmd/vpfake

@@ -32,6 +32,9 @@ type config struct {
 	stateFile string
 	// version asks for the version only; nothing else is read.
 	version bool
+	// exitWithParent stops the server when the process that started it
+	// exits (see watchParent).
+	exitWithParent bool
 }
 
 const (
@@ -184,6 +187,8 @@ func newFlagSet(cfg *config, getenv func(string) string) (*flag.FlagSet, map[str
 		"JSON `file` keeping the policy stores and identity sources across restarts: read at start if it exists,\n"+
 			"written atomically after each change and at shutdown; see State file below (env VPFAKE_STATE_FILE)")
 	fs.BoolVar(&cfg.version, "version", false, "print \"vpfake <version>\" and exit")
+	fs.BoolVar(&cfg.exitWithParent, "exit-with-parent", env("VPFAKE_EXIT_WITH_PARENT", "") == "1",
+		"shut down when the process that started vpfake exits, as when make fake is killed (env VPFAKE_EXIT_WITH_PARENT=1)")
 	return fs, envErrs
 }
 

@@ -43,6 +43,11 @@ func cli(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stdout, versionLine())
 		return 0
 	}
+	if cfg.exitWithParent {
+		var cancel context.CancelFunc
+		ctx, cancel = watchParent(ctx, os.Getppid, parentPoll)
+		defer cancel()
+	}
 	if err := run(ctx, cfg, stderr, nil); err != nil {
 		fmt.Fprintf(stderr, "vpfake: %v\n", err)
 		return 1
