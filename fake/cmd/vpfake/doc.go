@@ -6,6 +6,7 @@
 //
 //	vpfake [-addr host:port] [-region name] [-account 12digits] [-seed n]
 //	       [-propagation-delay duration] [-credentials-file path] [-state-file path]
+//	       [-exit-with-parent]
 //	vpfake -version
 //	vpfake -h
 //
@@ -17,7 +18,9 @@
 // once; a Go duration such as 2s makes reads see the state as it was that
 // long ago), -credentials-file VPFAKE_CREDENTIALS_FILE (none: requests are
 // not authenticated), -state-file VPFAKE_STATE_FILE (none: the state lives
-// and dies with the process). A malformed flag or variable, or a
+// and dies with the process), -exit-with-parent VPFAKE_EXIT_WITH_PARENT=1
+// (off; on, vpfake shuts down when the process that started it exits, which
+// make fake relies on). A malformed flag or variable, or a
 // credentials file that cannot be read, is not valid JSON or lists no
 // credentials, is reported and the command exits with status 2; a state
 // file that is refused or a listener that cannot be opened exits with
