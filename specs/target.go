@@ -135,7 +135,7 @@ func (t Target) ControlURL() string {
 func (t Target) Validate() error {
 	var errs []error
 	if t.Name == "" {
-		errs = append(errs, errors.New("Name is empty"))
+		errs = append(errs, errors.New("the Name field is empty"))
 	}
 	if t.AWSConfig.Region == "" {
 		errs = append(errs, errors.New("AWSConfig.Region is empty"))
