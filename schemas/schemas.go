@@ -209,8 +209,13 @@ func decode(body []byte) (any, error) {
 type ValidationError struct {
 	// Schema is the embedded file the body was checked against.
 	Schema string
-	// Violations lists each broken constraint, sorted by member path.
+	// Violations lists each broken constraint, sorted by member path (list
+	// items by index). ValidateBounded lists at most its limit.
 	Violations []Violation
+	// Omitted counts the violations found but not listed in Violations
+	// because of ValidateBounded's limit; Validate lists every one and leaves
+	// it 0.
+	Omitted int
 }
 
 // Error lists every violation, one per line after the first.
@@ -220,6 +225,9 @@ func (e *ValidationError) Error() string {
 	for _, v := range e.Violations {
 		b.WriteString("\n  ")
 		b.WriteString(v.String())
+	}
+	if e.Omitted > 0 {
+		fmt.Fprintf(&b, "\n  … and %d more", e.Omitted)
 	}
 	return b.String()
 }
@@ -265,8 +273,8 @@ func MemberPath(pointer string) string {
 	}
 	var b strings.Builder
 	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
-		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+		tok = unescapePointerToken(tok)
+		if isIndex(tok) && b.Len() > 0 {
 			b.WriteString("[" + tok + "]")
 			continue
 		}
@@ -276,6 +284,90 @@ func MemberPath(pointer string) string {
 		b.WriteString(tok)
 	}
 	return b.String()
+}
+
+// pointerUnescaper undoes RFC 6901 escaping of one JSON pointer token. It is
+// built once: a strings.Replacer is costly to build, and MemberPath runs once
+// per violation.
+var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+
+// unescapePointerToken undoes RFC 6901 escaping of one JSON pointer token.
+func unescapePointerToken(tok string) string {
+	if !strings.Contains(tok, "~") {
+		return tok
+	}
+	return pointerUnescaper.Replace(tok)
+}
+
+// isIndex reports whether a pointer token is a list index: decimal digits,
+// as strconv.Atoi accepts them (an optional sign included).
+func isIndex(tok string) bool {
+	_, err := strconv.Atoi(tok)
+	return err == nil
+}
+
+// comparePointers orders JSON pointers token by token, list indexes by
+// value ("/a/2" before "/a/10"), other tokens as strings, a pointer before
+// those it is a prefix of.
+func comparePointers(a, b string) int {
+	for a != "" || b != "" {
+		var ta, tb string
+		ta, a = nextToken(a)
+		tb, b = nextToken(b)
+		if c := compareTokens(ta, tb); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// nextToken splits the first token off a JSON pointer ("/a/b" gives "a"
+// and "/b"); it returns "" for an empty pointer.
+func nextToken(p string) (tok, rest string) {
+	p = strings.TrimPrefix(p, "/")
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		return p[:i], p[i:]
+	}
+	return p, ""
+}
+
+func compareTokens(a, b string) int {
+	if a == b {
+		return 0
+	}
+	if a == "" || b == "" {
+		return strings.Compare(a, b)
+	}
+	if isDigits(a) && isDigits(b) {
+		na, nb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if len(na) != len(nb) {
+			return len(na) - len(nb)
+		}
+		if c := strings.Compare(na, nb); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a, b)
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// sortViolations orders violations by pointer (see comparePointers), then
+// keyword, keeping the validator's order otherwise.
+func sortViolations(vs []Violation) {
+	sort.SliceStable(vs, func(i, j int) bool {
+		if c := comparePointers(vs[i].Pointer, vs[j].Pointer); c != 0 {
+			return c < 0
+		}
+		return vs[i].Keyword < vs[j].Keyword
+	})
 }
 
 // quoted matches one member name as the validator quotes it in a message:
@@ -351,12 +443,7 @@ func flatten(root *jsonschema.ValidationError) []Violation {
 		out = append(out, Violation{Pointer: instancePointer(e.InstanceLocation), Keyword: kw, Message: msg})
 	}
 	walk(root)
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Pointer != out[j].Pointer {
-			return out[i].Pointer < out[j].Pointer
-		}
-		return out[i].Keyword < out[j].Keyword
-	})
+	sortViolations(out)
 	return out
 }
 
