@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,20 +24,29 @@ const signingService = "verifiedpermissions"
 const amzDateLayout = "20060102T150405Z"
 
 // Credential is an access key the server accepts when it verifies signatures
-// (WithCredentials), and the IAM actions it allows.
+// (WithCredentials), and the IAM actions it allows. Its JSON members are
+// those of an entry of cmd/vpfake's credentials file, accessKeyId,
+// secretAccessKey, principal and allow, and sessionToken.
 type Credential struct {
 	// AccessKeyID and SecretAccessKey are the key pair requests are signed
 	// with.
-	AccessKeyID, SecretAccessKey string
+	AccessKeyID     string `json:"accessKeyId"`
+	SecretAccessKey string `json:"secretAccessKey"`
+	// SessionToken, when set, makes the credential temporary: every request
+	// must then carry it in X-Amz-Security-Token. When empty, a request
+	// that sends an X-Amz-Security-Token is refused. Either way the refusal
+	// is UnrecognizedClientException, "The security token included in the
+	// request is invalid."
+	SessionToken string `json:"sessionToken,omitempty"`
 	// Principal is the caller's ARN, named in AccessDeniedException
 	// messages. The default is "arn:aws:iam::<account>:user/<AccessKeyID>".
-	Principal string
+	Principal string `json:"principal,omitempty"`
 	// Allow lists the IAM actions the credential may perform, such as
 	// "verifiedpermissions:GetIdentitySource", "verifiedpermissions:Get*",
 	// "verifiedpermissions:*" or "*". As in IAM policies, actions match
 	// case-insensitively and "*" and "?" are wildcards. Empty allows
 	// nothing: every call is denied.
-	Allow []string
+	Allow []string `json:"allow,omitempty"`
 }
 
 // allows reports whether the credential may perform action.
@@ -115,6 +125,28 @@ type authenticator struct {
 	region, account string
 	creds           map[string]Credential
 	signer          *v4.Signer
+	// signingClock, when set (SetSigningClock), is the clock X-Amz-Date is
+	// checked against instead of the server's.
+	signingClock atomic.Pointer[func() time.Time]
+}
+
+// SetSigningClock sets the clock a request's X-Amz-Date is checked against
+// (a signature more than 15 minutes from it is refused) and that the Date
+// header of API responses reports. By default it is the server's clock,
+// WithClock's. A server whose clock is fixed, so that the dates it writes
+// do not move, while its clients sign with the real time, calls
+// SetSigningClock(time.Now). nil restores the default. Without
+// WithCredentials it does nothing. It is safe to call while requests are
+// served.
+func (s *Server) SetSigningClock(now func() time.Time) {
+	if s.auth == nil {
+		return
+	}
+	if now == nil {
+		s.auth.signingClock.Store(nil)
+		return
+	}
+	s.auth.signingClock.Store(&now)
 }
 
 func newAuthenticator(creds []Credential, region, account string) *authenticator {
@@ -131,8 +163,10 @@ type sigV4 struct {
 	accessKeyID   string
 	scopeDate     string
 	region        string
+	service       string
 	signedHeaders []string
 	signature     string
+	amzDate       string // X-Amz-Date as sent, trimmed
 	signingTime   time.Time
 }
 
@@ -142,8 +176,23 @@ var (
 	headerName       = regexp.MustCompile(`^[a-z0-9!#$%&'*+.^_|~-]+$`)
 )
 
+// requiredSignedHeaders must be among a request's SignedHeaders: host and
+// the date, as AWS requires; and X-Amz-Target, which names the operation,
+// so that a request signed for one operation cannot be sent as another.
+// Each comes with how a message names it.
+var requiredSignedHeaders = []struct{ name, display string }{
+	{"host", "'Host' or ':authority'"},
+	{"x-amz-date", "'X-Amz-Date'"},
+	{"x-amz-target", "'X-Amz-Target'"},
+}
+
+// clockSkewWindow is how far X-Amz-Date may be from the server's clock, in
+// either direction.
+const clockSkewWindow = 15 * time.Minute
+
 // parseSigV4 reads the Authorization header and X-Amz-Date. Anything
-// missing or malformed is an IncompleteSignatureException naming it; no
+// missing or malformed is an IncompleteSignatureException naming it (every
+// required signed header missing from SignedHeaders at once); no
 // Authorization header at all is a MissingAuthenticationTokenException.
 func parseSigV4(h http.Header) (sigV4, error) {
 	auth := strings.TrimSpace(h.Get("Authorization"))
@@ -174,13 +223,10 @@ func parseSigV4(h http.Header) (sigV4, error) {
 		return sigV4{}, incomplete("%s", strings.Join(missing, " "))
 	}
 	scope := strings.Split(params["Credential"], "/")
-	if len(scope) != 5 || scope[0] == "" || !scopeDatePattern.MatchString(scope[1]) || scope[2] == "" || scope[4] != "aws4_request" {
+	if len(scope) != 5 || scope[0] == "" || !scopeDatePattern.MatchString(scope[1]) || scope[2] == "" || scope[3] == "" || scope[4] != "aws4_request" {
 		return sigV4{}, incomplete("Authorization header's Credential must be <access key id>/<yyyymmdd>/<region>/%s/aws4_request", signingService)
 	}
-	if scope[3] != signingService {
-		return sigV4{}, incomplete("Credential should be scoped to correct service: '%s'.", signingService)
-	}
-	s := sigV4{accessKeyID: scope[0], scopeDate: scope[1], region: scope[2], signature: params["Signature"]}
+	s := sigV4{accessKeyID: scope[0], scopeDate: scope[1], region: scope[2], service: scope[3], signature: params["Signature"]}
 	if !signaturePattern.MatchString(s.signature) {
 		return sigV4{}, incomplete("Authorization header's Signature must be 64 lowercase hexadecimal digits")
 	}
@@ -190,16 +236,20 @@ func parseSigV4(h http.Header) (sigV4, error) {
 			return sigV4{}, incomplete("Authorization header's SignedHeaders must be lowercase header names separated by ';'")
 		}
 	}
-	for _, required := range []string{"host", "x-amz-date"} {
-		if !slices.Contains(s.signedHeaders, required) {
-			return sigV4{}, incomplete("'%s' must be a 'SignedHeader' in the AWS Authorization.", required)
+	missing = missing[:0]
+	for _, required := range requiredSignedHeaders {
+		if !slices.Contains(s.signedHeaders, required.name) {
+			missing = append(missing, required.display+" must be a 'SignedHeader' in the AWS Authorization.")
 		}
 	}
-	date := strings.TrimSpace(h.Get("X-Amz-Date"))
-	if date == "" {
+	if len(missing) > 0 {
+		return sigV4{}, incomplete("%s", strings.Join(missing, " "))
+	}
+	s.amzDate = strings.TrimSpace(h.Get("X-Amz-Date"))
+	if s.amzDate == "" {
 		return sigV4{}, incomplete("Authorization header requires existence of a 'X-Amz-Date' header.")
 	}
-	t, err := time.Parse(amzDateLayout, date)
+	t, err := time.Parse(amzDateLayout, s.amzDate)
 	if err != nil {
 		return sigV4{}, incomplete("X-Amz-Date must be an ISO 8601 basic date-time such as 20240812T182050Z")
 	}
@@ -207,19 +257,102 @@ func parseSigV4(h http.Header) (sigV4, error) {
 	return s, nil
 }
 
-// authenticate checks the request's headers: a SigV4 Authorization for this
-// service from a known access key. It returns the parsed signature, to be
-// verified against the body by verify, and the credential.
-func (a *authenticator) authenticate(r *http.Request) (sigV4, Credential, error) {
+// authenticate checks the request's headers as AWS does, in this order:
+// a complete SigV4 Authorization (parseSigV4) whose signed headers are all
+// present; a credential scope for this service, the server's Region and the
+// date of X-Amz-Date; X-Amz-Date within 15 minutes of now, the server's
+// clock; a known access key; and the credential's session token, if any, in
+// X-Amz-Security-Token (and none sent otherwise). It returns the parsed
+// signature, to be verified against the body by verify, and the credential.
+//
+// Evidence. The scope and date checks answer InvalidSignatureException with
+// AWS's own wording, as seen from AWS's JSON services (C): "Credential
+// should be scoped to correct service: '<service>'. " (DynamoDB, EMR,
+// SageMaker), "Credential should be scoped to a valid region, not
+// '<region>'. ", "Date in Credential scope does not match YYYYMMDD from
+// ISO-8601 version of date from HTTP: '<scope>' != '<date>', from
+// '<X-Amz-Date>'.", and "Signature expired: <X-Amz-Date> is now earlier than
+// <now - 15 min> (<now> - 15 min.)" / "Signature not yet current:
+// <X-Amz-Date> is still later than <now + 15 min> (<now> + 15 min.)" with a
+// 15-minute window (DynamoDB, ECR; other services use 5 minutes). A signed
+// header the request lacks is AppSync's wording (C). That Verified
+// Permissions answers the same, the order of the checks, and requiring
+// X-Amz-Target among the signed headers are inferred (I).
+func (a *authenticator) authenticate(r *http.Request, now time.Time) (sigV4, Credential, error) {
 	sig, err := parseSigV4(r.Header)
 	if err != nil {
 		return sigV4{}, Credential{}, err
 	}
+	for _, name := range sig.signedHeaders {
+		if !hasHeader(r, name) {
+			return sigV4{}, Credential{}, &IncompleteSignatureException{Message: fmt.Sprintf(
+				"'%s' is named as a SignedHeader, but it does not exist in the HTTP request.", clip(name, maxEchoedTarget))}
+		}
+	}
+	if err := a.checkScope(sig, now); err != nil {
+		return sigV4{}, Credential{}, err
+	}
 	cred, ok := a.creds[sig.accessKeyID]
 	if !ok {
-		return sigV4{}, Credential{}, &UnrecognizedClientException{Message: "The security token included in the request is invalid."}
+		return sigV4{}, Credential{}, invalidToken()
+	}
+	token, sent := r.Header[http.CanonicalHeaderKey("X-Amz-Security-Token")]
+	switch {
+	case cred.SessionToken == "" && sent:
+		return sigV4{}, Credential{}, invalidToken()
+	case cred.SessionToken != "" && (len(token) != 1 || subtle.ConstantTimeCompare([]byte(token[0]), []byte(cred.SessionToken)) != 1):
+		return sigV4{}, Credential{}, invalidToken()
 	}
 	return sig, cred, nil
+}
+
+// invalidToken is AWS's answer to an unknown access key or a session token
+// that does not belong to it.
+func invalidToken() error {
+	return &UnrecognizedClientException{Message: "The security token included in the request is invalid."}
+}
+
+// hasHeader reports whether the request carries the header a SignedHeaders
+// entry names. Go moves Host and Content-Length out of the header map.
+func hasHeader(r *http.Request, name string) bool {
+	switch name {
+	case "host":
+		return r.Host != "" || r.URL.Host != ""
+	case "content-length":
+		return r.ContentLength >= 0
+	}
+	_, ok := r.Header[http.CanonicalHeaderKey(name)]
+	return ok
+}
+
+// checkScope checks the credential scope (service, Region, date) and the
+// age of X-Amz-Date against now. Each failure is an
+// InvalidSignatureException (HTTP status from errorStatus) with AWS's
+// wording; see authenticate for the evidence.
+func (a *authenticator) checkScope(sig sigV4, now time.Time) error {
+	invalid := func(format string, args ...any) error {
+		return &InvalidSignatureException{Message: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case sig.service != signingService:
+		// AWS's message ends with a space after the full stop.
+		return invalid("Credential should be scoped to correct service: '%s'. ", signingService)
+	case sig.region != a.region:
+		return invalid("Credential should be scoped to a valid region, not '%s'. ", clip(sig.region, maxEchoedTarget))
+	case sig.scopeDate != sig.signingTime.Format("20060102"):
+		return invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.",
+			sig.scopeDate, sig.signingTime.Format("20060102"), sig.amzDate)
+	}
+	now = now.UTC()
+	if earliest := now.Add(-clockSkewWindow); sig.signingTime.Before(earliest) {
+		return invalid("Signature expired: %s is now earlier than %s (%s - 15 min.)",
+			sig.amzDate, earliest.Format(amzDateLayout), now.Format(amzDateLayout))
+	}
+	if latest := now.Add(clockSkewWindow); sig.signingTime.After(latest) {
+		return invalid("Signature not yet current: %s is still later than %s (%s + 15 min.)",
+			sig.amzDate, latest.Format(amzDateLayout), now.Format(amzDateLayout))
+	}
+	return nil
 }
 
 // signatureMismatch is the message of an InvalidSignatureException for a
@@ -228,11 +361,9 @@ const signatureMismatch = "The request signature we calculated does not match th
 
 // verify recomputes the signature with the AWS SDK's own signer, on a copy of
 // the request that carries only the headers the client signed, and compares
-// it with the one sent, in constant time.
+// it with the one sent, in constant time. The scope was checked by
+// authenticate.
 func (a *authenticator) verify(r *http.Request, body []byte, sig sigV4, cred Credential) error {
-	if sig.region != a.region {
-		return &InvalidSignatureException{Message: fmt.Sprintf("Credential should be scoped to a valid region, not '%s'; this server is in %s.", sig.region, a.region)}
-	}
 	host := r.Host
 	if host == "" {
 		host = r.URL.Host
@@ -261,6 +392,8 @@ func (a *authenticator) verify(r *http.Request, body []byte, sig sigV4, cred Cre
 		}
 	}
 	sum := sha256.Sum256(body)
+	// No SessionToken here: the signer would add X-Amz-Security-Token to the
+	// copy, which already has it when the client signed it.
 	creds := aws.Credentials{AccessKeyID: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey}
 	if err := a.signer.SignHTTP(r.Context(), creds, cp, hex.EncodeToString(sum[:]), signingService, sig.region, sig.signingTime); err != nil {
 		return fmt.Errorf("recompute the SigV4 signature: %w", err)
@@ -283,7 +416,7 @@ func (a *authenticator) authorise(cred Credential, op string, ref requestRef) er
 // accessDenied is the AccessDeniedException for a caller denied an
 // operation on the policy store the request names.
 func accessDenied(principal, op string, ref requestRef, account string) *AccessDeniedException {
-	store := ref.PolicyStoreID
+	store := clip(ref.PolicyStoreID, maxEchoedID)
 	if op == "CreatePolicyStore" || store == "" {
 		store = "*"
 	}
@@ -301,5 +434,5 @@ func unverifiedPrincipal(h http.Header, account string) string {
 	if akid == "" || strings.ContainsAny(akid, ", ") {
 		akid = "anonymous"
 	}
-	return defaultPrincipal(account, akid)
+	return defaultPrincipal(account, clip(akid, maxEchoedID))
 }

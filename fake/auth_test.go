@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 
@@ -31,13 +32,28 @@ var (
 		Allow:     []string{"verifiedpermissions:Get*", "VERIFIEDPERMISSIONS:listidentitysources"},
 	}
 	nobodyCredential = fake.Credential{AccessKeyID: "AKIDNOBODY", SecretAccessKey: "nobody-secret"}
-	withCredentials  = fake.WithCredentials(adminCredential, readerCredential, nobodyCredential)
+	// tempCredential is a temporary credential: its session token must come
+	// with every request it signs.
+	tempCredential  = fake.Credential{AccessKeyID: "ASIATEMP", SecretAccessKey: "temp-secret", SessionToken: "temp-session-token", Allow: []string{"*"}}
+	withCredentials = fake.WithCredentials(adminCredential, readerCredential, nobodyCredential, tempCredential)
 )
+
+// runAuthTest is runServersTest with withCredentials and a server clock that
+// starts at the real time, as clients sign by the real time: AWS refuses a
+// signature more than 15 minutes from its clock. The test may move the
+// clock.
+func runAuthTest(t *testing.T, fn func(t *testing.T, h *harness, clock *testClock), opts ...fake.Option) {
+	t.Helper()
+	clock := &testClock{now: time.Now().UTC()}
+	runServersTest(t, func(t *testing.T, h *harness) {
+		fn(t, h, clock)
+	}, append([]fake.Option{withCredentials, fake.WithClock(clock.Now)}, opts...)...)
+}
 
 // TestCredentialsThroughSDK checks each authentication and authorisation
 // outcome as the AWS SDK sees it.
 func TestCredentialsThroughSDK(t *testing.T) {
-	runServersTest(t, func(t *testing.T, h *harness) {
+	runAuthTest(t, func(t *testing.T, h *harness, _ *testClock) {
 		ctx := context.Background()
 		store := h.mustCreatePolicyStore(t) // the admin key, allowed "*"
 
@@ -86,25 +102,72 @@ func TestCredentialsThroughSDK(t *testing.T) {
 		if errorCode(err) != "InvalidSignatureException" || !strings.Contains(err.Error(), "eu-west-1") {
 			t.Errorf("signed for another Region: %v", err)
 		}
-	}, withCredentials)
+
+		temp := h.cfg.Copy()
+		temp.Credentials = credentials.NewStaticCredentialsProvider(tempCredential.AccessKeyID, tempCredential.SecretAccessKey, tempCredential.SessionToken)
+		if _, err := verifiedpermissions.NewFromConfig(temp).GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)}); err != nil {
+			t.Errorf("temporary credential with its session token: %v", err)
+		}
+		temp.Credentials = credentials.NewStaticCredentialsProvider(tempCredential.AccessKeyID, tempCredential.SecretAccessKey, "another-token")
+		if _, err := verifiedpermissions.NewFromConfig(temp).GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)}); errorCode(err) != "UnrecognizedClientException" {
+			t.Errorf("temporary credential with another session token: %v, want UnrecognizedClientException", err)
+		}
+	})
 }
 
-// signedRequest builds a request for op signed the way the SDK signs it.
+// signedRequest builds a request for op signed the way the SDK signs it,
+// now, for us-east-1.
 func signedRequest(t *testing.T, h *harness, op, body, akid, secret string) *http.Request {
 	t.Helper()
+	return signRequest(t, h, op, body, signing{akid: akid, secret: secret})
+}
+
+// signing says how signRequest signs: with which key, session token,
+// Region (default us-east-1) and time (default now), and whether
+// X-Amz-Target is left out of the signature (set after signing).
+type signing struct {
+	akid, secret, token string
+	region              string
+	at                  time.Time
+	targetUnsigned      bool
+}
+
+// signRequest builds a request for op signed with the SDK's signer as s
+// says.
+func signRequest(t *testing.T, h *harness, op, body string, s signing) *http.Request {
+	t.Helper()
+	if s.region == "" {
+		s.region = "us-east-1"
+	}
+	if s.at.IsZero() {
+		s.at = time.Now()
+	}
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, h.srv.URL()+"/", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", schemas.ContentType)
-	req.Header.Set("X-Amz-Target", schemas.TargetPrefix+op)
+	if !s.targetUnsigned {
+		req.Header.Set("X-Amz-Target", schemas.TargetPrefix+op)
+	}
 	sum := sha256.Sum256([]byte(body))
-	err = v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: akid, SecretAccessKey: secret},
-		req, hex.EncodeToString(sum[:]), "verifiedpermissions", "us-east-1", time.Now())
+	err = v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: s.akid, SecretAccessKey: s.secret, SessionToken: s.token},
+		req, hex.EncodeToString(sum[:]), "verifiedpermissions", s.region, s.at)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if s.targetUnsigned {
+		req.Header.Set("X-Amz-Target", schemas.TargetPrefix+op)
+	}
 	return req
+}
+
+// resend copies a request, headers and body, to send it again.
+func resend(t *testing.T, req *http.Request, body string) *http.Request {
+	t.Helper()
+	cp := req.Clone(context.Background())
+	replaceBody(cp, body)
+	return cp
 }
 
 func replaceBody(req *http.Request, body string) {
@@ -129,7 +192,7 @@ func TestCredentialsOverRawHTTP(t *testing.T) {
 	}{
 		{"signed", func(*testing.T, *harness, *http.Request) {}, 404, "ResourceNotFoundException", ""},
 		{"unsigned header changed", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Set("User-Agent", "changed") }, 404, "ResourceNotFoundException", ""},
-		{"no Authorization", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Del("Authorization") }, 403, "MissingAuthenticationTokenException", "Missing Authentication Token"},
+		{"no Authorization", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Del("Authorization") }, 400, "MissingAuthenticationTokenException", "Missing Authentication Token"},
 		{"other scheme", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Set("Authorization", "Bearer abc") }, 400, "IncompleteSignatureException", "AWS4-HMAC-SHA256"},
 		{"no Signature", func(t *testing.T, h *harness, req *http.Request) {
 			a := validAuth(t, h)
@@ -143,32 +206,75 @@ func TestCredentialsOverRawHTTP(t *testing.T) {
 		}, 400, "IncompleteSignatureException", "Credential"},
 		{"other service", func(t *testing.T, h *harness, req *http.Request) {
 			req.Header.Set("Authorization", strings.Replace(validAuth(t, h), "/verifiedpermissions/", "/dynamodb/", 1))
-		}, 400, "IncompleteSignatureException", "verifiedpermissions"},
+		}, 400, "InvalidSignatureException", "Credential should be scoped to correct service: 'verifiedpermissions'. "},
+		{"other region", func(t *testing.T, h *harness, req *http.Request) {
+			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: "AKIDTEST", secret: "secret", region: "eu-west-1"})
+		}, 400, "InvalidSignatureException", "Credential should be scoped to a valid region, not 'eu-west-1'. "},
+		{"other date in scope", func(_ *testing.T, _ *harness, req *http.Request) {
+			a := req.Header.Get("Authorization")
+			d := req.Header.Get("X-Amz-Date")[:8]
+			req.Header.Set("Authorization", strings.Replace(a, "/"+d+"/", "/20200101/", 1))
+		}, 400, "InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20200101' != '"},
 		{"short Signature", func(_ *testing.T, _ *harness, req *http.Request) {
 			a := req.Header.Get("Authorization")
 			req.Header.Set("Authorization", a[:len(a)-2])
 		}, 400, "IncompleteSignatureException", "Signature"},
 		{"host not signed", func(t *testing.T, h *harness, req *http.Request) {
-			req.Header.Set("Authorization", strings.Replace(validAuth(t, h), "SignedHeaders=", "SignedHeaders=x;", 1))
-			req.Header.Set("Authorization", strings.Replace(req.Header.Get("Authorization"), "host;", "", 1))
-		}, 400, "IncompleteSignatureException", "'host'"},
+			req.Header.Set("Authorization", strings.Replace(validAuth(t, h), "host;", "", 1))
+		}, 400, "IncompleteSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."},
+		{"X-Amz-Target not signed", func(t *testing.T, h *harness, req *http.Request) {
+			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: "AKIDTEST", secret: "secret", targetUnsigned: true})
+		}, 400, "IncompleteSignatureException", "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."},
+		{"nothing required signed", func(t *testing.T, h *harness, req *http.Request) {
+			a := validAuth(t, h)
+			i, j := strings.Index(a, "SignedHeaders="), strings.Index(a, ", Signature=")
+			req.Header.Set("Authorization", a[:i]+"SignedHeaders=content-type"+a[j:])
+		}, 400, "IncompleteSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization. 'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization. 'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."},
+		{"signed header absent", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Del("Content-Type") },
+			400, "IncompleteSignatureException", "'content-type' is named as a SignedHeader, but it does not exist in the HTTP request."},
+		{"20 minutes old", func(t *testing.T, h *harness, req *http.Request) {
+			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: "AKIDTEST", secret: "secret", at: time.Now().Add(-20 * time.Minute)})
+		}, 400, "InvalidSignatureException", "Signature expired: "},
+		{"session token for a credential without one", func(t *testing.T, h *harness, req *http.Request) {
+			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: "AKIDTEST", secret: "secret", token: "forged"})
+		}, 400, "UnrecognizedClientException", "The security token included in the request is invalid."},
+		{"forged session token", func(t *testing.T, h *harness, req *http.Request) {
+			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: tempCredential.AccessKeyID, secret: tempCredential.SecretAccessKey, token: "forged"})
+		}, 400, "UnrecognizedClientException", "The security token included in the request is invalid."},
+		{"missing session token", func(t *testing.T, h *harness, req *http.Request) {
+			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: tempCredential.AccessKeyID, secret: tempCredential.SecretAccessKey})
+		}, 400, "UnrecognizedClientException", "The security token included in the request is invalid."},
+		{"session token", func(t *testing.T, h *harness, req *http.Request) {
+			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: tempCredential.AccessKeyID, secret: tempCredential.SecretAccessKey, token: tempCredential.SessionToken})
+		}, 404, "ResourceNotFoundException", ""},
 		{"no X-Amz-Date", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Del("X-Amz-Date") }, 400, "IncompleteSignatureException", "X-Amz-Date"},
 		{"bad X-Amz-Date", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Set("X-Amz-Date", "yesterday") }, 400, "IncompleteSignatureException", "X-Amz-Date"},
 		{"unknown key", func(t *testing.T, h *harness, req *http.Request) {
 			*req = *signedRequest(t, h, "GetPolicyStore", body, "AKIDUNKNOWN", "secret")
-		}, 403, "UnrecognizedClientException", "The security token included in the request is invalid."},
+		}, 400, "UnrecognizedClientException", "The security token included in the request is invalid."},
 		{"wrong secret", func(t *testing.T, h *harness, req *http.Request) {
 			*req = *signedRequest(t, h, "GetPolicyStore", body, "AKIDTEST", "wrong")
-		}, 403, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided"},
+		}, 400, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided"},
 		{"tampered body", func(_ *testing.T, _ *harness, req *http.Request) {
 			replaceBody(req, `{"policyStoreId":"`+unknownStoreID[:len(unknownStoreID)-1]+`2"}`)
-		}, 403, "InvalidSignatureException", "does not match"},
+		}, 400, "InvalidSignatureException", "does not match"},
 		{"signed header changed", func(_ *testing.T, _ *harness, req *http.Request) {
 			req.Header.Set("X-Amz-Target", "VerifiedPermissions.DeletePolicyStore")
-		}, 403, "InvalidSignatureException", "does not match"},
-		{"other date", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Set("X-Amz-Date", date) }, 403, "InvalidSignatureException", "does not match"},
+		}, 400, "InvalidSignatureException", "does not match"},
+		{"other time the same day", func(t *testing.T, _ *harness, req *http.Request) {
+			at, err := time.Parse("20060102T150405Z", req.Header.Get("X-Amz-Date"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			other := at.Add(time.Second)
+			if other.Day() != at.Day() {
+				other = at.Add(-time.Second)
+			}
+			req.Header.Set("X-Amz-Date", other.Format("20060102T150405Z"))
+		}, 400, "InvalidSignatureException", "does not match the signature you provided"},
+		{"other day", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Set("X-Amz-Date", date) }, 400, "InvalidSignatureException", "Date in Credential scope does not match"},
 	}
-	runServersTest(t, func(t *testing.T, h *harness) {
+	runAuthTest(t, func(t *testing.T, h *harness, _ *testClock) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				req := signedRequest(t, h, "GetPolicyStore", body, "AKIDTEST", "secret")
@@ -182,14 +288,14 @@ func TestCredentialsOverRawHTTP(t *testing.T) {
 				}
 			})
 		}
-	}, withCredentials)
+	})
 }
 
 // TestCredentialsOrder checks authentication comes before the method and
 // the operation, authorisation before faults, and that control routes are
 // never authenticated.
 func TestCredentialsOrder(t *testing.T) {
-	runServersTest(t, func(t *testing.T, h *harness) {
+	runAuthTest(t, func(t *testing.T, h *harness, _ *testClock) {
 		if r := h.rawMethod(t, "GET", "/", "GetPolicyStore", ""); r.Type() != "MissingAuthenticationTokenException" {
 			t.Errorf("unsigned GET: %s", r.Raw)
 		}
@@ -198,8 +304,8 @@ func TestCredentialsOrder(t *testing.T) {
 		}
 		req := signedRequest(t, h, "GetPolicyStore", "", "AKIDTEST", "secret")
 		req.Method = http.MethodGet
-		if r := h.do(t, req); r.Status != 403 {
-			t.Errorf("method changed after signing: HTTP %d %s", r.Status, r.Raw)
+		if r := h.do(t, req); r.Status != 400 || r.Type() != "InvalidSignatureException" {
+			t.Errorf("method changed after signing: HTTP %d %s, want 400 InvalidSignatureException", r.Status, r.Raw)
 		}
 
 		if err := h.srv.InjectFault(fake.Fault{Operation: "*", Error: "ThrottlingException"}); err != nil {
@@ -219,7 +325,7 @@ func TestCredentialsOrder(t *testing.T) {
 		if r.Status != 200 || r.Body["authentication"] != true {
 			t.Errorf("health without a signature: HTTP %d %s", r.Status, r.Raw)
 		}
-	}, withCredentials)
+	})
 }
 
 // TestInjectedAccessDeniedNamesCaller checks an injected

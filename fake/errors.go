@@ -42,10 +42,13 @@ var errorStatus = map[string]int{
 	"UnknownOperationException":     http.StatusBadRequest,
 	"NotImplementedException":       http.StatusNotImplemented,
 
-	"MissingAuthenticationTokenException": http.StatusForbidden,
+	// AWS's Coral JSON services (DynamoDB, Cognito, Kinesis) answer the
+	// SigV4 errors with HTTP 400, as public captures show (evidence C for
+	// those services, I for Verified Permissions).
+	"MissingAuthenticationTokenException": http.StatusBadRequest,
 	"IncompleteSignatureException":        http.StatusBadRequest,
-	"UnrecognizedClientException":         http.StatusForbidden,
-	"InvalidSignatureException":           http.StatusForbidden,
+	"UnrecognizedClientException":         http.StatusBadRequest,
+	"InvalidSignatureException":           http.StatusBadRequest,
 }
 
 func statusOf(shape string) int {
@@ -131,48 +134,61 @@ type InvalidStateException struct {
 }
 
 // SerializationException is the awsJson1_0 protocol error for a request the
-// server cannot parse: wrong Content-Type, a body that is not one JSON
-// object, or a member of the wrong JSON type. HTTP 400. Not in the model.
+// server cannot parse: wrong Content-Type, a body larger than 4 MiB, not
+// valid UTF-8 or with a lone UTF-16 surrogate escape, not one JSON object,
+// or with a member of the wrong JSON type (a number that is not a 32-bit
+// integer written without fraction or exponent where the model says
+// Integer, such as maxResults 5.0 or 2147483648). HTTP 400. Not in the
+// model.
 type SerializationException struct {
 	Message string `json:"message"`
 }
 
 // UnknownOperationException is the awsJson1_0 protocol error for a request
-// whose X-Amz-Target names no VerifiedPermissions operation. HTTP 400 (405
-// when the method is not POST). Not in the model.
+// whose X-Amz-Target names no VerifiedPermissions operation: none at all,
+// another service's, or a name that is not an operation of the model
+// (names are case-sensitive). HTTP 400 (405 when the method is not POST).
+// Not in the model.
 type UnknownOperationException struct {
 	Message string `json:"message"`
 }
 
-// NotImplementedException is the fake's own error for a VerifiedPermissions
-// operation it does not serve (IsAuthorized, CreatePolicy, …). HTTP 501. Not
-// in the model: real AWS serves those operations.
+// NotImplementedException is the fake's own error for an operation of the
+// Verified Permissions model it does not serve (IsAuthorized, CreatePolicy,
+// …). HTTP 501. Not in the model: real AWS serves those operations.
 type NotImplementedException struct {
 	Message string `json:"message"`
 }
 
 // MissingAuthenticationTokenException is the AWS authentication error for a
 // request without an Authorization header, when the server verifies
-// signatures (WithCredentials). HTTP 403. Not in the model.
+// signatures (WithCredentials). HTTP 400. Not in the model.
 type MissingAuthenticationTokenException struct {
 	Message string `json:"message"`
 }
 
 // IncompleteSignatureException is the AWS authentication error for an
-// Authorization header that is not a complete SigV4 header for this service,
-// or a missing or malformed X-Amz-Date. HTTP 400. Not in the model.
+// Authorization header that is not a complete SigV4 header, one whose
+// SignedHeaders leave out Host, X-Amz-Date or X-Amz-Target or name a header
+// the request lacks, or a missing or malformed X-Amz-Date. HTTP 400. Not in
+// the model.
 type IncompleteSignatureException struct {
 	Message string `json:"message"`
 }
 
 // UnrecognizedClientException is the AWS authentication error for an access
-// key id the server does not know. HTTP 403. Not in the model.
+// key id the server does not know, or an X-Amz-Security-Token that is not
+// the credential's session token (or sent for a credential without one).
+// HTTP 400. Not in the model.
 type UnrecognizedClientException struct {
 	Message string `json:"message"`
 }
 
 // InvalidSignatureException is the AWS authentication error for a SigV4
-// signature that does not match the request. HTTP 403. Not in the model.
+// signature that does not match the request, a credential scope for another
+// service, Region or date than the request's, or an X-Amz-Date more than 15
+// minutes from the server's clock (see SetSigningClock). HTTP 400. Not in the
+// model.
 type InvalidSignatureException struct {
 	Message string `json:"message"`
 }
@@ -304,16 +320,16 @@ func (e *UnrecognizedClientException) ErrorCode() string { return "UnrecognizedC
 // ErrorCode returns "InvalidSignatureException".
 func (e *InvalidSignatureException) ErrorCode() string { return "InvalidSignatureException" }
 
-// HTTPStatus returns 403.
+// HTTPStatus returns 400.
 func (e *MissingAuthenticationTokenException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
 
 // HTTPStatus returns 400.
 func (e *IncompleteSignatureException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
 
-// HTTPStatus returns 403.
+// HTTPStatus returns 400.
 func (e *UnrecognizedClientException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
 
-// HTTPStatus returns 403.
+// HTTPStatus returns 400.
 func (e *InvalidSignatureException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
 
 func errorText(shape, msg string) string {

@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/vpconform/vpconform/schemas"
@@ -76,7 +75,13 @@ type methodNotAllowed struct {
 func (m *methodNotAllowed) Error() string { return m.err.Error() }
 
 func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	out, err := h.serve(r)
+	// The clock signatures are checked against, as AWS sends its own: an
+	// SDK that corrects clock skew (the AWS SDK for Go v2 does, from a
+	// refused attempt's Date) then signs by it, even a fake clock set in
+	// the past.
+	now := h.signingNow()
+	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
+	out, err := h.serve(r, now)
 	var mna *methodNotAllowed
 	switch {
 	case errors.As(err, &mna):
@@ -90,17 +95,20 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // serve answers one API request, in this order: authentication (when on:
-// the Authorization header, then the signature over the body), the method,
-// the operation, authorisation, injected faults and rate limits, the
-// Content-Type, the input schema, and finally the engine.
-func (h *apiHandler) serve(r *http.Request) (any, error) {
+// the Authorization header, its scope, its date against now (the signing
+// clock), the access key and session token, then the signature over the
+// body), the
+// method, the operation, authorisation, injected faults and rate limits,
+// the Content-Type, the body's encoding, the input schema, and finally the
+// engine.
+func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
 	var (
 		sig  sigV4
 		cred Credential
 		err  error
 	)
 	if h.auth != nil {
-		if sig, cred, err = h.auth.authenticate(r); err != nil {
+		if sig, cred, err = h.auth.authenticate(r, now); err != nil {
 			return nil, err
 		}
 	}
@@ -118,24 +126,17 @@ func (h *apiHandler) serve(r *http.Request) (any, error) {
 	}
 	if r.Method != http.MethodPost {
 		return nil, &methodNotAllowed{&UnknownOperationException{
-			Message: fmt.Sprintf("method %s is not allowed: every VerifiedPermissions operation is POST /", r.Method),
+			Message: fmt.Sprintf("method %s is not allowed: every VerifiedPermissions operation is POST /", clip(r.Method, maxEchoedTarget)),
 		}}
 	}
-	target := r.Header.Get("X-Amz-Target")
-	name := schemas.OperationFromTarget(target)
-	if name == "" {
-		if target == "" {
-			return nil, &UnknownOperationException{Message: "missing X-Amz-Target header; expected VerifiedPermissions.<Operation>"}
-		}
-		return nil, &UnknownOperationException{Message: fmt.Sprintf("X-Amz-Target %q names no VerifiedPermissions operation", target)}
-	}
-	op, ok := operations[name]
-	if !ok {
-		return nil, &NotImplementedException{Message: fmt.Sprintf(
-			"the vpconform fake does not serve VerifiedPermissions.%s; it serves only %s",
-			name, strings.Join(servedOperations(), ", "))}
+	name, op, err := resolveTarget(r.Header.Get("X-Amz-Target"))
+	if err != nil {
+		return nil, err
 	}
 	ref := refOf(body)
+	// The body is not validated yet: what it names is echoed clipped.
+	ref.PolicyStoreID = clip(ref.PolicyStoreID, maxEchoedID)
+	ref.IdentitySourceID = clip(ref.IdentitySourceID, maxEchoedID)
 	principal := unverifiedPrincipal(r.Header, h.account)
 	if h.auth != nil {
 		if err := h.auth.authorise(cred, name, ref); err != nil {
@@ -148,15 +149,29 @@ func (h *apiHandler) serve(r *http.Request) (any, error) {
 	}
 	ct := r.Header.Get("Content-Type")
 	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != schemas.ContentType {
-		return nil, &SerializationException{Message: fmt.Sprintf("Content-Type %q is not %s", ct, schemas.ContentType)}
+		return nil, &SerializationException{Message: fmt.Sprintf("Content-Type %q is not %s", clip(ct, maxEchoedTarget), schemas.ContentType)}
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
+	}
+	if err := checkEncoding(body); err != nil {
+		return nil, err
 	}
 	if err := checkInput(name, body); err != nil {
 		return nil, err
 	}
 	return op(h.engine, body)
+}
+
+// signingNow is the time X-Amz-Date is checked against: the signing clock
+// if one is set (SetSigningClock), else the server's clock.
+func (h *apiHandler) signingNow() time.Time {
+	if h.auth != nil {
+		if clock := h.auth.signingClock.Load(); clock != nil {
+			return (*clock)()
+		}
+	}
+	return h.engine.now()
 }
 
 // injected returns the error of the first injected fault that matches the

@@ -37,6 +37,24 @@ func TestProtocolErrors(t *testing.T) {
 		{"wrong nested type", "POST", "UpdateIdentitySource", updateBody(cognito(`"clientIds":[1]`)), nil, 400, "SerializationException", cup + "clientIds[0]"},
 		{"wrong union type", "POST", "UpdateIdentitySource", updateBody(`{"cognitoUserPoolConfiguration":"x"}`), nil, 400, "SerializationException", "updateConfiguration.cognitoUserPoolConfiguration"},
 		{"fractional maxResults", "POST", "ListIdentitySources", `{"policyStoreId":"p","maxResults":1.5}`, nil, 400, "SerializationException", "maxResults"},
+		{"maxResults 5.0", "POST", "ListIdentitySources", `{"policyStoreId":"p","maxResults":5.0}`, nil, 400, "SerializationException", "without a fraction or an exponent"},
+		{"maxResults 1e1", "POST", "ListIdentitySources", `{"policyStoreId":"p","maxResults":1e1}`, nil, 400, "SerializationException", "maxResults"},
+		{"maxResults past int32", "POST", "ListIdentitySources", `{"policyStoreId":"p","maxResults":2147483648}`, nil, 400, "SerializationException", "32-bit"},
+		{"maxResults below int32", "POST", "ListIdentitySources", `{"policyStoreId":"p","maxResults":-2147483649}`, nil, 400, "SerializationException", "32-bit"},
+		{"maxResults int32 max", "POST", "ListIdentitySources", `{"policyStoreId":"` + unknownStoreID + `","maxResults":2147483647}`, nil, 404, "ResourceNotFoundException", ""},
+		{"maxResults 0", "POST", "ListIdentitySources", `{"policyStoreId":"p","maxResults":0}`, nil, 400, "ValidationException", "greater than or equal to 1"},
+		{"invalid UTF-8", "POST", "GetIdentitySource", "{\"policyStoreId\":\"PS\xff\",\"identitySourceId\":\"IS\"}", nil, 400, "SerializationException", "not valid UTF-8: invalid byte at offset 20"},
+		{"invalid UTF-8 in a member name", "POST", "GetIdentitySource", "{" + ids + ",\"\xc3\x28\":1}", nil, 400, "SerializationException", "UTF-8"},
+		{"lone high surrogate", "POST", "GetIdentitySource", `{"policyStoreId":"PS\ud800","identitySourceId":"IS"}`, nil, 400, "SerializationException", `lone UTF-16 surrogate escape \ud800 at offset 20`},
+		{"high surrogate, then not a low one", "POST", "GetIdentitySource", `{"policyStoreId":"PS\uD800\u0041","identitySourceId":"IS"}`, nil, 400, "SerializationException", "surrogate"},
+		{"two high surrogates", "POST", "GetIdentitySource", `{"policyStoreId":"PS\ud800\ud800","identitySourceId":"IS"}`, nil, 400, "SerializationException", "surrogate"},
+		{"lone low surrogate", "POST", "GetIdentitySource", `{"policyStoreId":"PS\udc00","identitySourceId":"IS"}`, nil, 400, "SerializationException", "surrogate"},
+		{"lone surrogate in a member name", "POST", "GetIdentitySource", `{` + ids + `,"\udfff":1}`, nil, 400, "SerializationException", "surrogate"},
+		{"surrogate pair", "POST", "GetIdentitySource", `{` + ids + `,"\ud83d\ude00":1}`, nil, 400, "ValidationException", "\U0001F600"},
+		{"escaped backslash before u", "POST", "GetIdentitySource", `{"policyStoreId":"PS\\ud800","identitySourceId":"IS"}`, nil, 400, "ValidationException", "policyStoreId"},
+		{"lowercase operation", "POST", "getidentitysource", getBody(ids), nil, 400, "UnknownOperationException", `"getidentitysource"`},
+		{"unknown operation", "POST", "Bogus", getBody(ids), nil, 400, "UnknownOperationException", `"Bogus"`},
+		{"long unknown operation", "POST", strings.Repeat("Bogus", 100), getBody(ids), nil, 400, "UnknownOperationException", strings.Repeat("Bogus", 12) + "Bogu…"},
 		{"empty body is {}", "POST", "GetIdentitySource", ``, nil, 400, "ValidationException", "policyStoreId"},
 		{"GET on /", "GET", "GetIdentitySource", ``, nil, 405, "UnknownOperationException", "POST"},
 		{"PUT on /", "PUT", "GetIdentitySource", getBody(ids), nil, 405, "UnknownOperationException", "POST"},
@@ -108,19 +126,27 @@ func TestRequestID(t *testing.T) {
 	}
 }
 
-// FuzzRequestBody feeds odd bodies to every served operation: the fake must
-// never answer 5xx, and every answer must be a JSON object (error answers
-// conforming to their error schema, checked by the harness's transport).
+// FuzzRequestBody feeds odd bodies to every served operation. Every answer
+// must be a JSON object that conforms to the operation's output schema or
+// to its error's schema (checked by the harness's transport), never a 5xx,
+// and a refusal must stay under refusalBudget whatever the body.
 func FuzzRequestBody(f *testing.F) {
 	for _, seed := range []string{
 		``, ` `, `null`, `{}`, `[]`, `0`, `"s"`, `true`, `{"a":`, `}{`, `{}{}`, "\x00\xff",
 		`{"policyStoreId":null}`, `{"policyStoreId":{}}`, `{"policyStoreId":[]}`, `{"policyStoreId":"p","maxResults":1e400}`,
 		`{"policyStoreId":"p","maxResults":-1}`, `{"policyStoreId":"p","maxResults":99999999999999999999}`,
+		`{"policyStoreId":"p","maxResults":5.0}`, `{"policyStoreId":"p","maxResults":2147483648}`, `{"policyStoreId":"p","maxResults":-0}`,
 		`{"policyStoreId":"p","nextToken":"!!"}`, `{"policyStoreId":"p","filters":null}`,
-		`{"__proto__":{}}`, `{"policyStoreId":"\ud800"}`, strings.Repeat("[", 10000),
+		`{"policyStoreId":"p","filters":[{},{},{},{},{},{},{},{},{},{},{"principalEntityType":5}]}`,
+		`{"__proto__":{}}`, `{"policyStoreId":"\ud800"}`, `{"policyStoreId":"\udc00\ud800"}`, `{"policyStoreId":"\\ud800"}`,
+		"{\"policyStoreId\":\"\xed\xa0\x80\"}", `{"a~1b/c":1,"":2,"\u0000":3}`, strings.Repeat("[", 10000),
+		`{"policyStoreId":"p","x":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}`,
 		updateBody(`{"cognitoUserPoolConfiguration":null}`), updateBody(oidc(`"tokenSelection":{"accessTokenOnly":null}`)),
+		updateBody(cognito(`"clientIds":` + jsonStrings(1500, ""))), manyUnknownMembers(300),
 		`{"validationSettings":{"mode":"OFF"},"encryptionSettings":{"default":{}}}`,
+		`{"validationSettings":{"mode":"OFF"},"encryptionSettings":{"default":{"a":1,"b":2}}}`,
 		`{"validationSettings":{"mode":"OFF"},"encryptionSettings":{"kmsEncryptionSettings":{"key":"k"}}}`,
+		`{"validationSettings":{"mode":"OFF"},"tags":{"":"","k":5}}`,
 	} {
 		f.Add(seed)
 	}
@@ -134,6 +160,9 @@ func FuzzRequestBody(f *testing.F) {
 			r := h.raw(t, op, body)
 			if r.Status >= 500 {
 				t.Errorf("%s %q: HTTP %d\n%s", op, body, r.Status, r.Raw)
+			}
+			if r.Status >= 400 && len(r.Raw) > refusalBudget {
+				t.Errorf("%s: a %d-byte body refused with %d bytes, more than %d", op, len(body), len(r.Raw), refusalBudget)
 			}
 		}
 	})

@@ -48,8 +48,8 @@ func TestErrorTable(t *testing.T) {
 		"ConflictException": 409, "ServiceQuotaExceededException": 402, "ThrottlingException": 429,
 		"InternalServerException": 500, "InvalidStateException": 406, "SerializationException": 400,
 		"UnknownOperationException": 400, "NotImplementedException": 501,
-		"MissingAuthenticationTokenException": 403, "IncompleteSignatureException": 400,
-		"UnrecognizedClientException": 403, "InvalidSignatureException": 403,
+		"MissingAuthenticationTokenException": 400, "IncompleteSignatureException": 400,
+		"UnrecognizedClientException": 400, "InvalidSignatureException": 400,
 	}
 	if len(all) != len(errorStatus) {
 		t.Errorf("%d error types, %d table rows", len(all), len(errorStatus))

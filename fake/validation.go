@@ -10,13 +10,21 @@ import (
 	"github.com/vpconform/vpconform/schemas"
 )
 
+// maxReportedViolations is how many violations a ValidationException lists,
+// in its message and its fieldList; it says how many more there were.
+const maxReportedViolations = 10
+
 // checkInput validates a request body against the operation's input schema
 // (package schemas, the project's one statement of the model's
-// constraints). A body that is not a JSON object, or a member of the wrong
-// JSON type, is a SerializationException; any other broken constraint is a
-// ValidationException naming every offending member path.
+// constraints), as an awsJson1_0 server deserialises then validates it. A
+// body that is not a JSON object, or a member of the wrong JSON type (a
+// number that is not a 32-bit integer where the model says Integer
+// included), is a SerializationException; any other broken constraint is a
+// ValidationException naming the first maxReportedViolations offending
+// member paths and counting the rest. What it costs follows the schema's
+// bounds, not the size of the body (see schemas.ValidateBounded).
 func checkInput(op string, body []byte) error {
-	err := schemas.Validate(op, schemas.Input, body)
+	err := schemas.ValidateBounded(op, schemas.Input, body, maxReportedViolations)
 	if err == nil {
 		return nil
 	}
@@ -27,30 +35,45 @@ func checkInput(op string, body []byte) error {
 	for _, v := range ve.Violations {
 		switch v.Keyword {
 		case "json":
-			return &SerializationException{Message: "request body is not a single JSON value: " + v.Message}
+			return &SerializationException{Message: "request body is not a single JSON value: " + clip(v.Message, maxEchoedConstraint)}
 		case "type":
 			if v.Path() == "" {
-				return &SerializationException{Message: "request body must be a JSON object: " + v.Message}
+				return &SerializationException{Message: "request body must be a JSON object: " + clip(v.Message, maxEchoedConstraint)}
 			}
-			return &SerializationException{Message: fmt.Sprintf("member '%s' has the wrong JSON type: %s", v.Path(), v.Message)}
+			return &SerializationException{Message: fmt.Sprintf("member '%s' has the wrong JSON type: %s",
+				clip(v.Path(), maxEchoedPath), clip(v.Message, maxEchoedConstraint))}
 		}
 	}
+	return validationException(ve.Violations, ve.Omitted)
+}
+
+// validationException words violations as AWS words constraint failures
+// ("N validation errors detected: Value at 'path' failed to satisfy
+// constraint: Member must …"), listing those given and counting omitted
+// more. Paths and constraint texts are clipped, so that the answer stays
+// small whatever the request.
+func validationException(violations []schemas.Violation, omitted int) *ValidationException {
 	out := &ValidationException{}
 	var clauses []string
-	for _, v := range ve.Violations {
-		constraint := constraintText(v)
-		out.FieldList = append(out.FieldList, ValidationExceptionField{Path: v.Path(), Message: constraint})
+	for _, v := range violations {
+		path := clip(v.Path(), maxEchoedPath)
+		constraint := clip(constraintText(v), maxEchoedConstraint)
+		out.FieldList = append(out.FieldList, ValidationExceptionField{Path: path, Message: constraint})
 		value := "Value"
 		if v.Keyword == "required" {
 			value = "Value null"
 		}
-		clauses = append(clauses, fmt.Sprintf("%s at '%s' failed to satisfy constraint: %s", value, v.Path(), constraint))
+		clauses = append(clauses, fmt.Sprintf("%s at '%s' failed to satisfy constraint: %s", value, path, constraint))
 	}
+	total := len(violations) + omitted
 	noun := "errors"
-	if len(clauses) == 1 {
+	if total == 1 {
 		noun = "error"
 	}
-	out.Message = fmt.Sprintf("%d validation %s detected: %s", len(clauses), noun, strings.Join(clauses, "; "))
+	out.Message = fmt.Sprintf("%d validation %s detected: %s", total, noun, strings.Join(clauses, "; "))
+	if omitted > 0 {
+		out.Message += fmt.Sprintf("; and %d more, not listed", omitted)
+	}
 	return out
 }
 

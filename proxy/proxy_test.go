@@ -191,7 +191,7 @@ func assertNoSecrets(t *testing.T, dir string) {
 
 func TestSessionThroughProxyIsResignedRecordedAndRedacted(t *testing.T) {
 	upstream := fake.NewServer(fake.WithCredentials(fake.Credential{
-		AccessKeyID: upstreamKeyID, SecretAccessKey: upstreamSecret, Allow: []string{"verifiedpermissions:*"},
+		AccessKeyID: upstreamKeyID, SecretAccessKey: upstreamSecret, SessionToken: upstreamToken, Allow: []string{"verifiedpermissions:*"},
 	}))
 	defer upstream.Close()
 	r := newRig(t, upstream.URL())
@@ -331,7 +331,7 @@ func TestSessionThroughProxyIsResignedRecordedAndRedacted(t *testing.T) {
 
 func TestRequestViolationIsLoggedWithItsPath(t *testing.T) {
 	upstream := fake.NewServer(fake.WithCredentials(fake.Credential{
-		AccessKeyID: upstreamKeyID, SecretAccessKey: upstreamSecret, Allow: []string{"verifiedpermissions:*"},
+		AccessKeyID: upstreamKeyID, SecretAccessKey: upstreamSecret, SessionToken: upstreamToken, Allow: []string{"verifiedpermissions:*"},
 	}))
 	defer upstream.Close()
 	r := newRig(t, upstream.URL())

@@ -56,7 +56,7 @@ var goldenSettings = sync.OnceValues(func() (specs.GoldenSettings, error) {
 func goldenTarget() specs.Target {
 	allow, deny, token, account := allowed, denied, "", ""
 	if k := os.Getenv(testAccessKeyEnv); k != "" {
-		allow = fake.Credential{AccessKeyID: k, SecretAccessKey: os.Getenv(testSecretEnv), Allow: allow.Allow}
+		allow = fake.Credential{AccessKeyID: k, SecretAccessKey: os.Getenv(testSecretEnv), SessionToken: os.Getenv(testSessionTokenEnv), Allow: allow.Allow}
 		deny.Principal = ""
 		token, account = os.Getenv(testSessionTokenEnv), os.Getenv(testAccountEnv)
 	}
@@ -71,6 +71,10 @@ func goldenTarget() specs.Target {
 	Expect(err).NotTo(HaveOccurred(), "golden settings")
 	srv := fake.NewServer(opts...)
 	DeferCleanup(srv.Close)
+	// The fake's clock is fixed, so that the dates it writes do not move;
+	// its clients sign with the real time, which signatures are checked
+	// against.
+	srv.SetSigningClock(time.Now)
 	cfg := srv.AWSConfig()
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(allow.AccessKeyID, allow.SecretAccessKey, token)
 	deniedCfg := cfg.Copy()
