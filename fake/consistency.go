@@ -11,18 +11,39 @@ import (
 // latest state and record each change here.
 //
 // Only what a read can still see is kept: for each resource, the versions
-// younger than delay plus the newest one older than that. A resource whose
-// newest old version is its deletion is forgotten.
+// younger than delay plus the newest one older than that; of versions
+// recorded at the same instant, only the last. A resource whose newest old
+// version is its deletion is forgotten. Every recorded version also goes
+// into a queue in the order recorded, so that pruning looks only at the
+// resources whose versions have aged past the delay since the last prune:
+// the cost of a write does not grow with the number of resources.
 type history struct {
 	delay   time.Duration
 	stores  map[string][]version[policyStore]
 	sources map[string]map[string][]version[identitySource] // by policy store id, then identity source id
+	// queue lists the recorded versions, from head on, in the order
+	// recorded: the order of their times, as versions are never recorded
+	// before the last one of the same resource and the clock rarely goes
+	// backwards (when it does, a version is pruned a little late).
+	queue []recorded
+	head  int
+	// bytes estimates the memory of every version held (storeBytes,
+	// sourceBytes; a deletion holds nothing).
+	bytes int64
 }
 
 // version is a resource as it was from at on; value nil means deleted.
 type version[T any] struct {
 	at    time.Time
 	value *T
+	size  int64
+}
+
+// recorded names a version in the queue: of a policy store when source is
+// empty, else of an identity source of it.
+type recorded struct {
+	at            time.Time
+	store, source string
 }
 
 func newHistory(delay time.Duration) *history {
@@ -34,15 +55,27 @@ func newHistory(delay time.Duration) *history {
 func (h *history) reset() {
 	h.stores = map[string][]version[policyStore]{}
 	h.sources = map[string]map[string][]version[identitySource]{}
+	h.queue, h.head, h.bytes = nil, 0, 0
 }
 
 // appendVersion adds a version, never before the last one even when the
-// clock went backwards, so that versions stay in time order.
-func appendVersion[T any](vs []version[T], at time.Time, value *T) []version[T] {
-	if n := len(vs); n > 0 && at.Before(vs[n-1].at) {
-		at = vs[n-1].at
+// clock went backwards, so that versions stay in time order. A version at
+// the same instant as the last replaces it: no read can see the one
+// replaced. It returns the versions, the time recorded and the bytes freed.
+func appendVersion[T any](vs []version[T], v version[T]) ([]version[T], time.Time, int64) {
+	n := len(vs)
+	if n == 0 {
+		return append(vs, v), v.at, 0
 	}
-	return append(vs, version[T]{at: at, value: value})
+	last := vs[n-1]
+	if v.at.Before(last.at) {
+		v.at = last.at
+	}
+	if v.at.Equal(last.at) {
+		vs[n-1] = v
+		return vs, v.at, last.size
+	}
+	return append(vs, v), v.at, 0
 }
 
 // visibleAt returns the version current at t: the last one at or before t,
@@ -60,71 +93,123 @@ func visibleAt[T any](vs []version[T], t time.Time) *T {
 
 // pruned drops the versions no read at t or later can see: all but the last
 // of those at or before t. It reports false when nothing remains to see: the
-// only version left is an old deletion.
-func pruned[T any](vs []version[T], t time.Time) ([]version[T], bool) {
+// only version left is an old deletion. It returns the bytes freed.
+func pruned[T any](vs []version[T], t time.Time) ([]version[T], bool, int64) {
 	i := 0
 	for i+1 < len(vs) && !vs[i+1].at.After(t) {
 		i++
 	}
+	var freed int64
+	for _, v := range vs[:i] {
+		freed += v.size
+	}
+	clear(vs[:i]) // the array outlives the slice: drop its pointers
 	vs = vs[i:]
 	if len(vs) == 1 && vs[0].value == nil && !vs[0].at.After(t) {
-		return nil, false
+		return nil, false, freed + vs[0].size
 	}
-	return vs, true
+	return vs, true, freed
 }
 
 // recordStore records a policy store as created or changed at now, or as
 // deleted when ps is nil.
 func (h *history) recordStore(now time.Time, id string, ps *policyStore) {
-	var cp *policyStore
+	v := version[policyStore]{at: now}
 	if ps != nil {
 		c := *ps
 		c.identitySources = nil // recorded apart, with their own versions
-		cp = &c
+		v.value, v.size = &c, storeBytes(&c)
 	}
-	h.stores[id] = appendVersion(h.stores[id], now, cp)
-	h.prune(now)
+	vs, at, freed := appendVersion(h.stores[id], v)
+	h.stores[id] = vs
+	h.bytes += v.size - freed
+	h.enqueue(recorded{at: at, store: id})
 }
 
 // recordSource records an identity source as created or changed at now, or
 // as deleted when is is nil.
 func (h *history) recordSource(now time.Time, policyStoreID, id string, is *identitySource) {
-	var cp *identitySource
+	v := version[identitySource]{at: now}
 	if is != nil {
 		c := *is // configurations are replaced on update, never changed in place
-		cp = &c
+		v.value, v.size = &c, sourceBytes(&c)
 	}
 	byID := h.sources[policyStoreID]
 	if byID == nil {
 		byID = map[string][]version[identitySource]{}
 		h.sources[policyStoreID] = byID
 	}
-	byID[id] = appendVersion(byID[id], now, cp)
-	h.prune(now)
+	vs, at, freed := appendVersion(byID[id], v)
+	byID[id] = vs
+	h.bytes += v.size - freed
+	h.enqueue(recorded{at: at, store: policyStoreID, source: id})
 }
 
-// prune forgets what no read from now on can see.
+func (h *history) enqueue(r recorded) {
+	if h.head > 0 && h.head >= len(h.queue)/2 {
+		// Most of the queue is spent: move the rest to the front, so that
+		// the array does not keep growing.
+		n := copy(h.queue, h.queue[h.head:])
+		clear(h.queue[n:])
+		h.queue, h.head = h.queue[:n], 0
+	}
+	h.queue = append(h.queue, r)
+}
+
+// prune forgets what no read from now on can see: it takes from the queue
+// the versions that have aged past the delay and prunes their resources.
 func (h *history) prune(now time.Time) {
 	horizon := now.Add(-h.delay)
-	for id, vs := range h.stores {
-		if vs, ok := pruned(vs, horizon); ok {
-			h.stores[id] = vs
+	for h.head < len(h.queue) && !h.queue[h.head].at.After(horizon) {
+		r := h.queue[h.head]
+		h.queue[h.head] = recorded{}
+		h.head++
+		if r.source == "" {
+			h.pruneStore(r.store, horizon)
 		} else {
-			delete(h.stores, id)
-			delete(h.sources, id) // the store's identity sources went with it
+			h.pruneSource(r.store, r.source, horizon)
 		}
 	}
-	for storeID, byID := range h.sources {
-		for id, vs := range byID {
-			if vs, ok := pruned(vs, horizon); ok {
-				byID[id] = vs
-			} else {
-				delete(byID, id)
-			}
+	if h.head == len(h.queue) {
+		h.queue, h.head = h.queue[:0], 0
+	}
+}
+
+func (h *history) pruneStore(id string, horizon time.Time) {
+	vs, ok := h.stores[id]
+	if !ok {
+		return
+	}
+	vs, ok, freed := pruned(vs, horizon)
+	h.bytes -= freed
+	if ok {
+		h.stores[id] = vs
+		return
+	}
+	delete(h.stores, id)
+	for _, svs := range h.sources[id] { // the store's identity sources went with it
+		for _, v := range svs {
+			h.bytes -= v.size
 		}
-		if len(byID) == 0 {
-			delete(h.sources, storeID)
-		}
+	}
+	delete(h.sources, id)
+}
+
+func (h *history) pruneSource(storeID, id string, horizon time.Time) {
+	byID := h.sources[storeID]
+	vs, ok := byID[id]
+	if !ok {
+		return
+	}
+	vs, ok, freed := pruned(vs, horizon)
+	h.bytes -= freed
+	if ok {
+		byID[id] = vs
+		return
+	}
+	delete(byID, id)
+	if len(byID) == 0 {
+		delete(h.sources, storeID)
 	}
 }
 

@@ -10,7 +10,9 @@ import (
 // nothing of a resource deleted longer ago than the delay.
 func TestHistoryPruning(t *testing.T) {
 	now := time.Date(2024, 8, 12, 0, 0, 0, 0, time.UTC)
-	e := newEngine(options{now: func() time.Time { return now }, account: "123456789012", propagation: 5 * time.Second}, newIDSource(1, true))
+	o := defaultOptions()
+	o.now, o.propagation = func() time.Time { return now }, 5*time.Second
+	e := newEngine(o, newIDSource(1, true))
 	ps, err := e.createPolicyStore(createPolicyStoreInput{ValidationSettings: validationSettings{Mode: "OFF"}})
 	if err != nil {
 		t.Fatal(err)

@@ -2,11 +2,15 @@ package fake
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
+	"runtime/metrics"
+	"strings"
 )
 
 // maxControlBodyBytes bounds the body of a control request, but for
@@ -19,19 +23,36 @@ const maxStateBodyBytes = 64 << 20
 // controlRouteList names every control route, for the 404 answer.
 const controlRouteList = "GET /_vpfake/health, POST /_vpfake/reset, GET|POST|DELETE /_vpfake/faults, POST /_vpfake/ratelimits and GET|PUT /_vpfake/state"
 
+// healthPath is the control route that WithControlToken leaves open.
+const healthPath = controlPrefix + "health"
+
 // controlRoutes serves /_vpfake/: health, reset, faults, rate limits and
 // state. Their bodies are plain JSON, not the awsJson1_0 envelope; a
-// request they cannot use is answered 400 {"message": "..."}.
+// request they cannot use is answered 400 {"message": "..."}, one without
+// the control token (WithControlToken) 401 {"message": "..."}.
 func (s *Server) controlRoutes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /_vpfake/health", func(w http.ResponseWriter, r *http.Request) {
-		writeControl(w, http.StatusOK, map[string]any{
+	mux.HandleFunc("GET "+healthPath, func(w http.ResponseWriter, r *http.Request) {
+		out := map[string]any{
 			"status":             "ok",
 			"service":            "vpfake",
 			"capabilities":       []string{"fault-injection", "reset", "state"},
 			"authentication":     s.auth != nil,
+			"controlToken":       s.opts.controlToken != "",
 			"propagationDelayMs": s.opts.propagation.Milliseconds(),
-		})
+			"limits":             s.Limits(),
+			"usage":              s.Usage(),
+		}
+		// The heap only on request, so that health answers the same to
+		// the same state.
+		q := r.URL.Query()
+		if q.Get("gc") == "1" {
+			runtime.GC()
+		}
+		if q.Get("gc") == "1" || q.Get("heap") == "1" {
+			out["heapAllocBytes"] = heapAllocBytes()
+		}
+		writeControl(w, http.StatusOK, out)
 	})
 	mux.HandleFunc("POST /_vpfake/reset", func(w http.ResponseWriter, r *http.Request) {
 		s.Reset()
@@ -98,7 +119,54 @@ func (s *Server) controlRoutes() http.Handler {
 			"message": "no control route " + r.Method + " " + r.URL.Path + "; there are " + controlRouteList,
 		})
 	})
-	return mux
+	if s.opts.controlToken == "" {
+		return mux
+	}
+	return requireControlToken(s.opts.controlToken, mux)
+}
+
+// ControlTokenHeader is the header that may carry the control token
+// (WithControlToken), instead of "Authorization: Bearer <token>".
+const ControlTokenHeader = "X-Vpfake-Control-Token"
+
+// requireControlToken answers 401 to a control request, but for health,
+// that does not carry the token.
+func requireControlToken(token string, next http.Handler) http.Handler {
+	want := []byte(token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == healthPath {
+			next.ServeHTTP(w, r)
+			return
+		}
+		got := r.Header.Get(ControlTokenHeader)
+		if auth := r.Header.Get("Authorization"); got == "" && auth != "" {
+			scheme, cred, ok := strings.Cut(auth, " ")
+			if ok && strings.EqualFold(scheme, "Bearer") {
+				got = strings.TrimSpace(cred)
+			}
+		}
+		if got == "" || subtle.ConstantTimeCompare([]byte(got), want) != 1 {
+			msg := "the control routes of this fake require its control token: send \"Authorization: Bearer <token>\" or \"" + ControlTokenHeader + ": <token>\""
+			if got != "" {
+				msg = "the control token sent is not this fake's: " + msg
+			}
+			w.Header().Set("WWW-Authenticate", `Bearer realm="vpfake"`)
+			writeControl(w, http.StatusUnauthorized, map[string]any{"message": msg})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// heapAllocBytes is the process's heap in use by objects, live or not yet
+// collected (runtime.MemStats.HeapAlloc), read without stopping the world.
+func heapAllocBytes() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
 }
 
 // readControlBody reads a control request's body, up to limit bytes.

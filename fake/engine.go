@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -33,11 +34,15 @@ const (
 // engine is the fake's state and behaviour, with one typed method per
 // operation. It knows nothing of HTTP or JSON bodies; it is separate and
 // unexported so that Server's API stays small.
+//
+// No write walks every resource: the cost of a call does not grow with the
+// number of policy stores, identity sources or clientTokens held.
 type engine struct {
 	mu      sync.Mutex
 	now     func() time.Time
 	account string
 	ids     *idSource
+	limits  limits
 
 	// identitySourceQuota is how many identity sources one policy store may
 	// hold: 1, as documented. Tests inside the package raise it to exercise
@@ -45,7 +50,15 @@ type engine struct {
 	identitySourceQuota int
 
 	policyStores map[string]*policyStore
-	tokens       map[tokenKey]*idempotentCall
+	// sourceStore maps the id of every identity source to its policy
+	// store's id.
+	sourceStore map[string]string
+	tokens      *tokenStore
+
+	// liveBytes estimates the memory of policy stores and identity
+	// sources (storeBytes, sourceBytes); heldBytes adds what the history
+	// keeps beside them.
+	liveBytes int64
 
 	// hist keeps recent versions for reads under a propagation delay; nil
 	// when reads see the latest state.
@@ -77,22 +90,8 @@ type identitySource struct {
 	created, updated    time.Time
 }
 
-type tokenKey struct {
-	operation string
-	token     string
-}
-
-// idempotentCall remembers a create made with a clientToken.
-type idempotentCall struct {
-	input        string // canonical JSON of the input, clientToken removed
-	at           time.Time
-	output       any
-	resourceID   string
-	resourceType ResourceType
-}
-
 func newEngine(o options, ids *idSource) *engine {
-	e := &engine{now: o.now, account: o.account, ids: ids, identitySourceQuota: 1, onChange: o.stateChanged}
+	e := &engine{now: o.now, account: o.account, ids: ids, limits: o.limits, identitySourceQuota: 1, onChange: o.stateChanged}
 	if o.propagation > 0 {
 		e.hist = newHistory(o.propagation)
 	}
@@ -104,7 +103,9 @@ func newEngine(o options, ids *idSource) *engine {
 // recent version. The caller holds mu, or owns e alone.
 func (e *engine) clear() {
 	e.policyStores = map[string]*policyStore{}
-	e.tokens = map[tokenKey]*idempotentCall{}
+	e.sourceStore = map[string]string{}
+	e.tokens = newTokenStore()
+	e.liveBytes = 0
 	if e.hist != nil {
 		e.hist.reset()
 	}
@@ -146,14 +147,45 @@ func (e *engine) idInUse(id string) bool {
 	if _, ok := e.policyStores[id]; ok {
 		return true
 	}
-	for _, ps := range e.policyStores {
-		for _, is := range ps.identitySources {
-			if is.id == id {
-				return true
-			}
-		}
+	_, ok := e.sourceStore[id]
+	return ok
+}
+
+// heldBytes is the estimate WithMaxStateBytes bounds: the live policy
+// stores and identity sources, and under a propagation delay the earlier
+// versions reads can still see (the history holds the live versions too).
+func (e *engine) heldBytes() int64 {
+	if e.hist != nil {
+		return e.hist.bytes
 	}
-	return false
+	return e.liveBytes
+}
+
+// checkBytes answers a ServiceQuotaExceededException when a write that
+// adds a version of adding bytes, replacing one of freed bytes, would take
+// the state over its limit. Under a propagation delay the version replaced
+// stays in the history until no read can see it, so nothing is freed yet;
+// without one, a write that does not grow the state always passes.
+func (e *engine) checkBytes(adding, freed int64, rt ResourceType, id string) error {
+	held := e.heldBytes()
+	after := held + adding
+	if e.hist == nil {
+		if adding <= freed {
+			return nil
+		}
+		after -= freed
+	}
+	if after > e.limits.stateBytes {
+		return stateBytesExceeded(held, adding, e.limits.stateBytes, rt, id)
+	}
+	return nil
+}
+
+// prune drops the recent versions no read can see any more.
+func (e *engine) prune() {
+	if e.hist != nil {
+		e.hist.prune(e.clock())
+	}
 }
 
 // recordStore records a change to a policy store (nil: its deletion) for
@@ -191,52 +223,62 @@ func timestamp(t time.Time) string {
 
 // replay looks a clientToken up. It returns the earlier output when the
 // same input was sent within the window, a ConflictException when other
-// input was, and (nil, nil) when the call is new.
-func (e *engine) replay(op string, token *string, input any, now time.Time) (any, string, error) {
+// input was, and a nil output when the call is new, with the digest of the
+// input to remember it by. Without a token it does nothing.
+func (e *engine) replay(op string, token *string, input any, now time.Time) (any, [sha256.Size]byte, error) {
+	var digest [sha256.Size]byte
+	if token == nil {
+		return nil, digest, nil
+	}
 	canon, err := json.Marshal(input)
 	if err != nil {
-		return nil, "", fmt.Errorf("canonicalise %s input: %w", op, err)
+		return nil, digest, fmt.Errorf("canonicalise %s input: %w", op, err)
 	}
-	if token == nil {
-		return nil, string(canon), nil
+	digest = sha256.Sum256(canon)
+	call := e.tokens.lookup(tokenKey{op, *token}, now)
+	if call == nil {
+		return nil, digest, nil
 	}
-	call, ok := e.tokens[tokenKey{op, *token}]
-	if !ok || now.Sub(call.at) >= idempotencyWindow {
-		return nil, string(canon), nil
-	}
-	if call.input != string(canon) {
-		return nil, "", &ConflictException{
+	if call.input != digest {
+		return nil, digest, &ConflictException{
 			Message: fmt.Sprintf("clientToken %s was already used with different input for %s", *token, op),
 			Resources: []ResourceConflict{{
 				ResourceID: call.resourceID, ResourceType: call.resourceType,
 			}},
 		}
 	}
-	return call.output, "", nil
+	return call.output, digest, nil
 }
 
-func (e *engine) remember(op string, token *string, canon string, now time.Time, out any, id string, rt ResourceType) {
+func (e *engine) remember(op string, token *string, digest [sha256.Size]byte, now time.Time, out any, id string, rt ResourceType) {
 	if token == nil {
 		return
 	}
-	e.tokens[tokenKey{op, *token}] = &idempotentCall{
-		input: canon, at: now, output: out, resourceID: id, resourceType: rt,
-	}
+	e.tokens.remember(&idempotentCall{
+		key: tokenKey{op, *token}, input: digest, at: now, output: out, resourceID: id, resourceType: rt,
+	})
 }
 
 func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStoreOutput, error) {
+	if err := checkEncryptionContext(in, e.limits.encryptionContextBytes); err != nil {
+		return createPolicyStoreOutput{}, err
+	}
 	e.mu.Lock()
 	changed := false
 	defer e.unlock(&changed)
+	e.prune()
 	now := e.clock()
 	token := in.ClientToken
 	in.ClientToken = nil
-	prev, canon, err := e.replay("CreatePolicyStore", token, in, now)
+	prev, digest, err := e.replay("CreatePolicyStore", token, in, now)
 	if err != nil {
 		return createPolicyStoreOutput{}, err
 	}
 	if prev != nil {
 		return prev.(createPolicyStoreOutput), nil
+	}
+	if len(e.policyStores) >= e.limits.policyStores {
+		return createPolicyStoreOutput{}, policyStoreQuotaExceeded(e.limits.policyStores, e.account)
 	}
 	ps := &policyStore{
 		id:                 e.newID(),
@@ -261,7 +303,12 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 			ps.encryption = &encryptionState{KMS: &kmsEncryptionState{Key: es.KMS.Key, EncryptionContext: ctx}}
 		}
 	}
+	size := storeBytes(ps)
+	if err := e.checkBytes(size, 0, ResourceTypePolicyStore, ""); err != nil {
+		return createPolicyStoreOutput{}, err
+	}
 	e.policyStores[ps.id] = ps
+	e.liveBytes += size
 	changed = true
 	e.recordStore(now, ps.id, ps)
 	out := createPolicyStoreOutput{
@@ -270,13 +317,14 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 		CreatedDate:     timestamp(ps.created),
 		LastUpdatedDate: timestamp(ps.updated),
 	}
-	e.remember("CreatePolicyStore", token, canon, now, out, ps.id, ResourceTypePolicyStore)
+	e.remember("CreatePolicyStore", token, digest, now, out, ps.id, ResourceTypePolicyStore)
 	return out, nil
 }
 
 func (e *engine) getPolicyStore(in getPolicyStoreInput) (getPolicyStoreOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.prune()
 	ps, ok := e.readStore(in.PolicyStoreID, e.readTime())
 	if !ok {
 		return getPolicyStoreOutput{}, notFoundPolicyStore(in.PolicyStoreID)
@@ -302,6 +350,7 @@ func (e *engine) deletePolicyStore(in deletePolicyStoreInput) (emptyOutput, erro
 	e.mu.Lock()
 	changed := false
 	defer e.unlock(&changed)
+	e.prune()
 	ps, ok := e.policyStores[in.PolicyStoreID]
 	if !ok {
 		return emptyOutput{}, nil // documented: deleting a missing store succeeds
@@ -312,6 +361,13 @@ func (e *engine) deletePolicyStore(in deletePolicyStoreInput) (emptyOutput, erro
 		}
 	}
 	delete(e.policyStores, ps.id) // its identity sources go with it
+	e.liveBytes -= storeBytes(ps)
+	e.tokens.forgetResource(ps.id)
+	for _, is := range ps.identitySources {
+		delete(e.sourceStore, is.id)
+		e.liveBytes -= sourceBytes(is)
+		e.tokens.forgetResource(is.id)
+	}
 	changed = true
 	e.recordStore(e.clock(), ps.id, nil)
 	return emptyOutput{}, nil
@@ -390,10 +446,11 @@ func (e *engine) createIdentitySource(in createIdentitySourceInput) (identitySou
 	e.mu.Lock()
 	changed := false
 	defer e.unlock(&changed)
+	e.prune()
 	now := e.clock()
 	token := in.ClientToken
 	in.ClientToken = nil
-	prev, canon, err := e.replay("CreateIdentitySource", token, in, now)
+	prev, digest, err := e.replay("CreateIdentitySource", token, in, now)
 	if err != nil {
 		return identitySourceDates{}, err
 	}
@@ -418,11 +475,17 @@ func (e *engine) createIdentitySource(in createIdentitySourceInput) (identitySou
 		created:             now,
 		updated:             now,
 	}
+	size := sourceBytes(is)
+	if err := e.checkBytes(size, 0, ResourceTypeIdentitySource, ""); err != nil {
+		return identitySourceDates{}, err
+	}
 	ps.identitySources = append(ps.identitySources, is)
+	e.sourceStore[is.id] = ps.id
+	e.liveBytes += size
 	changed = true
 	e.recordSource(now, ps.id, is.id, is)
 	out := is.dates()
-	e.remember("CreateIdentitySource", token, canon, now, out, is.id, ResourceTypeIdentitySource)
+	e.remember("CreateIdentitySource", token, digest, now, out, is.id, ResourceTypeIdentitySource)
 	return out, nil
 }
 
@@ -438,6 +501,7 @@ func (is *identitySource) dates() identitySourceDates {
 func (e *engine) getIdentitySource(in identitySourceRef) (identitySourceOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.prune()
 	is, err := e.readLookup(in.PolicyStoreID, in.IdentitySourceID)
 	if err != nil {
 		return identitySourceOutput{}, err
@@ -449,14 +513,22 @@ func (e *engine) updateIdentitySource(in updateIdentitySourceInput) (identitySou
 	e.mu.Lock()
 	changed := false
 	defer e.unlock(&changed)
+	e.prune()
 	_, is, err := e.lookup(in.PolicyStoreID, in.IdentitySourceID)
 	if err != nil {
 		return identitySourceDates{}, err
 	}
-	is.configuration = normalise(in.UpdateConfiguration) // replace, never merge
-	is.principalEntityType = principalEntityTypeOrDefault(in.PrincipalEntityType)
+	next := *is
+	next.configuration = normalise(in.UpdateConfiguration) // replace, never merge
+	next.principalEntityType = principalEntityTypeOrDefault(in.PrincipalEntityType)
+	oldSize, newSize := sourceBytes(is), sourceBytes(&next)
+	if err := e.checkBytes(newSize, oldSize, ResourceTypeIdentitySource, is.id); err != nil {
+		return identitySourceDates{}, err
+	}
 	now := e.clock()
-	is.updated = after(is.updated, now)
+	next.updated = after(is.updated, now)
+	*is = next
+	e.liveBytes += newSize - oldSize
 	changed = true
 	e.recordSource(now, is.policyStoreID, is.id, is)
 	return is.dates(), nil
@@ -466,11 +538,15 @@ func (e *engine) deleteIdentitySource(in identitySourceRef) (emptyOutput, error)
 	e.mu.Lock()
 	changed := false
 	defer e.unlock(&changed)
+	e.prune()
 	ps, is, err := e.lookup(in.PolicyStoreID, in.IdentitySourceID)
 	if err != nil {
 		return emptyOutput{}, err
 	}
 	ps.identitySources = slices.DeleteFunc(ps.identitySources, func(x *identitySource) bool { return x == is })
+	delete(e.sourceStore, is.id)
+	e.liveBytes -= sourceBytes(is)
+	e.tokens.forgetResource(is.id)
 	changed = true
 	e.recordSource(e.clock(), ps.id, is.id, nil)
 	return emptyOutput{}, nil
@@ -479,6 +555,7 @@ func (e *engine) deleteIdentitySource(in identitySourceRef) (emptyOutput, error)
 func (e *engine) listIdentitySources(in listIdentitySourcesInput) (listIdentitySourcesOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.prune()
 	t := e.readTime()
 	ps, ok := e.readStore(in.PolicyStoreID, t)
 	if !ok {

@@ -14,10 +14,6 @@ import (
 // matches every operation the fake serves.
 const AnyOperation = "*"
 
-// throttlingServiceCode is the serviceCode of a ThrottlingException sent
-// because a rate limit was exceeded.
-const throttlingServiceCode = "verifiedpermissions"
-
 // Fault makes calls of an operation fail with a declared error. Faults are
 // deterministic: a fault fires on the calls it names, never at random.
 //
@@ -41,10 +37,11 @@ type Fault struct {
 	// ends early when the request is cancelled or the server closed.
 	Delay time.Duration
 	// Message is the error's message; empty means a default for the error,
-	// which names the fault.
+	// which names the fault. It is at most 4,096 bytes, or as
+	// WithMaxFaultMessageBytes says.
 	Message string
 	// ServiceCode and QuotaCode are sent with a ThrottlingException or a
-	// ServiceQuotaExceededException when set.
+	// ServiceQuotaExceededException when set; each is at most 256 bytes.
 	ServiceCode string
 	// QuotaCode: see ServiceCode.
 	QuotaCode string
@@ -52,7 +49,8 @@ type Fault struct {
 	// names the identity source named in the request (IDENTITY_SOURCE), else
 	// its policy store (POLICY_STORE), else none. The first of Resources is
 	// also the resource a ResourceNotFoundException or
-	// ServiceQuotaExceededException names, with the same default.
+	// ServiceQuotaExceededException names, with the same default. At most
+	// 10, each with a ResourceID of at most 200 bytes.
 	Resources []ResourceConflict
 }
 
@@ -90,8 +88,9 @@ func checkOperation(op string) error {
 	return nil
 }
 
-// check reports what makes the fault unusable.
-func (f Fault) check() error {
+// check reports what makes the fault unusable; maxMessage bounds its
+// message.
+func (f Fault) check(maxMessage int) error {
 	if err := checkOperation(f.Operation); err != nil {
 		return err
 	}
@@ -104,9 +103,24 @@ func (f Fault) check() error {
 	if f.Delay < 0 {
 		return fmt.Errorf("negative delay %s", f.Delay)
 	}
+	if n := len(f.Message); n > maxMessage {
+		return fmt.Errorf("message of %d bytes: the limit is %d (WithMaxFaultMessageBytes, vpfake -max-fault-message-bytes)", n, maxMessage)
+	}
+	if n := len(f.ServiceCode); n > maxFaultCodeBytes {
+		return fmt.Errorf("serviceCode of %d bytes: the limit is %d", n, maxFaultCodeBytes)
+	}
+	if n := len(f.QuotaCode); n > maxFaultCodeBytes {
+		return fmt.Errorf("quotaCode of %d bytes: the limit is %d", n, maxFaultCodeBytes)
+	}
+	if n := len(f.Resources); n > maxFaultResources {
+		return fmt.Errorf("%d resources: the limit is %d", n, maxFaultResources)
+	}
 	for i, r := range f.Resources {
 		if r.ResourceID == "" {
 			return fmt.Errorf("resources[%d]: empty resourceId", i)
+		}
+		if n := len(r.ResourceID); n > maxFaultResourceIDSize {
+			return fmt.Errorf("resources[%d]: resourceId of %d bytes: the limit is %d", i, n, maxFaultResourceIDSize)
 		}
 		if !slices.Contains(resourceTypes, r.ResourceType) {
 			return fmt.Errorf("resources[%d]: unknown resourceType %q", i, r.ResourceType)
@@ -165,25 +179,37 @@ func (l *rateLimit) quotaCode() string {
 
 // faultSet holds the injected faults and rate limits.
 type faultSet struct {
-	mu     sync.Mutex
-	now    func() time.Time
-	nextID int
-	faults []*activeFault
-	limits []*rateLimit
+	mu         sync.Mutex
+	now        func() time.Time
+	maxFaults  int
+	maxMessage int
+	nextID     int
+	faults     []*activeFault
+	limits     []*rateLimit
 }
 
-func newFaultSet(now func() time.Time) *faultSet {
-	return &faultSet{now: now}
+func newFaultSet(now func() time.Time, l limits) *faultSet {
+	return &faultSet{now: now, maxFaults: l.faults, maxMessage: l.faultMessageBytes}
+}
+
+// len is how many faults are held.
+func (fs *faultSet) len() int {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return len(fs.faults)
 }
 
 // inject adds a fault after the others and returns its id, "fault-<n>".
 func (fs *faultSet) inject(f Fault) (string, error) {
-	if err := f.check(); err != nil {
+	if err := f.check(fs.maxMessage); err != nil {
 		return "", err
 	}
 	f.Resources = slices.Clone(f.Resources)
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
+	if len(fs.faults) >= fs.maxFaults {
+		return "", fmt.Errorf("%d faults are held already, the limit (WithMaxFaults, vpfake -max-faults): clear them (DELETE /_vpfake/faults) or wait for counted ones to be used up", len(fs.faults))
+	}
 	fs.nextID++
 	id := fmt.Sprintf("fault-%d", fs.nextID)
 	fs.faults = append(fs.faults, &activeFault{id: id, fault: f, remaining: f.Count})
@@ -405,7 +431,7 @@ func faultError(f Fault, id, op string, ref requestRef, principal, account strin
 func throttled(l *rateLimit, op string) Error {
 	return &ThrottlingException{
 		Message:     fmt.Sprintf("Rate exceeded for %s (vpconform fake rate limit of %s: %g per second, burst %d)", op, l.operation, l.perSecond, l.burst),
-		ServiceCode: throttlingServiceCode,
+		ServiceCode: serviceCode,
 		QuotaCode:   l.quotaCode(),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -331,6 +332,11 @@ func TestInjectFaultRejects(t *testing.T) {
 		{"negative delay", fake.Fault{Operation: "*", Error: "ThrottlingException", Delay: -time.Second}, "delay"},
 		{"resource without id", fake.Fault{Operation: "*", Error: "ConflictException", Resources: []fake.ResourceConflict{{ResourceType: "POLICY_STORE"}}}, "resourceId"},
 		{"resource of unknown type", fake.Fault{Operation: "*", Error: "ConflictException", Resources: []fake.ResourceConflict{{ResourceID: "x", ResourceType: "TABLE"}}}, "TABLE"},
+		{"message too long", fake.Fault{Operation: "*", Error: "ThrottlingException", Message: strings.Repeat("m", fake.DefaultMaxFaultMessageBytes+1)}, "WithMaxFaultMessageBytes"},
+		{"service code too long", fake.Fault{Operation: "*", Error: "ThrottlingException", ServiceCode: strings.Repeat("s", 257)}, "serviceCode"},
+		{"quota code too long", fake.Fault{Operation: "*", Error: "ThrottlingException", QuotaCode: strings.Repeat("q", 257)}, "quotaCode"},
+		{"too many resources", fake.Fault{Operation: "*", Error: "ConflictException", Resources: slices.Repeat([]fake.ResourceConflict{{ResourceID: "x", ResourceType: "POLICY_STORE"}}, 11)}, "resources"},
+		{"resource id too long", fake.Fault{Operation: "*", Error: "ConflictException", Resources: []fake.ResourceConflict{{ResourceID: strings.Repeat("x", 201), ResourceType: "POLICY_STORE"}}}, "resourceId"},
 	}
 	srv := fake.NewServer(fake.WithoutListener())
 	defer srv.Close()
@@ -459,6 +465,15 @@ func TestInvalidOptionsPanic(t *testing.T) {
 		{"empty secret", fake.WithCredentials(fake.Credential{AccessKeyID: "A"}), "secret"},
 		{"duplicate key", fake.WithCredentials(fake.Credential{AccessKeyID: "A", SecretAccessKey: "s"}, fake.Credential{AccessKeyID: "A", SecretAccessKey: "t"}), "twice"},
 		{"negative delay", fake.WithPropagationDelay(-time.Second), "WithPropagationDelay"},
+		{"policy stores", fake.WithMaxPolicyStores(0), "WithMaxPolicyStores"},
+		{"encryption context", fake.WithMaxEncryptionContextBytes(0), "WithMaxEncryptionContextBytes"},
+		{"state bytes", fake.WithMaxStateBytes(-1), "WithMaxStateBytes"},
+		{"faults", fake.WithMaxFaults(0), "WithMaxFaults"},
+		{"fault message", fake.WithMaxFaultMessageBytes(0), "WithMaxFaultMessageBytes"},
+		{"read header timeout", fake.WithReadHeaderTimeout(0), "WithReadHeaderTimeout"},
+		{"read timeout", fake.WithReadTimeout(-time.Second), "WithReadTimeout"},
+		{"idle timeout", fake.WithIdleTimeout(0), "WithIdleTimeout"},
+		{"header bytes", fake.WithMaxHeaderBytes(0), "WithMaxHeaderBytes"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

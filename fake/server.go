@@ -34,7 +34,8 @@ type Server struct {
 	ts      *httptest.Server
 	client  *http.Client
 
-	closing   chan struct{} // closed by Close, to end fault delays
+	closing   chan struct{} // closed by EndDelays, to end fault delays
+	endOnce   sync.Once
 	closeOnce sync.Once
 }
 
@@ -43,16 +44,17 @@ type Server struct {
 // does. Call Close when done.
 //
 // NewServer panics when an option is invalid (see WithFault, WithRateLimit,
-// WithCredentials, WithPropagationDelay and WithState): that is a mistake in
-// the calling code, like a bad argument to httptest.NewServer.
+// WithCredentials, WithPropagationDelay, WithState and the limits, such as
+// WithMaxPolicyStores): that is a mistake in the calling code, like a bad
+// argument to httptest.NewServer.
 func NewServer(opts ...Option) *Server {
 	o := defaultOptions()
 	for _, opt := range opts {
 		opt(&o)
 	}
 	s := &Server{opts: o, ids: newIDSource(o.seed, o.seeded), closing: make(chan struct{})}
-	if o.propagation < 0 {
-		panic(fmt.Sprintf("fake.NewServer: WithPropagationDelay(%s): the delay is negative", o.propagation))
+	if err := o.check(); err != nil {
+		panic("fake.NewServer: " + err.Error())
 	}
 	s.engine = newEngine(o, s.ids)
 	if o.state != nil {
@@ -60,10 +62,9 @@ func NewServer(opts ...Option) *Server {
 		if err != nil {
 			panic("fake.NewServer: WithState: " + err.Error())
 		}
-		s.engine.policyStores = stores // no change of state: nothing to tell
-		s.engine.recordInitial()
+		s.engine.install(stores) // no change of state: nothing to tell
 	}
-	s.faults = newFaultSet(s.engine.now)
+	s.faults = newFaultSet(s.engine.now, o.limits)
 	for _, f := range o.faults {
 		if err := s.InjectFault(f); err != nil {
 			panic("fake.NewServer: WithFault: " + err.Error())
@@ -83,7 +84,9 @@ func NewServer(opts ...Option) *Server {
 	s.handler = s.routes()
 	s.client = &http.Client{Transport: &muxTransport{handler: s.handler}}
 	if !o.noListener {
-		s.ts = httptest.NewServer(s.handler)
+		s.ts = httptest.NewUnstartedServer(s.handler)
+		o.http.apply(s.ts.Config)
+		s.ts.Start()
 	}
 	return s
 }
@@ -100,7 +103,8 @@ func (s *Server) URL() string {
 
 // Handler serves the API (POST / with X-Amz-Target) and the control routes
 // under /_vpfake/ (see the package documentation): health, reset, faults,
-// rate limits and state.
+// rate limits and state. To serve it on a listener of one's own with the
+// server's HTTP limits, use NewHTTPServer.
 func (s *Server) Handler() http.Handler {
 	return s.handler
 }
@@ -131,13 +135,14 @@ func (s *Server) Client() *http.Client {
 // or, for one client, verifiedpermissions.NewFromConfig(srv.AWSConfig(),
 // func(o *verifiedpermissions.Options) { o.RetryMaxAttempts = 1 }).
 func (s *Server) AWSConfig() aws.Config {
-	akid, secret := AccessKeyID, SecretAccessKey
+	akid, secret, token := AccessKeyID, SecretAccessKey, ""
 	if s.opts.authOn {
-		akid, secret = s.opts.credentials[0].AccessKeyID, s.opts.credentials[0].SecretAccessKey
+		c := s.opts.credentials[0]
+		akid, secret, token = c.AccessKeyID, c.SecretAccessKey, c.SessionToken
 	}
 	return aws.Config{
 		Region:       s.opts.region,
-		Credentials:  credentials.NewStaticCredentialsProvider(akid, secret, ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(akid, secret, token),
 		BaseEndpoint: aws.String(s.URL()),
 		HTTPClient:   s.Client(),
 	}
@@ -185,11 +190,22 @@ func (s *Server) SetRateLimit(operation string, perSecond float64, burst int) er
 	return nil
 }
 
+// EndDelays ends every fault delay in progress at once, and every later
+// one as soon as it begins: a call held by a fault's Delay answers its fault
+// immediately. Call it when a graceful shutdown begins, so that draining the
+// requests in flight does not wait for delays (vpfake does on SIGINT and
+// SIGTERM); Close calls it too. It cannot be undone, and it is safe to call
+// more than once.
+func (s *Server) EndDelays() {
+	s.endOnce.Do(func() { close(s.closing) })
+}
+
 // Close shuts the listener down, waiting for requests in flight; fault
-// delays in progress end at once. It is safe to call more than once.
+// delays in progress end at once (see EndDelays). It is safe to call more
+// than once.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
-		close(s.closing)
+		s.EndDelays()
 		if s.ts != nil {
 			s.ts.Close()
 		}
@@ -237,4 +253,9 @@ func (w *trackingWriter) WriteHeader(code int) {
 func (w *trackingWriter) Write(b []byte) (int, error) {
 	w.wrote = true
 	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap gives http.ResponseController the underlying writer.
+func (w *trackingWriter) Unwrap() http.ResponseWriter {
+	return w.ResponseWriter
 }

@@ -562,13 +562,18 @@ func isNull(raw json.RawMessage) bool {
 // policy stores from it, or reports every problem found.
 func (e *engine) checkState(st State) (map[string]*policyStore, error) {
 	e.mu.Lock()
-	quota := e.identitySourceQuota
+	quota, lim := e.identitySourceQuota, e.limits
 	e.mu.Unlock()
 
 	if st.FormatVersion != StateFormatVersion {
 		return nil, fmt.Errorf("formatVersion is %d; this fake reads formatVersion %d", st.FormatVersion, StateFormatVersion)
 	}
+	if n := len(st.PolicyStores); n > lim.policyStores {
+		return nil, fmt.Errorf("the state has %d policy stores, more than the %d this fake holds (quota %s: WithMaxPolicyStores, vpfake -max-policy-stores)",
+			n, lim.policyStores, policyStoreQuotaCode)
+	}
 	var p stateProblems
+	var size int64
 	stores := make(map[string]*policyStore, len(st.PolicyStores))
 	storeAt := map[string]int{}     // policy store id → index
 	sourceAt := map[string]string{} // identity source id → its place
@@ -578,6 +583,13 @@ func (e *engine) checkState(st State) (map[string]*policyStore, error) {
 			item += " (policy store " + in.PolicyStoreID + ")"
 		}
 		ps, ok := e.checkStoreState(&p, item, in)
+		if ok && ps.encryption != nil && ps.encryption.KMS != nil {
+			if n := encryptionContextBytes(ps.encryption.KMS.EncryptionContext); n > lim.encryptionContextBytes {
+				p.add(item, "encryptionState.kmsEncryptionState.encryptionContext has keys and values of %d bytes in total, more than the limit of %d (WithMaxEncryptionContextBytes, vpfake -max-encryption-context-bytes)",
+					n, lim.encryptionContextBytes)
+				ok = false
+			}
+		}
 		if j, dup := storeAt[in.PolicyStoreID]; dup && in.PolicyStoreID != "" {
 			p.add(item, "policyStoreId %s is also the id of policyStores[%d]", in.PolicyStoreID, j)
 			ok = false
@@ -600,14 +612,20 @@ func (e *engine) checkState(st State) (map[string]*policyStore, error) {
 			sourceAt[src.IdentitySourceID] = fmt.Sprintf("policyStores[%d].identitySources[%d]", i, j)
 			if ok && sok {
 				ps.identitySources = append(ps.identitySources, is)
+				size += sourceBytes(is)
 			}
 		}
 		if ok {
 			stores[ps.id] = ps
+			size += storeBytes(ps)
 		}
 	}
 	if err := p.err(); err != nil {
 		return nil, err
+	}
+	if size > lim.stateBytes {
+		return nil, fmt.Errorf("the state takes about %d bytes, more than the limit of %d (quota %s: WithMaxStateBytes, vpfake -max-state-bytes)",
+			size, lim.stateBytes, stateBytesQuotaCode)
 	}
 	return stores, nil
 }
@@ -779,7 +797,21 @@ func (e *engine) replace(stores map[string]*policyStore) {
 	e.mu.Lock()
 	changed := true
 	defer e.unlock(&changed)
+	e.install(stores)
+}
+
+// install makes stores, checked by checkState, the whole state, with no
+// clientTokens and no history: the state is visible at once. The caller
+// holds mu, or owns e alone.
+func (e *engine) install(stores map[string]*policyStore) {
+	e.clear()
 	e.policyStores = stores
-	e.tokens = map[tokenKey]*idempotentCall{}
-	e.recordInitial() // the state has no history: it is visible at once
+	for _, ps := range stores {
+		e.liveBytes += storeBytes(ps)
+		for _, is := range ps.identitySources {
+			e.sourceStore[is.id] = ps.id
+			e.liveBytes += sourceBytes(is)
+		}
+	}
+	e.recordInitial()
 }

@@ -35,12 +35,34 @@ type config struct {
 	// exitWithParent stops the server when the process that started it
 	// exits (see watchParent).
 	exitWithParent bool
+
+	// Limits of the state and of faults (see package fake's options).
+	maxPolicyStores           int
+	maxEncryptionContextBytes int
+	maxStateBytes             int64
+	maxFaults                 int
+	maxFaultMessageBytes      int
+
+	// HTTP limits.
+	readHeaderTimeout time.Duration
+	readTimeout       time.Duration
+	idleTimeout       time.Duration
+	maxHeaderBytes    int
+	// shutdownTimeout bounds how long requests in flight may take to
+	// finish once shutdown begins.
+	shutdownTimeout time.Duration
+
+	// controlToken, when set, is required by the control routes but
+	// health.
+	controlToken string
 }
 
 const (
 	defaultAddr    = "127.0.0.1:4599"
 	defaultRegion  = "us-east-1"
 	defaultAccount = "123456789012"
+
+	defaultShutdownTimeout = 10 * time.Second
 )
 
 var (
@@ -88,6 +110,34 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	if cfg.propagationDelay < 0 {
 		return config{}, fmt.Errorf("-propagation-delay/VPFAKE_PROPAGATION_DELAY %s is negative", cfg.propagationDelay)
 	}
+	for _, c := range []struct {
+		name string
+		n    int64
+	}{
+		{"max-policy-stores", int64(cfg.maxPolicyStores)},
+		{"max-encryption-context-bytes", int64(cfg.maxEncryptionContextBytes)},
+		{"max-state-bytes", cfg.maxStateBytes},
+		{"max-faults", int64(cfg.maxFaults)},
+		{"max-fault-message-bytes", int64(cfg.maxFaultMessageBytes)},
+		{"max-header-bytes", int64(cfg.maxHeaderBytes)},
+	} {
+		if c.n < 1 {
+			return config{}, fmt.Errorf("-%s/%s %d is less than 1", c.name, envName(c.name), c.n)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		d    time.Duration
+	}{
+		{"read-header-timeout", cfg.readHeaderTimeout},
+		{"read-timeout", cfg.readTimeout},
+		{"idle-timeout", cfg.idleTimeout},
+		{"shutdown-timeout", cfg.shutdownTimeout},
+	} {
+		if c.d <= 0 {
+			return config{}, fmt.Errorf("-%s/%s %s is not positive", c.name, envName(c.name), c.d)
+		}
+	}
 	if cfg.credentialsFile != "" {
 		creds, err := readCredentials(cfg.credentialsFile)
 		if err != nil {
@@ -98,16 +148,47 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	return cfg, nil
 }
 
+// withDefaults gives every limit left at zero its default, as the flags
+// have it, so that a config built in code needs to set only what it
+// changes.
+func (cfg config) withDefaults() config {
+	setInt := func(p *int, def int) {
+		if *p == 0 {
+			*p = def
+		}
+	}
+	setDuration := func(p *time.Duration, def time.Duration) {
+		if *p == 0 {
+			*p = def
+		}
+	}
+	setInt(&cfg.maxPolicyStores, fake.DefaultMaxPolicyStores)
+	setInt(&cfg.maxEncryptionContextBytes, fake.DefaultMaxEncryptionContextBytes)
+	if cfg.maxStateBytes == 0 {
+		cfg.maxStateBytes = fake.DefaultMaxStateBytes
+	}
+	setInt(&cfg.maxFaults, fake.DefaultMaxFaults)
+	setInt(&cfg.maxFaultMessageBytes, fake.DefaultMaxFaultMessageBytes)
+	setInt(&cfg.maxHeaderBytes, fake.DefaultMaxHeaderBytes)
+	setDuration(&cfg.readHeaderTimeout, fake.DefaultReadHeaderTimeout)
+	setDuration(&cfg.readTimeout, fake.DefaultReadTimeout)
+	setDuration(&cfg.idleTimeout, fake.DefaultIdleTimeout)
+	setDuration(&cfg.shutdownTimeout, defaultShutdownTimeout)
+	return cfg
+}
+
 // credentialJSON is one entry of a credentials file.
 type credentialJSON struct {
 	AccessKeyID     string   `json:"accessKeyId"`
 	SecretAccessKey string   `json:"secretAccessKey"`
+	SessionToken    string   `json:"sessionToken"`
 	Principal       string   `json:"principal"`
 	Allow           []string `json:"allow"`
 }
 
 // readCredentials reads a credentials file: a JSON array of
-// {"accessKeyId", "secretAccessKey", "principal", "allow"} objects, at
+// {"accessKeyId", "secretAccessKey", "sessionToken", "principal", "allow"}
+// objects (sessionToken optional: when set, requests must carry it), at
 // least one, each with an access key id and a secret, no access key id
 // twice.
 func readCredentials(path string) ([]fake.Credential, error) {
@@ -140,10 +221,17 @@ func readCredentials(path string) ([]fake.Credential, error) {
 		}
 		seen[e.AccessKeyID] = true
 		creds = append(creds, fake.Credential{
-			AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, Principal: e.Principal, Allow: e.Allow,
+			AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, SessionToken: e.SessionToken,
+			Principal: e.Principal, Allow: e.Allow,
 		})
 	}
 	return creds, nil
+}
+
+// envName is the environment variable of a flag: VPFAKE_ and the flag's
+// name in upper case, with underscores for hyphens.
+func envName(flagName string) string {
+	return "VPFAKE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 // newFlagSet declares the flags, with defaults from the environment. It
@@ -155,6 +243,34 @@ func newFlagSet(cfg *config, getenv func(string) string) (*flag.FlagSet, map[str
 			return v
 		}
 		return def
+	}
+	// envInt and envDuration read a flag's variable, or give def; a
+	// malformed value is recorded and def used meanwhile.
+	envInt := func(flagName string, def int64) int64 {
+		name := envName(flagName)
+		v := env(name, "")
+		if v == "" {
+			return def
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			envErrs[flagName] = fmt.Errorf("%s=%q is not an integer", name, v)
+			return def
+		}
+		return n
+	}
+	envDuration := func(flagName string, def time.Duration) time.Duration {
+		name := envName(flagName)
+		v := env(name, "")
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			envErrs[flagName] = fmt.Errorf("%s=%q is not a Go duration such as 2s or 500ms", name, v)
+			return def
+		}
+		return d
 	}
 	var seed int64
 	if v := env("VPFAKE_SEED", ""); v != "" {
@@ -189,6 +305,45 @@ func newFlagSet(cfg *config, getenv func(string) string) (*flag.FlagSet, map[str
 	fs.BoolVar(&cfg.version, "version", false, "print \"vpfake <version>\" and exit")
 	fs.BoolVar(&cfg.exitWithParent, "exit-with-parent", env("VPFAKE_EXIT_WITH_PARENT", "") == "1",
 		"shut down when the process that started vpfake exits, as when make fake is killed (env VPFAKE_EXIT_WITH_PARENT=1)")
+
+	intFlag := func(p *int, name string, def int, help string) {
+		*p = int(envInt(name, int64(def)))
+		fs.IntVar(p, name, *p, help+" (env "+envName(name)+")")
+	}
+	intFlag(&cfg.maxPolicyStores, "max-policy-stores", fake.DefaultMaxPolicyStores,
+		"`n` policy stores at most, AWS's default quota per Region per account; one more is\n"+
+			"ServiceQuotaExceededException with quotaCode L-919F2C9C")
+	intFlag(&cfg.maxEncryptionContextBytes, "max-encryption-context-bytes", fake.DefaultMaxEncryptionContextBytes,
+		"`bytes` of keys and values at most in a CreatePolicyStore's encryptionContext, the model's size limit;\n"+
+			"more is a ValidationException")
+	cfg.maxStateBytes = envInt("max-state-bytes", fake.DefaultMaxStateBytes)
+	fs.Int64Var(&cfg.maxStateBytes, "max-state-bytes", cfg.maxStateBytes,
+		"`bytes` of policy stores and identity sources (and the recent versions -propagation-delay keeps) at most,\n"+
+			"as the fake estimates them; a create or update beyond is ServiceQuotaExceededException with quotaCode\n"+
+			"L-VPFAKE-STATE-BYTES, a limit of the fake's own (env VPFAKE_MAX_STATE_BYTES)")
+	intFlag(&cfg.maxFaults, "max-faults", fake.DefaultMaxFaults,
+		"`n` faults held at once at most; POST /_vpfake/faults beyond is answered 400")
+	intFlag(&cfg.maxFaultMessageBytes, "max-fault-message-bytes", fake.DefaultMaxFaultMessageBytes,
+		"`bytes` at most in a fault's message; a longer one is answered 400")
+	durationFlag := func(p *time.Duration, name string, def time.Duration, help string) {
+		*p = envDuration(name, def)
+		fs.Var((*durationValue)(p), name, help+" (env "+envName(name)+")")
+	}
+	durationFlag(&cfg.readHeaderTimeout, "read-header-timeout", fake.DefaultReadHeaderTimeout,
+		"how long a client may take to send a request's headers, a Go `duration`")
+	durationFlag(&cfg.readTimeout, "read-timeout", fake.DefaultReadTimeout,
+		"how long a client may take to send a whole request, body included, a Go `duration`;\n"+
+			"a body still arriving then is cut off")
+	durationFlag(&cfg.idleTimeout, "idle-timeout", fake.DefaultIdleTimeout,
+		"how long a keep-alive connection may stay idle before vpfake closes it, a Go `duration`")
+	intFlag(&cfg.maxHeaderBytes, "max-header-bytes", fake.DefaultMaxHeaderBytes,
+		"`bytes` of request headers at most (net/http allows 4096 more); larger headers are answered 431")
+	durationFlag(&cfg.shutdownTimeout, "shutdown-timeout", defaultShutdownTimeout,
+		"on SIGINT or SIGTERM, how long requests in flight may take to finish, a Go `duration`; fault delays\n"+
+			"end at once, and request bodies still arriving after it are cut short and answered")
+	fs.StringVar(&cfg.controlToken, "control-token", env("VPFAKE_CONTROL_TOKEN", ""),
+		"`token` the control routes (but GET /_vpfake/health) then require, as \"Authorization: Bearer <token>\"\n"+
+			"or \"X-Vpfake-Control-Token: <token>\"; else 401. Prefer the variable: flags show in ps (env VPFAKE_CONTROL_TOKEN)")
 	return fs, envErrs
 }
 
@@ -221,12 +376,21 @@ func usage(getenv func(string) string) string {
 
 // usageNotes follows the flags in the help text.
 const usageNotes = `
-Control routes (plain JSON, never authenticated; a request they cannot use is answered
-400 {"message":"…"}):
+Control routes (plain JSON; open unless -control-token is set, when every route but health requires
+"Authorization: Bearer <token>" or "X-Vpfake-Control-Token: <token>" and answers 401 {"message":"…"}
+without it; a request they cannot use is answered 400 {"message":"…"}):
 
-  GET    /_vpfake/health      readiness and settings:
+  GET    /_vpfake/health      readiness, settings, limits and usage; ?heap=1 adds "heapAllocBytes", the
+                              process's heap in use, and ?gc=1 the same after a garbage collection:
                               {"status":"ok","service":"vpfake","capabilities":["fault-injection","reset","state"],
-                               "authentication":false,"propagationDelayMs":0}
+                               "authentication":false,"controlToken":false,"propagationDelayMs":0,
+                               "limits":{"policyStores":30000,"identitySourcesPerPolicyStore":1,
+                                 "encryptionContextBytes":8192,"stateBytes":268435456,"faults":1000,
+                                 "faultMessageBytes":4096,"clientTokenWindowSeconds":28800,
+                                 "requestBodyBytes":4194304,"readHeaderTimeoutMs":10000,"readTimeoutMs":30000,
+                                 "idleTimeoutMs":60000,"maxHeaderBytes":65536},
+                               "usage":{"policyStores":0,"identitySources":0,"stateBytes":0,"clientTokens":0,
+                                 "faults":0}}
   POST   /_vpfake/reset       forget every policy store, identity source, clientToken, fault and rate
                               limit; answers {}
   POST   /_vpfake/faults      make calls fail; answers {"id":"fault-1"}:
@@ -237,7 +401,10 @@ Control routes (plain JSON, never authenticated; a request they cannot use is an
                               error is one of ThrottlingException, InternalServerException,
                               ConflictException, AccessDeniedException, ServiceQuotaExceededException,
                               ResourceNotFoundException, ValidationException; count 0 (the default)
-                              fails every call until the faults are cleared; delayMs waits first
+                              fails every call until the faults are cleared; delayMs (up to an hour)
+                              waits first; at most -max-faults held, a message of at most
+                              -max-fault-message-bytes, serviceCode and quotaCode of at most 256 bytes,
+                              at most 10 resources with resourceIds of at most 200 bytes
   GET    /_vpfake/faults      the faults in force (as posted, with "id" and "remaining") and the rate limits
   DELETE /_vpfake/faults      clear every fault and rate limit; answers {}
   POST   /_vpfake/ratelimits  {"operation":"GetIdentitySource","perSecond":5,"burst":5}: a token bucket;
@@ -247,6 +414,22 @@ Control routes (plain JSON, never authenticated; a request they cannot use is an
   PUT    /_vpfake/state       replace them all with such a document; answers {}, or 400 naming what is
                               wrong (line and column, or the item), with nothing changed
 
+Limits: a CreatePolicyStore beyond -max-policy-stores is answered as AWS answers its quota of policy
+stores per Region per account: ServiceQuotaExceededException (HTTP 402) with serviceCode
+"verifiedpermissions" and quotaCode "L-919F2C9C". A second identity source in a policy store is
+ServiceQuotaExceededException too (a quota of 1, not adjustable). An encryptionContext of more than
+-max-encryption-context-bytes is a ValidationException naming
+encryptionSettings.kmsEncryptionSettings.encryptionContext. A create or update that would take the
+state over -max-state-bytes is ServiceQuotaExceededException with quotaCode "L-VPFAKE-STATE-BYTES",
+a limit of the fake's own. A request body over 4 MiB is a SerializationException. clientTokens are
+remembered for 8 hours, by a digest of the input, and forgotten when the resource they created is
+deleted (a create replayed afterwards is a new call).
+
+Shutdown: on SIGINT or SIGTERM, vpfake stops accepting connections, ends every fault delay at once
+(a call held by one answers its fault now), and waits up to -shutdown-timeout for the requests in
+flight; request bodies still arriving then are cut short and answered, and only requests still
+unanswered 2s later are dropped. It exits 0 when every request was answered, 1 otherwise.
+
 Retries: SDK clients retry ThrottlingException and InternalServerException by default (the AWS
 SDK for Go v2 makes up to 3 attempts), so an injected retryable fault with count 1 is retried away
 and the call succeeds. To see it, set the client's max attempts to 1 (AWS_MAX_ATTEMPTS=1, or
@@ -254,9 +437,9 @@ RetryMaxAttempts = 1 in Go), or inject it with a larger count.
 
 State file: with -state-file, vpfake reads the file at start if it exists (a missing or empty file
 is an empty state, created at the first change); a file that is not valid JSON or not a valid state
-is refused, naming the line and column or the invalid item, and left as it is, and vpfake exits 1.
-It writes the whole state to the file, atomically (a temporary file in the same directory, renamed
-over it), at most every 100ms after a change and at shutdown. Kept: policy stores and identity
-sources with all their members and dates. Not kept: clientTokens, faults, rate limits, and the
-history behind -propagation-delay (a loaded state is visible at once).
+(limits included) is refused, naming the line and column or the invalid item, and left as it is, and
+vpfake exits 1. It writes the whole state to the file, atomically (a temporary file in the same
+directory, renamed over it), at most every 100ms after a change and at shutdown. Kept: policy stores
+and identity sources with all their members and dates. Not kept: clientTokens, faults, rate limits,
+and the history behind -propagation-delay (a loaded state is visible at once).
 `

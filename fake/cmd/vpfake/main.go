@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -60,18 +61,30 @@ func versionLine() string {
 	return "vpfake " + version.String()
 }
 
-// shutdownTimeout bounds how long requests in flight may take to finish
-// once a shutdown signal arrives.
-const shutdownTimeout = 10 * time.Second
+// cutGrace is how long requests whose bodies were cut short at the end of
+// -shutdown-timeout may take to be answered before their connections are
+// closed.
+const cutGrace = 2 * time.Second
 
 // run serves the fake on cfg.addr until ctx is done, then shuts down
-// gracefully. ready, if not nil, is called with the bound address once the
+// gracefully (see drain). Limits left at zero in cfg have their defaults.
+// ready, if not nil, is called with the bound address once the
 // listener is open. With a state file, it starts from the file's state,
 // refusing a file that is not a valid state before it listens, and keeps
 // the file up to date until it returns.
 func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr string)) error {
+	cfg = cfg.withDefaults()
 	logger := log.New(logOut, "vpfake: ", log.LstdFlags|log.Lmicroseconds)
-	opts := []fake.Option{fake.WithoutListener(), fake.WithRegion(cfg.region), fake.WithAccount(cfg.account)}
+	opts := []fake.Option{
+		fake.WithoutListener(), fake.WithRegion(cfg.region), fake.WithAccount(cfg.account),
+		fake.WithMaxPolicyStores(cfg.maxPolicyStores), fake.WithMaxEncryptionContextBytes(cfg.maxEncryptionContextBytes),
+		fake.WithMaxStateBytes(cfg.maxStateBytes), fake.WithMaxFaults(cfg.maxFaults), fake.WithMaxFaultMessageBytes(cfg.maxFaultMessageBytes),
+		fake.WithReadHeaderTimeout(cfg.readHeaderTimeout), fake.WithReadTimeout(cfg.readTimeout),
+		fake.WithIdleTimeout(cfg.idleTimeout), fake.WithMaxHeaderBytes(cfg.maxHeaderBytes),
+	}
+	if cfg.controlToken != "" {
+		opts = append(opts, fake.WithControlToken(cfg.controlToken))
+	}
 	if cfg.seed != 0 {
 		opts = append(opts, fake.WithIDSeed(cfg.seed))
 	}
@@ -115,11 +128,10 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr stri
 		}
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	hs := &http.Server{
-		Handler:           logRequests(srv.Handler(), logger),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          logger,
-	}
+	hs := srv.NewHTTPServer(logRequests(srv.Handler(), logger))
+	hs.ErrorLog = logger
+	conns := &connTracker{active: map[net.Conn]struct{}{}}
+	hs.ConnState = conns.track
 	// The readiness line has no log prefix, so scripts can wait for it.
 	fmt.Fprintf(logOut, "vpfake listening on http://%s\n", ln.Addr())
 	if len(cfg.credentials) > 0 {
@@ -127,6 +139,9 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr stri
 	}
 	if cfg.propagationDelay > 0 {
 		logger.Printf("reads see writes after %s", cfg.propagationDelay)
+	}
+	if cfg.controlToken != "" {
+		logger.Printf("control routes but health require the control token")
 	}
 	if saver != nil {
 		logState(logger, cfg.stateFile, loaded, srv.State())
@@ -142,12 +157,12 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr stri
 	case err := <-served:
 		errs = append(errs, fmt.Errorf("serve on %s: %w", ln.Addr(), err))
 	case <-ctx.Done():
-		logger.Printf("shutting down")
-		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-		defer cancel()
-		if err := hs.Shutdown(sctx); err != nil {
-			errs = append(errs, fmt.Errorf("shut down: %w", err))
-		} else if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Printf("shutting down: fault delays end now; requests in flight have %s (-shutdown-timeout) to finish", cfg.shutdownTimeout)
+		srv.EndDelays()
+		if err := drain(hs, conns, cfg.shutdownTimeout, logger); err != nil {
+			errs = append(errs, err)
+		}
+		if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, fmt.Errorf("serve on %s: %w", ln.Addr(), err))
 		}
 	}
@@ -157,6 +172,65 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr stri
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// drain shuts hs down gracefully: it stops accepting, closes idle
+// connections and waits up to timeout for the requests in flight (fault
+// delays have ended, so only requests still arriving or being answered
+// remain). Past timeout it cuts short the request bodies still arriving,
+// which are then answered SerializationException, and waits cutGrace more;
+// only the requests that are still not answered then have their
+// connections closed, and that is an error.
+func drain(hs *http.Server, conns *connTracker, timeout time.Duration, logger *log.Logger) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	err := hs.Shutdown(ctx)
+	cancel()
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	n := conns.cutReads()
+	logger.Printf("shutting down: %d request(s) still in progress after %s: cutting short the request bodies still arriving", n, timeout)
+	ctx, cancel = context.WithTimeout(context.Background(), cutGrace)
+	defer cancel()
+	if err := hs.Shutdown(ctx); err != nil {
+		closeErr := hs.Close()
+		return errors.Join(fmt.Errorf("shut down: requests still unanswered %s after -shutdown-timeout %s; their connections were closed: %w", cutGrace, timeout, err), closeErr)
+	}
+	return nil
+}
+
+// connTracker knows the connections with a request in progress, so that
+// drain can cut short the bodies still arriving on them.
+type connTracker struct {
+	mu     sync.Mutex
+	active map[net.Conn]struct{}
+}
+
+// track is an http.Server ConnState hook.
+func (c *connTracker) track(conn net.Conn, state http.ConnState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if state == http.StateActive {
+		c.active[conn] = struct{}{}
+	} else {
+		delete(c.active, conn)
+	}
+}
+
+// cutReads makes every read on the active connections fail from now on:
+// a handler reading a body gets an error and answers it. It returns how
+// many connections were active.
+func (c *connTracker) cutReads() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	for conn := range c.active {
+		_ = conn.SetReadDeadline(now) // a connection already closed has nothing to cut
+	}
+	return len(c.active)
 }
 
 // logState says where the state came from and where it goes.
@@ -198,4 +272,9 @@ type statusWriter struct {
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap gives http.ResponseController the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter {
+	return w.ResponseWriter
 }

@@ -28,12 +28,22 @@ func envOf(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
+// defaultLimits are the limits of a config when no flag or variable sets
+// them.
+func defaultLimits(c config) config {
+	c.maxPolicyStores, c.maxEncryptionContextBytes, c.maxStateBytes = 30000, 8192, 256<<20
+	c.maxFaults, c.maxFaultMessageBytes = 1000, 4096
+	c.readHeaderTimeout, c.readTimeout, c.idleTimeout, c.maxHeaderBytes = 10*time.Second, 30*time.Second, time.Minute, 64<<10
+	c.shutdownTimeout = 10 * time.Second
+	return c
+}
+
 func TestLoadConfigDefaults(t *testing.T) {
 	cfg, err := loadConfig(nil, envOf(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config{addr: "127.0.0.1:4599", region: "us-east-1", account: "123456789012", seed: 0}
+	want := defaultLimits(config{addr: "127.0.0.1:4599", region: "us-east-1", account: "123456789012", seed: 0})
 	if diff := cmp.Diff(want, cfg, cmp.AllowUnexported(config{})); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
 	}
@@ -65,12 +75,19 @@ func TestLoadConfigFromEnv(t *testing.T) {
 	cfg, err := loadConfig(nil, envOf(map[string]string{
 		"VPFAKE_ADDR": "0.0.0.0:8080", "VPFAKE_REGION": "eu-west-3", "VPFAKE_ACCOUNT": "210987654321", "VPFAKE_SEED": "42",
 		"VPFAKE_PROPAGATION_DELAY": "2s", "VPFAKE_CREDENTIALS_FILE": creds, "VPFAKE_STATE_FILE": "/var/lib/vpfake/state.json",
+		"VPFAKE_MAX_POLICY_STORES": "50", "VPFAKE_MAX_ENCRYPTION_CONTEXT_BYTES": "100", "VPFAKE_MAX_STATE_BYTES": "1000000",
+		"VPFAKE_MAX_FAULTS": "5", "VPFAKE_MAX_FAULT_MESSAGE_BYTES": "64", "VPFAKE_READ_HEADER_TIMEOUT": "1s",
+		"VPFAKE_READ_TIMEOUT": "2s", "VPFAKE_IDLE_TIMEOUT": "3s", "VPFAKE_MAX_HEADER_BYTES": "8192",
+		"VPFAKE_SHUTDOWN_TIMEOUT": "4s", "VPFAKE_CONTROL_TOKEN": "tok",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := config{addr: "0.0.0.0:8080", region: "eu-west-3", account: "210987654321", seed: 42,
-		propagationDelay: 2 * time.Second, credentialsFile: creds, credentials: parsedCredentials, stateFile: "/var/lib/vpfake/state.json"}
+		propagationDelay: 2 * time.Second, credentialsFile: creds, credentials: parsedCredentials, stateFile: "/var/lib/vpfake/state.json",
+		maxPolicyStores: 50, maxEncryptionContextBytes: 100, maxStateBytes: 1000000, maxFaults: 5, maxFaultMessageBytes: 64,
+		readHeaderTimeout: time.Second, readTimeout: 2 * time.Second, idleTimeout: 3 * time.Second, maxHeaderBytes: 8192,
+		shutdownTimeout: 4 * time.Second, controlToken: "tok"}
 	if diff := cmp.Diff(want, cfg, cmp.AllowUnexported(config{})); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
 	}
@@ -80,19 +97,25 @@ func TestLoadConfigFlagsOverrideEnv(t *testing.T) {
 	creds := writeFile(t, credentialsJSON)
 	cfg, err := loadConfig(
 		[]string{"-addr", "127.0.0.1:0", "-region", "ap-south-1", "-account", "111122223333", "-seed", "7",
-			"-propagation-delay", "500ms", "-credentials-file", creds, "-state-file", "state.json"},
+			"-propagation-delay", "500ms", "-credentials-file", creds, "-state-file", "state.json",
+			"-max-policy-stores", "10", "-max-state-bytes", "5000000", "-read-timeout", "7s", "-shutdown-timeout", "1s",
+			"-control-token", "flag-token"},
 		envOf(map[string]string{
 			"VPFAKE_ADDR": "0.0.0.0:8080", "VPFAKE_REGION": "eu-west-3", "VPFAKE_ACCOUNT": "210987654321",
 			"VPFAKE_SEED":              "not-a-number", // replaced by -seed, so not an error
 			"VPFAKE_PROPAGATION_DELAY": "soon",         // replaced by -propagation-delay
 			"VPFAKE_CREDENTIALS_FILE":  "/nonexistent/credentials.json",
 			"VPFAKE_STATE_FILE":        "/nonexistent/state.json",
+			"VPFAKE_MAX_POLICY_STORES": "many", // replaced by -max-policy-stores
+			"VPFAKE_READ_TIMEOUT":      "later",
+			"VPFAKE_CONTROL_TOKEN":     "env-token",
 		}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config{addr: "127.0.0.1:0", region: "ap-south-1", account: "111122223333", seed: 7,
-		propagationDelay: 500 * time.Millisecond, credentialsFile: creds, credentials: parsedCredentials, stateFile: "state.json"}
+	want := defaultLimits(config{addr: "127.0.0.1:0", region: "ap-south-1", account: "111122223333", seed: 7,
+		propagationDelay: 500 * time.Millisecond, credentialsFile: creds, credentials: parsedCredentials, stateFile: "state.json"})
+	want.maxPolicyStores, want.maxStateBytes, want.readTimeout, want.shutdownTimeout, want.controlToken = 10, 5000000, 7*time.Second, time.Second, "flag-token"
 	if diff := cmp.Diff(want, cfg, cmp.AllowUnexported(config{})); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
 	}
@@ -124,6 +147,18 @@ func TestLoadConfigBadValues(t *testing.T) {
 		{"credential without secret", []string{"-credentials-file", `@[{"accessKeyId":"A"}]`}, nil, "secretAccessKey"},
 		{"credential without key", []string{"-credentials-file", `@[{"secretAccessKey":"s"}]`}, nil, "accessKeyId"},
 		{"credential twice", []string{"-credentials-file", `@[{"accessKeyId":"A","secretAccessKey":"s"},{"accessKeyId":"A","secretAccessKey":"t"}]`}, nil, "twice"},
+		{"max policy stores env", nil, map[string]string{"VPFAKE_MAX_POLICY_STORES": "lots"}, "VPFAKE_MAX_POLICY_STORES"},
+		{"zero policy stores", []string{"-max-policy-stores", "0"}, nil, "-max-policy-stores/VPFAKE_MAX_POLICY_STORES 0 is less than 1"},
+		{"negative state bytes", []string{"-max-state-bytes", "-5"}, nil, "max-state-bytes"},
+		{"zero faults env", nil, map[string]string{"VPFAKE_MAX_FAULTS": "0"}, "max-faults"},
+		{"zero message bytes", []string{"-max-fault-message-bytes", "0"}, nil, "max-fault-message-bytes"},
+		{"zero encryption context", []string{"-max-encryption-context-bytes", "0"}, nil, "max-encryption-context-bytes"},
+		{"zero header bytes", []string{"-max-header-bytes", "0"}, nil, "max-header-bytes"},
+		{"read timeout flag", []string{"-read-timeout", "soon"}, nil, "read-timeout"},
+		{"zero read timeout", []string{"-read-timeout", "0s"}, nil, "not positive"},
+		{"idle timeout env", nil, map[string]string{"VPFAKE_IDLE_TIMEOUT": "5"}, "VPFAKE_IDLE_TIMEOUT"},
+		{"negative header timeout", []string{"-read-header-timeout", "-1s"}, nil, "read-header-timeout"},
+		{"zero shutdown timeout", []string{"-shutdown-timeout", "0s"}, nil, "shutdown-timeout"},
 		{"unknown member", []string{"-credentials-file", `@[{"accessKeyId":"A","secretAccessKey":"s","deny":["*"]}]`}, nil, "deny"},
 		{"trailing data", []string{"-credentials-file", `@[{"accessKeyId":"A","secretAccessKey":"s"}] []`}, nil, "after"},
 	}
@@ -148,7 +183,10 @@ func TestLoadConfigBadValues(t *testing.T) {
 
 func TestUsageNamesEveryVariable(t *testing.T) {
 	u := usage(envOf(nil))
-	for _, v := range []string{"VPFAKE_ADDR", "VPFAKE_REGION", "VPFAKE_ACCOUNT", "VPFAKE_SEED", "VPFAKE_PROPAGATION_DELAY", "VPFAKE_CREDENTIALS_FILE", "VPFAKE_STATE_FILE"} {
+	for _, v := range []string{"VPFAKE_ADDR", "VPFAKE_REGION", "VPFAKE_ACCOUNT", "VPFAKE_SEED", "VPFAKE_PROPAGATION_DELAY", "VPFAKE_CREDENTIALS_FILE", "VPFAKE_STATE_FILE",
+		"VPFAKE_EXIT_WITH_PARENT", "VPFAKE_MAX_POLICY_STORES", "VPFAKE_MAX_ENCRYPTION_CONTEXT_BYTES", "VPFAKE_MAX_STATE_BYTES", "VPFAKE_MAX_FAULTS",
+		"VPFAKE_MAX_FAULT_MESSAGE_BYTES", "VPFAKE_READ_HEADER_TIMEOUT", "VPFAKE_READ_TIMEOUT", "VPFAKE_IDLE_TIMEOUT", "VPFAKE_MAX_HEADER_BYTES",
+		"VPFAKE_SHUTDOWN_TIMEOUT", "VPFAKE_CONTROL_TOKEN", "heapAllocBytes", "L-919F2C9C", "Authorization: Bearer"} {
 		if !strings.Contains(u, v) {
 			t.Errorf("usage does not mention %s:\n%s", v, u)
 		}
@@ -202,7 +240,14 @@ func TestRunServesHealthAndShutsDown(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]any{
 		"status": "ok", "service": "vpfake", "capabilities": []any{"fault-injection", "reset", "state"},
-		"authentication": false, "propagationDelayMs": float64(0),
+		"authentication": false, "controlToken": false, "propagationDelayMs": float64(0),
+		"limits": map[string]any{
+			"policyStores": 30000.0, "identitySourcesPerPolicyStore": 1.0, "encryptionContextBytes": 8192.0,
+			"stateBytes": float64(256 << 20), "faults": 1000.0, "faultMessageBytes": 4096.0, "clientTokenWindowSeconds": 28800.0,
+			"requestBodyBytes": float64(4 << 20), "readHeaderTimeoutMs": 10000.0, "readTimeoutMs": 30000.0, "idleTimeoutMs": 60000.0,
+			"maxHeaderBytes": 65536.0,
+		},
+		"usage": map[string]any{"policyStores": 0.0, "identitySources": 0.0, "stateBytes": 0.0, "clientTokens": 0.0, "faults": 0.0},
 	}, health); diff != "" {
 		t.Errorf("health (-want +got):\n%s", diff)
 	}
@@ -301,7 +346,7 @@ func TestRunWithCredentialsAndDelay(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden || resp.Header.Get("X-Amzn-ErrorType") != "MissingAuthenticationTokenException" {
+	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("X-Amzn-ErrorType") != "MissingAuthenticationTokenException" {
 		t.Errorf("unsigned request: HTTP %d %s", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"))
 	}
 

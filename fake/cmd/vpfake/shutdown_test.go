@@ -1,0 +1,297 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// runUntil runs the server in the background on a free port until the
+// returned cancel is called; done receives run's error.
+func runUntil(t *testing.T, cfg config) (addr string, logs *syncBuffer, cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs = &syncBuffer{}
+	addrc := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() { errc <- run(ctx, cfg, logs, func(a string) { addrc <- a }) }()
+	t.Cleanup(cancel)
+	select {
+	case addr = <-addrc:
+		return addr, logs, cancel, errc
+	case err := <-errc:
+		t.Fatalf("run returned early: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not start")
+	}
+	return "", nil, nil, nil
+}
+
+// controlJSON sends a control request and decodes its answer, which must
+// be 200.
+func controlJSON(t *testing.T, method, url, body string) map[string]any {
+	t.Helper()
+	status, b := control(t, method, url, body)
+	var out map[string]any
+	if err := json.Unmarshal([]byte(b), &out); err != nil || status != http.StatusOK {
+		t.Fatalf("%s %s: HTTP %d, %v", method, url, status, err)
+	}
+	return out
+}
+
+// TestShutdownAnswersRequestsHeldByFaultDelays checks that on shutdown
+// (ctx cancelled, as SIGTERM does) requests held by a 60s fault delay are
+// answered their fault at once and run returns nil, exit status 0, within a
+// second.
+func TestShutdownAnswersRequestsHeldByFaultDelays(t *testing.T) {
+	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0"}, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, logs, cancel, done := runUntil(t, cfg)
+	base := "http://" + addr
+	const held = 6
+	controlJSON(t, "POST", base+"/_vpfake/faults", fmt.Sprintf(`{"operation":"GetPolicyStore","error":"ThrottlingException","count":%d,"delayMs":60000}`, held))
+
+	type answer struct {
+		status int
+		code   string
+		err    error
+	}
+	answers := make(chan answer, held)
+	client := &http.Client{Transport: &http.Transport{}}
+	var wg sync.WaitGroup
+	for range held {
+		wg.Go(func() {
+			req, _ := http.NewRequest("POST", base+"/", strings.NewReader(`{"policyStoreId":"nope"}`))
+			req.Header.Set("X-Amz-Target", "VerifiedPermissions.GetPolicyStore")
+			req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+			resp, err := client.Do(req)
+			if err != nil {
+				answers <- answer{err: err}
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			answers <- answer{status: resp.StatusCode, code: resp.Header.Get("X-Amzn-ErrorType")}
+		})
+	}
+	// Every request is held once the counted fault is used up.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		faults, _ := controlJSON(t, "GET", base+"/_vpfake/faults", "")["faults"].([]any)
+		if len(faults) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the requests did not reach the fault: %v", faults)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: %v, want a clean shutdown", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not return")
+	}
+	took := time.Since(start)
+	wg.Wait()
+	close(answers)
+	t.Logf("shut down with %d held requests in %s", held, took.Round(time.Millisecond))
+	if took > time.Second {
+		t.Errorf("shutdown took %s, want under a second", took)
+	}
+	n := 0
+	for a := range answers {
+		n++
+		if a.err != nil || a.status != http.StatusTooManyRequests || a.code != "ThrottlingException" {
+			t.Errorf("held request: HTTP %d %s, %v; want its fault, ThrottlingException", a.status, a.code, a.err)
+		}
+	}
+	if n != held {
+		t.Errorf("%d answers, want %d", n, held)
+	}
+	if !strings.Contains(logs.String(), "fault delays end now") {
+		t.Errorf("log lacks the shutdown line:\n%s", logs.String())
+	}
+}
+
+// startSlowRequest opens a connection and sends the headers of a
+// GetPolicyStore with a body of 1,000 bytes, and 10 of them.
+func startSlowRequest(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	_, err = fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: %s\r\nX-Amz-Target: VerifiedPermissions.GetPolicyStore\r\n"+
+		"Content-Type: application/x-amz-json-1.0\r\nContent-Length: 1000\r\n\r\n{\"policyS", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
+// trickle writes a byte every interval until stop is closed or the write
+// fails.
+func trickle(conn net.Conn, interval time.Duration, stop <-chan struct{}) {
+	for {
+		select {
+		case <-stop:
+			return
+		case <-time.After(interval):
+			if _, err := conn.Write([]byte(" ")); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// TestReadTimeoutCutsTrickledBody checks a body trickled slower than
+// -read-timeout allows is cut off once it has passed: the request is
+// answered (SerializationException) or the connection closed.
+func TestReadTimeoutCutsTrickledBody(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	addr, _, _, _ := runUntil(t, config{addr: "127.0.0.1:0", region: "us-east-1", account: "123456789012", readTimeout: timeout})
+	start := time.Now()
+	conn := startSlowRequest(t, addr)
+	stop := make(chan struct{})
+	defer close(stop)
+	go trickle(conn, 20*time.Millisecond, stop)
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	took := time.Since(start)
+	switch {
+	case err == nil:
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("X-Amzn-ErrorType") != "SerializationException" {
+			t.Errorf("trickled body: HTTP %d %s", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"))
+		}
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+	default:
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			t.Fatalf("the trickled body was not cut off within 10s")
+		}
+	}
+	t.Logf("trickled body cut off after %s (read timeout %s): %v", took.Round(time.Millisecond), timeout, err)
+	if took < timeout-50*time.Millisecond || took > timeout+3*time.Second {
+		t.Errorf("cut off after %s, want about %s", took, timeout)
+	}
+}
+
+// TestIdleTimeoutClosesConnection checks a keep-alive connection left idle
+// is closed after -idle-timeout.
+func TestIdleTimeoutClosesConnection(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	addr, _, _, _ := runUntil(t, config{addr: "127.0.0.1:0", region: "us-east-1", account: "123456789012", idleTimeout: timeout})
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := fmt.Fprintf(conn, "GET /_vpfake/health HTTP/1.1\r\nHost: %s\r\n\r\n", addr); err != nil {
+		t.Fatal(err)
+	}
+	r := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	idle := time.Now()
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, err = r.ReadByte()
+	took := time.Since(idle)
+	if !errors.Is(err, io.EOF) {
+		t.Fatalf("idle connection: %v, want EOF", err)
+	}
+	t.Logf("idle connection closed after %s (idle timeout %s)", took.Round(time.Millisecond), timeout)
+	if took < timeout-50*time.Millisecond || took > timeout+3*time.Second {
+		t.Errorf("closed after %s, want about %s", took, timeout)
+	}
+}
+
+// TestShutdownCutsSlowBody checks a body still arriving when
+// -shutdown-timeout has passed is cut short and answered, and the
+// shutdown is clean.
+func TestShutdownCutsSlowBody(t *testing.T) {
+	addr, logs, cancel, done := runUntil(t, config{addr: "127.0.0.1:0", region: "us-east-1", account: "123456789012", shutdownTimeout: 200 * time.Millisecond})
+	conn := startSlowRequest(t, addr)
+	stop := make(chan struct{})
+	defer close(stop)
+	go trickle(conn, 20*time.Millisecond, stop)
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	cancel()
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("slow request got no answer: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("X-Amzn-ErrorType") != "SerializationException" {
+		t.Errorf("slow request: HTTP %d %s", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"))
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return")
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("shutdown took %s", took)
+	}
+	if !strings.Contains(logs.String(), "cutting short") {
+		t.Errorf("log lacks the cut:\n%s", logs.String())
+	}
+}
+
+// TestRunControlToken checks -control-token: control routes but health
+// require it.
+func TestRunControlToken(t *testing.T) {
+	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0"}, envOf(map[string]string{"VPFAKE_CONTROL_TOKEN": "s3cret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, _, _, _ := runUntil(t, cfg)
+	get := func(path, token string) int {
+		req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if s := get("/_vpfake/state", ""); s != http.StatusUnauthorized {
+		t.Errorf("state without the token: HTTP %d", s)
+	}
+	if s := get("/_vpfake/state", "s3cret"); s != http.StatusOK {
+		t.Errorf("state with the token: HTTP %d", s)
+	}
+	if s := get("/_vpfake/health", ""); s != http.StatusOK {
+		t.Errorf("health without the token: HTTP %d", s)
+	}
+}
