@@ -14,6 +14,10 @@ import (
 	. "github.com/onsi/gomega"
 )
 
+// ControlTokenHeader is the header that carries Target.ControlToken on
+// control requests (vpfake -control-token).
+const ControlTokenHeader = "X-Vpfake-Control-Token"
+
 // FaultPath is the control route faults are injected through (POST), listed
 // (GET) and cleared (DELETE), relative to Target.ControlURL.
 const FaultPath = "/_vpfake/faults"
@@ -79,6 +83,9 @@ func (t Target) control(ctx context.Context, method, path string, in, out any) e
 	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if t.ControlToken != "" {
+		req.Header.Set(ControlTokenHeader, t.ControlToken)
 	}
 	resp, err := t.controlClient().Do(req)
 	if err != nil {

@@ -37,6 +37,10 @@ type Target struct {
 	// (/_vpfake/faults, /_vpfake/reset, /_vpfake/health), reached with
 	// AWSConfig.HTTPClient. When empty it is the raw endpoint (RawEndpoint).
 	ControlEndpoint string
+	// ControlToken, when not empty, is sent on every control request (in
+	// ControlTokenHeader), for a target whose control routes require one
+	// (vpfake -control-token).
+	ControlToken string
 	// DeniedAWSConfig, when not nil, configures a client whose credentials
 	// the target knows but denies the identity-source actions; scenarios
 	// needing DeniedCredentials use it. Its HTTPClient, like AWSConfig's, is

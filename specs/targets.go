@@ -30,6 +30,9 @@ const (
 	// DeniedCredentials.
 	DeniedAccessKeyIDEnv     = "VPCONFORM_DENIED_ACCESS_KEY_ID"
 	DeniedSecretAccessKeyEnv = "VPCONFORM_DENIED_SECRET_ACCESS_KEY"
+	// ControlTokenEnv is the token of the endpoint's control routes
+	// (Target.ControlToken).
+	ControlTokenEnv = "VPCONFORM_CONTROL_TOKEN"
 	// AWSEnv set to "1" runs suites/aws against real AWS.
 	AWSEnv = "VPCONFORM_AWS"
 	// AWSDeniedProfileEnv names a shared-config profile whose credentials
@@ -108,6 +111,8 @@ type EndpointOptions struct {
 	// DeniedAccessKeyID and DeniedSecretAccessKey are credentials the
 	// endpoint knows but denies; set both to enable DeniedCredentials.
 	DeniedAccessKeyID, DeniedSecretAccessKey string
+	// ControlToken is Target.ControlToken.
+	ControlToken string
 	// Fixtures are the fixtures the scenarios refer to; a field left empty
 	// takes DefaultFixtures' value.
 	Fixtures Fixtures
@@ -127,6 +132,7 @@ type EndpointOptions struct {
 //   - AWS_REGION, else us-east-1;
 //   - VPCONFORM_DENIED_ACCESS_KEY_ID and VPCONFORM_DENIED_SECRET_ACCESS_KEY,
 //     credentials the endpoint denies, which enable DeniedCredentials;
+//   - VPCONFORM_CONTROL_TOKEN, the token of the endpoint's control routes;
 //   - VPCONFORM_USER_POOL_ARN, VPCONFORM_SECOND_USER_POOL_ARN,
 //     VPCONFORM_CLIENT_IDS (comma-separated) and VPCONFORM_OIDC_ISSUER
 //     override DefaultFixtures;
@@ -143,6 +149,7 @@ func EndpointOptionsFromEnv() (EndpointOptions, error) {
 		SessionToken:          os.Getenv("AWS_SESSION_TOKEN"),
 		DeniedAccessKeyID:     os.Getenv(DeniedAccessKeyIDEnv),
 		DeniedSecretAccessKey: os.Getenv(DeniedSecretAccessKeyEnv),
+		ControlToken:          os.Getenv(ControlTokenEnv),
 		Fixtures:              endpointFixtureEnv.apply(DefaultFixtures()),
 	}
 	var err error
@@ -205,6 +212,7 @@ func EndpointTarget(ctx context.Context, o EndpointOptions) (Target, error) {
 		ConsistencyTimeout: o.ConsistencyTimeout,
 		Golden:             o.Golden,
 		Strict:             o.Strict,
+		ControlToken:       o.ControlToken,
 	}
 	health, err := fetchHealth(ctx, client, endpoint)
 	if err != nil {

@@ -31,6 +31,7 @@ type runConfig struct {
 	region             string
 	deniedKeyID        string
 	deniedSecret       string
+	controlToken       string
 	consistencyTimeout time.Duration
 	fixtures           specs.Fixtures
 
@@ -100,6 +101,7 @@ func newRunFlagSet(cfg *runConfig, getenv func(string) string) (*flag.FlagSet, m
 	str(&cfg.region, envFlag{"region", "AWS_REGION", "region to sign for (default us-east-1); credentials are $AWS_ACCESS_KEY_ID, $AWS_SECRET_ACCESS_KEY and $AWS_SESSION_TOKEN, else dummy keys"}, "")
 	str(&cfg.deniedKeyID, envFlag{"denied-access-key-id", specs.DeniedAccessKeyIDEnv, "access key id the server knows but denies: with -denied-secret-access-key, runs the AccessDenied and signature scenarios"}, "")
 	str(&cfg.deniedSecret, envFlag{"denied-secret-access-key", specs.DeniedSecretAccessKeyEnv, "secret of -denied-access-key-id"}, "")
+	str(&cfg.controlToken, envFlag{"control-token", specs.ControlTokenEnv, "token the server's /_vpfake/ control routes require (vpfake -control-token); prefer the variable, as flags show in ps"}, "")
 	duration(&cfg.consistencyTimeout, envFlag{"consistency-timeout", specs.ConsistencyTimeoutEnv, "how long a read after a write is polled before the scenario fails"}, specs.DefaultConsistencyTimeout)
 	d := specs.DefaultFixtures()
 	str(&cfg.fixtures.UserPoolArn, envFlag{"user-pool-arn", "VPCONFORM_USER_POOL_ARN", "Cognito user pool ARN the scenarios configure"}, d.UserPoolArn)
@@ -213,6 +215,7 @@ func (cfg runConfig) endpointOptions(getenv func(string) string) specs.EndpointO
 		SessionToken:          getenv("AWS_SESSION_TOKEN"),
 		DeniedAccessKeyID:     cfg.deniedKeyID,
 		DeniedSecretAccessKey: cfg.deniedSecret,
+		ControlToken:          cfg.controlToken,
 		Fixtures:              cfg.fixtures,
 		ConsistencyTimeout:    cfg.consistencyTimeout,
 		Golden:                golden,
