@@ -18,7 +18,7 @@ FAKE_ENV = AWS_ACCESS_KEY_ID=AKIDVPCONFORMALLOWED AWS_SECRET_ACCESS_KEY=vpconfor
 	AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
 WITHFAKE = $(GO) run ./internal/withfake -vpfake bin/vpfake -arg -credentials-file=$(FAKE_CREDENTIALS)
 
-.PHONY: help test test-unit examples-deps test-endpoint test-aws-on-fake conformance record compare vet fmt-check fake build dist bench bench-catalogue clean
+.PHONY: help fuzz soak test test-unit examples-deps test-endpoint test-aws-on-fake conformance record compare vet fmt-check fake build dist bench bench-catalogue clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -141,6 +141,20 @@ bench-catalogue: ## the whole catalogue against the fake and against servers tha
 	$(GO) run ./internal/benchratio -base fake -subject fails-everything bin/bench-catalogue.txt
 	$(GO) run ./internal/benchratio -base fake -subject fails-everything-500 bin/bench-catalogue.txt
 	$(GO) run ./internal/benchratio -base fake -subject empty-200 bin/bench-catalogue.txt
+
+FUZZTIME ?= 30s
+FUZZ_TARGETS = FuzzRequestBody FuzzRequestAmplified FuzzRequestHeaders FuzzSigV4 FuzzControlRoutes
+
+fuzz: ## run each fuzz target of package fake for FUZZTIME (default 30s): every answer conforms to its schema, a refusal stays under 64 KiB
+	@for f in $(FUZZ_TARGETS); do echo "fuzz: $$f for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./fake || exit 1; done
+
+DURATION ?= 30s
+CLIENTS  ?= 16
+
+soak: build ## bin/vpfake under CLIENTS (16) concurrent clients for DURATION (30s), without and with a 250ms propagation delay: every read one written configuration, heap back near its start after a reset; prints requests, errors, anomalies, peak heap
+	$(GO) run ./internal/soak -vpfake bin/vpfake -duration $(DURATION) -clients $(CLIENTS)
+	$(GO) run ./internal/soak -vpfake bin/vpfake -duration $(DURATION) -clients $(CLIENTS) -propagation-delay 250ms
 
 clean: ## remove build, bench and dist output
 	rm -rf bin $(DIST)
