@@ -1,0 +1,345 @@
+package schemas
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// The registry is the one statement, beside the schemas, of what the API
+// model says of each operation and error shape: the operations the model
+// has, the errors each served operation declares, the resource it acts on
+// and the members naming resources, one set of valid requests per
+// operation, and each error shape's HTTP status. It is embedded from
+// registry.json, whose "source" member names where each fact was read;
+// TestRegistryMatchesSchemas keeps it in step with the schema files.
+//
+//go:embed registry.json
+var registryJSON []byte
+
+// OperationFacts is what the registry says of one served operation.
+type OperationFacts struct {
+	// Name is the operation's name, as after "VerifiedPermissions." in
+	// X-Amz-Target.
+	Name string
+	// Errors are the error shapes the operation declares in the model,
+	// sorted.
+	Errors []string
+	// Resource is the resource type (the model's ResourceType) the
+	// operation acts on, such as "IDENTITY_SOURCE".
+	Resource string
+	// IDMembers are the input members naming resources, outermost first,
+	// such as policyStoreId, identitySourceId.
+	IDMembers []string
+}
+
+// Declares reports whether the operation declares the error shape.
+func (o OperationFacts) Declares(shape string) bool { return slices.Contains(o.Errors, shape) }
+
+// ErrorFacts is what the registry says of one error shape.
+type ErrorFacts struct {
+	// Shape is the error's name, as in __type and X-Amzn-ErrorType.
+	Shape string
+	// Status is its HTTP status: the model's httpError trait, or the
+	// status AWS's services answer for a protocol or authentication error.
+	Status int
+	// Modelled says the shape is in the API model (a declared error), not
+	// a protocol or authentication error every AWS service shares.
+	Modelled bool
+}
+
+// RequestValues fill the placeholders of the registry's valid requests.
+type RequestValues struct {
+	PolicyStoreID    string
+	IdentitySourceID string
+	ClientToken      string
+	UserPoolArn      string
+	ClientID         string
+	OIDCIssuer       string
+}
+
+// DefaultRequestValues are realistic values, shaped like the model's own
+// examples.
+func DefaultRequestValues() RequestValues {
+	return RequestValues{
+		PolicyStoreID:    "C7v5xMplfFH3i3e4Jrzb1a",
+		IdentitySourceID: "ISEXAMPLEabcdefg111111",
+		ClientToken:      "a1b2c3d4-e5f6-a1b2-c3d4-TOKEN1111111",
+		UserPoolArn:      "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5",
+		ClientID:         "a1b2c3d4e5f6g7h8i9j0kalbmc",
+		OIDCIssuer:       "https://auth.example.com",
+	}
+}
+
+// placeholders maps each placeholder of registry.json to its value.
+func (v RequestValues) placeholders() map[string]string {
+	return map[string]string{
+		"{{policyStoreId}}":    v.PolicyStoreID,
+		"{{identitySourceId}}": v.IdentitySourceID,
+		"{{clientToken}}":      v.ClientToken,
+		"{{userPoolArn}}":      v.UserPoolArn,
+		"{{clientId}}":         v.ClientID,
+		"{{oidcIssuer}}":       v.OIDCIssuer,
+	}
+}
+
+// registryFile is the layout of registry.json.
+type registryFile struct {
+	Source          string                    `json:"source"`
+	ModelOperations []string                  `json:"modelOperations"`
+	Errors          map[string]registryError  `json:"errors"`
+	IDMembers       map[string]string         `json:"idMembers"`
+	Operations      map[string]registryOpFile `json:"operations"`
+}
+
+type registryError struct {
+	Status int  `json:"status"`
+	Model  bool `json:"model"`
+}
+
+type registryOpFile struct {
+	Errors    []string          `json:"errors"`
+	Resource  string            `json:"resource"`
+	IDMembers []string          `json:"idMembers"`
+	Requests  []json.RawMessage `json:"requests"`
+}
+
+// Registry is a set of model facts: the embedded one (Facts and the
+// functions beside it read it), or a copy a test changes.
+type Registry struct {
+	modelOps []string
+	ops      map[string]OperationFacts
+	requests map[string][]json.RawMessage
+	errs     map[string]ErrorFacts
+	idTypes  map[string]string
+}
+
+// registry is the embedded registry, parsed once at initialisation; a
+// registry.json that does not parse is a programming error in this package,
+// which its tests catch.
+var registry = mustParseRegistry(registryJSON)
+
+func mustParseRegistry(b []byte) *Registry {
+	r, err := ParseRegistry(b)
+	if err != nil {
+		panic(fmt.Sprintf("schemas: embedded registry.json: %v", err))
+	}
+	return r
+}
+
+// ParseRegistry parses a registry document with the layout of the embedded
+// registry.json. Tests use it to try a changed copy.
+func ParseRegistry(b []byte) (*Registry, error) {
+	var f registryFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("parse registry: %w", err)
+	}
+	r := &Registry{
+		modelOps: slices.Sorted(slices.Values(f.ModelOperations)),
+		ops:      map[string]OperationFacts{},
+		requests: map[string][]json.RawMessage{},
+		errs:     map[string]ErrorFacts{},
+		idTypes:  f.IDMembers,
+	}
+	for shape, e := range f.Errors {
+		if e.Status < 400 || e.Status > 599 {
+			return nil, fmt.Errorf("parse registry: error %s has status %d, not a 4xx or 5xx", shape, e.Status)
+		}
+		r.errs[shape] = ErrorFacts{Shape: shape, Status: e.Status, Modelled: e.Model}
+	}
+	for name, o := range f.Operations {
+		if !slices.Contains(r.modelOps, name) {
+			return nil, fmt.Errorf("parse registry: operation %s is not in modelOperations", name)
+		}
+		for _, e := range o.Errors {
+			if ef, ok := r.errs[e]; !ok || !ef.Modelled {
+				return nil, fmt.Errorf("parse registry: %s declares %s, which is not a modelled error of the registry", name, e)
+			}
+		}
+		for _, m := range o.IDMembers {
+			if _, ok := f.IDMembers[m]; !ok {
+				return nil, fmt.Errorf("parse registry: %s names id member %s, which idMembers gives no resource type", name, m)
+			}
+		}
+		if len(o.Requests) == 0 {
+			return nil, fmt.Errorf("parse registry: %s has no valid request", name)
+		}
+		r.ops[name] = OperationFacts{
+			Name: name, Errors: slices.Sorted(slices.Values(o.Errors)),
+			Resource: o.Resource, IDMembers: slices.Clone(o.IDMembers),
+		}
+		r.requests[name] = o.Requests
+	}
+	return r, nil
+}
+
+// Default returns the embedded registry.
+func Default() *Registry { return registry }
+
+// Facts returns what the registry says of a served operation, and whether
+// it has it.
+func (r *Registry) Facts(op string) (OperationFacts, bool) {
+	f, ok := r.ops[op]
+	f.Errors, f.IDMembers = slices.Clone(f.Errors), slices.Clone(f.IDMembers)
+	return f, ok
+}
+
+// Served lists the operations the registry describes (those with schemas),
+// sorted.
+func (r *Registry) Served() []string {
+	out := make([]string, 0, len(r.ops))
+	for name := range r.ops {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ModelOperations lists, sorted, every operation of the API model, served
+// or not.
+func (r *Registry) ModelOperations() []string { return slices.Clone(r.modelOps) }
+
+// IsModelOperation reports whether the model has an operation of that name
+// (case-sensitive).
+func (r *Registry) IsModelOperation(name string) bool {
+	_, ok := slices.BinarySearch(r.modelOps, name)
+	return ok
+}
+
+// Unserved lists, sorted, the model's operations the registry does not
+// describe: examples of an operation the fake does not serve.
+func (r *Registry) Unserved() []string {
+	var out []string
+	for _, name := range r.modelOps {
+		if _, ok := r.ops[name]; !ok {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Error returns what the registry says of an error shape, and whether it
+// has it.
+func (r *Registry) Error(shape string) (ErrorFacts, bool) {
+	e, ok := r.errs[shape]
+	return e, ok
+}
+
+// ErrorShapes lists every error shape of the registry, sorted.
+func (r *Registry) ErrorShapes() []string {
+	out := make([]string, 0, len(r.errs))
+	for shape := range r.errs {
+		out = append(out, shape)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IDMembers maps every member that names a resource, in any operation, to
+// the resource type it names: policyStoreId to POLICY_STORE,
+// identitySourceId to IDENTITY_SOURCE.
+func (r *Registry) IDMembers() map[string]string { return maps.Clone(r.idTypes) }
+
+// Requests returns the valid requests of op, with the placeholders filled
+// from v: between them they set every optional member, so that every
+// constraint of the input schema has a place to be broken. Each is a fresh
+// decoded JSON object (numbers as json.Number), which the caller may change.
+func (r *Registry) Requests(op string, v RequestValues) ([]map[string]any, error) {
+	raws, ok := r.requests[op]
+	if !ok {
+		return nil, fmt.Errorf("schemas: the registry has no operation %q", op)
+	}
+	values := v.placeholders()
+	out := make([]map[string]any, 0, len(raws))
+	for i, raw := range raws {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			return nil, fmt.Errorf("schemas: request %d of %s: %w", i, op, err)
+		}
+		filled, err := fill(m, values)
+		if err != nil {
+			return nil, fmt.Errorf("schemas: request %d of %s: %w", i, op, err)
+		}
+		out = append(out, filled.(map[string]any))
+	}
+	return out, nil
+}
+
+// fill replaces every string that is a placeholder by its value.
+func fill(v any, values map[string]string) (any, error) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			f, err := fill(x, values)
+			if err != nil {
+				return nil, err
+			}
+			v[k] = f
+		}
+		return v, nil
+	case []any:
+		for i, x := range v {
+			f, err := fill(x, values)
+			if err != nil {
+				return nil, err
+			}
+			v[i] = f
+		}
+		return v, nil
+	case string:
+		if !strings.HasPrefix(v, "{{") {
+			return v, nil
+		}
+		value, ok := values[v]
+		if !ok {
+			return nil, fmt.Errorf("unknown placeholder %s", v)
+		}
+		return value, nil
+	default:
+		return v, nil
+	}
+}
+
+// Facts returns what the embedded registry says of a served operation.
+func Facts(op string) (OperationFacts, bool) { return registry.Facts(op) }
+
+// Error returns what the embedded registry says of an error shape.
+func Error(shape string) (ErrorFacts, bool) { return registry.Error(shape) }
+
+// ErrorStatus returns the HTTP status of an error shape, and whether the
+// registry knows the shape.
+func ErrorStatus(shape string) (int, bool) {
+	e, ok := registry.Error(shape)
+	return e.Status, ok
+}
+
+// ModelOperations lists every operation of the API model, sorted.
+func ModelOperations() []string { return registry.ModelOperations() }
+
+// IsModelOperation reports whether the API model has an operation of that
+// name.
+func IsModelOperation(name string) bool { return registry.IsModelOperation(name) }
+
+// Requests returns the embedded registry's valid requests of op (see
+// Registry.Requests).
+func Requests(op string, v RequestValues) ([]map[string]any, error) {
+	return registry.Requests(op, v)
+}
+
+// RegistryDocument returns a copy of the embedded registry.json, for a test
+// that changes it and parses the result with ParseRegistry.
+func RegistryDocument() ([]byte, error) {
+	if len(registryJSON) == 0 {
+		return nil, fmt.Errorf("schemas: the embedded registry is empty")
+	}
+	return bytes.Clone(registryJSON), nil
+}
