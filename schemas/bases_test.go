@@ -1,27 +1,33 @@
 package schemas_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 
 	"github.com/vpconform/vpconform/schemas"
 )
 
-// Realistic values, shaped like the model's own examples.
+// Realistic values: those of the registry's requests, and output values
+// shaped like the model's own examples.
+var (
+	values           = schemas.DefaultRequestValues()
+	policyStoreID    = values.PolicyStoreID
+	identitySourceID = values.IdentitySourceID
+	clientToken      = values.ClientToken
+	userPoolArn      = values.UserPoolArn
+	cognitoClientID  = values.ClientID
+)
+
 const (
-	policyStoreID    = "C7v5xMplfFH3i3e4Jrzb1a"
-	identitySourceID = "ISEXAMPLEabcdefg111111"
-	clientToken      = "a1b2c3d4-e5f6-a1b2-c3d4-TOKEN1111111"
-	userPoolArn      = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5"
-	cognitoIssuer    = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_1a2b3c4d5"
-	cognitoClientID  = "a1b2c3d4e5f6g7h8i9j0kalbmc"
-	createdDate      = "2023-05-19T20:30:28.173926Z"
-	lastUpdatedDate  = "2023-05-22T20:45:59.962216Z"
+	cognitoIssuer   = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_1a2b3c4d5"
+	createdDate     = "2023-05-19T20:30:28.173926Z"
+	lastUpdatedDate = "2023-05-22T20:45:59.962216Z"
 )
 
 // Union member values, as sent in a request (Configuration /
 // UpdateConfiguration) and as returned (ConfigurationDetail).
-const (
+var (
 	cognitoIn = `{"userPoolArn":"` + userPoolArn + `","clientIds":["` + cognitoClientID + `"],` +
 		`"groupConfiguration":{"groupEntityType":"MyCorp::Group"}}`
 	cognitoOut = `{"userPoolArn":"` + userPoolArn + `","clientIds":["` + cognitoClientID + `"],` +
@@ -51,59 +57,59 @@ func ids() string {
 	return fmt.Sprintf(`"policyStoreId":%q,"identitySourceId":%q`, policyStoreID, identitySourceID)
 }
 
-func updateInput(conf string) string {
-	return `{` + ids() + `,"updateConfiguration":{` + conf + `},"principalEntityType":"MyCorp::User"}`
-}
-
-func createInput(conf string) string {
-	return fmt.Sprintf(`{"clientToken":%q,"policyStoreId":%q,"configuration":{%s},"principalEntityType":"MyCorp::User"}`,
-		clientToken, policyStoreID, conf)
-}
-
 func getOutput(extra string) string {
 	return fmt.Sprintf(`{"createdDate":%q,"lastUpdatedDate":%q,%s,"principalEntityType":"MyCorp::User",%s}`,
 		createdDate, lastUpdatedDate, ids(), extra)
 }
 
-// bases holds every base document by name. TestBasesAreValid proves each
-// validates, so a failing mutated copy fails because of its mutation.
-var bases = map[string]base{
-	"GetIdentitySource.input": {"GetIdentitySource", schemas.Input, `{` + ids() + `}`},
+// bases holds every base document by name: the registry's valid requests
+// (named by inputVariants) and the outputs below. TestBasesAreValid proves
+// each validates, so a failing mutated copy fails because of its mutation.
+var bases = withRegistryInputs(map[string]base{
 	"GetIdentitySource.output/cognito": {"GetIdentitySource", schemas.Output,
 		getOutput(`"details":` + details + `,"configuration":{"cognitoUserPoolConfiguration":` + cognitoOut + `}`)},
 	"GetIdentitySource.output/oidc-access": {"GetIdentitySource", schemas.Output,
 		getOutput(`"configuration":{"openIdConnectConfiguration":` + oidcAccess + `}`)},
 	"GetIdentitySource.output/oidc-identity": {"GetIdentitySource", schemas.Output,
 		getOutput(`"configuration":{"openIdConnectConfiguration":` + oidcIdentity + `}`)},
-
-	"UpdateIdentitySource.input/cognito": {"UpdateIdentitySource", schemas.Input,
-		updateInput(`"cognitoUserPoolConfiguration":` + cognitoIn)},
-	"UpdateIdentitySource.input/oidc-access": {"UpdateIdentitySource", schemas.Input,
-		updateInput(`"openIdConnectConfiguration":` + oidcAccess)},
-	"UpdateIdentitySource.input/oidc-identity": {"UpdateIdentitySource", schemas.Input,
-		updateInput(`"openIdConnectConfiguration":` + oidcIdentity)},
 	"UpdateIdentitySource.output": {"UpdateIdentitySource", schemas.Output,
 		fmt.Sprintf(`{"createdDate":%q,%s,"lastUpdatedDate":%q}`, createdDate, ids(), lastUpdatedDate)},
+})
 
-	"CreatePolicyStore.input/kms": {"CreatePolicyStore", schemas.Input, `{"clientToken":"` + clientToken + `",` +
-		`"validationSettings":{"mode":"STRICT"},"description":"Policy store for the expenses application",` +
-		`"deletionProtection":"ENABLED","encryptionSettings":{"kmsEncryptionSettings":{` +
-		`"key":"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",` +
-		`"encryptionContext":{"application":"expenses"}}},"tags":{"team":"identity","cost-center":""}}`},
-	"CreatePolicyStore.input/default": {"CreatePolicyStore", schemas.Input,
-		`{"validationSettings":{"mode":"OFF"},"encryptionSettings":{"default":{}}}`},
-	"GetPolicyStore.input":    {"GetPolicyStore", schemas.Input, `{"policyStoreId":"` + policyStoreID + `","tags":true}`},
-	"DeletePolicyStore.input": {"DeletePolicyStore", schemas.Input, `{"policyStoreId":"` + policyStoreID + `"}`},
-	"CreateIdentitySource.input/cognito": {"CreateIdentitySource", schemas.Input,
-		createInput(`"cognitoUserPoolConfiguration":` + cognitoIn)},
-	"CreateIdentitySource.input/oidc-access": {"CreateIdentitySource", schemas.Input,
-		createInput(`"openIdConnectConfiguration":` + oidcAccess)},
-	"CreateIdentitySource.input/oidc-identity": {"CreateIdentitySource", schemas.Input,
-		createInput(`"openIdConnectConfiguration":` + oidcIdentity)},
-	"DeleteIdentitySource.input": {"DeleteIdentitySource", schemas.Input, `{` + ids() + `}`},
-	"ListIdentitySources.input": {"ListIdentitySources", schemas.Input, `{"policyStoreId":"` + policyStoreID + `",` +
-		`"nextToken":"eyJhbGciOiJIUzI1NiJ9.eyJwYWdlIjoyfQ==","maxResults":10,` +
-		`"filters":[{"principalEntityType":"MyCorp::User"}]}`},
+// inputVariants names the registry's requests of an operation, in order,
+// where it has more than one.
+var inputVariants = map[string][]string{
+	"UpdateIdentitySource": {"cognito", "oidc-access", "oidc-identity"},
+	"CreateIdentitySource": {"cognito", "oidc-access", "oidc-identity"},
+	"CreatePolicyStore":    {"kms", "default"},
+}
+
+// withRegistryInputs adds to outputs a base "<op>.input[/<variant>]" for
+// every valid request of the registry, so that the schema tests mutate the
+// same requests the catalogue sends.
+func withRegistryInputs(outputs map[string]base) map[string]base {
+	for _, op := range schemas.Default().Served() {
+		reqs, err := schemas.Requests(op, values)
+		if err != nil {
+			panic(err) // TestRegistryRequestsConform says why
+		}
+		names := inputVariants[op]
+		if len(names) != len(reqs) && !(names == nil && len(reqs) == 1) {
+			panic(fmt.Sprintf("inputVariants names %d requests of %s; the registry has %d", len(names), op, len(reqs)))
+		}
+		for i, r := range reqs {
+			name := op + ".input"
+			if names != nil {
+				name += "/" + names[i]
+			}
+			doc, err := json.Marshal(r)
+			if err != nil {
+				panic(err)
+			}
+			outputs[name] = base{op, schemas.Input, string(doc)}
+		}
+	}
+	return outputs
 }
 
 func TestBasesAreValid(t *testing.T) {

@@ -36,6 +36,11 @@ type OperationFacts struct {
 	// IDMembers are the input members naming resources, outermost first,
 	// such as policyStoreId, identitySourceId.
 	IDMembers []string
+	// Subject says the kit tests the operation in depth (the documented
+	// operations, GetIdentitySource and UpdateIdentitySource): the
+	// catalogue generates a negative scenario for each constraint of its
+	// input. The others are the set-up operations around them.
+	Subject bool
 }
 
 // Declares reports whether the operation declares the error shape.
@@ -103,6 +108,7 @@ type registryError struct {
 }
 
 type registryOpFile struct {
+	Subject   bool              `json:"subject"`
 	Errors    []string          `json:"errors"`
 	Resource  string            `json:"resource"`
 	IDMembers []string          `json:"idMembers"`
@@ -174,6 +180,7 @@ func ParseRegistry(b []byte) (*Registry, error) {
 		r.ops[name] = OperationFacts{
 			Name: name, Errors: slices.Sorted(slices.Values(o.Errors)),
 			Resource: o.Resource, IDMembers: slices.Clone(o.IDMembers),
+			Subject: o.Subject,
 		}
 		r.requests[name] = o.Requests
 	}
@@ -199,6 +206,18 @@ func (r *Registry) Served() []string {
 		out = append(out, name)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// Subjects lists, sorted, the operations the kit tests in depth (see
+// OperationFacts.Subject).
+func (r *Registry) Subjects() []string {
+	var out []string
+	for _, name := range r.Served() {
+		if r.ops[name].Subject {
+			out = append(out, name)
+		}
+	}
 	return out
 }
 
@@ -342,4 +361,60 @@ func RegistryDocument() ([]byte, error) {
 		return nil, fmt.Errorf("schemas: the embedded registry is empty")
 	}
 	return bytes.Clone(registryJSON), nil
+}
+
+// Extend returns a registry of the embedded document with patch merged in:
+// patch has the layout of registry.json, its "errors", "idMembers" and
+// "operations" members add to (or replace entries of) the embedded ones and
+// its "modelOperations" are added to the model's. Tests use it to show that
+// what reads the registry picks up an operation with no other edit.
+func Extend(patch []byte) (*Registry, error) {
+	var base, add map[string]json.RawMessage
+	if err := json.Unmarshal(registryJSON, &base); err != nil {
+		return nil, fmt.Errorf("schemas: embedded registry: %w", err)
+	}
+	if err := json.Unmarshal(patch, &add); err != nil {
+		return nil, fmt.Errorf("schemas: registry patch: %w", err)
+	}
+	for key, raw := range add {
+		merged, err := mergeMember(key, base[key], raw)
+		if err != nil {
+			return nil, fmt.Errorf("schemas: registry patch member %q: %w", key, err)
+		}
+		base[key] = merged
+	}
+	b, err := json.Marshal(base)
+	if err != nil {
+		return nil, fmt.Errorf("schemas: registry patch: %w", err)
+	}
+	return ParseRegistry(b)
+}
+
+// mergeMember merges one top-level member of a registry patch into the
+// embedded one: lists are appended, objects merged entry by entry.
+func mergeMember(key string, base, add json.RawMessage) (json.RawMessage, error) {
+	if key == "modelOperations" {
+		var a, b []string
+		if err := json.Unmarshal(base, &a); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(add, &b); err != nil {
+			return nil, err
+		}
+		return json.Marshal(append(a, b...))
+	}
+	var a, b map[string]json.RawMessage
+	if len(base) > 0 {
+		if err := json.Unmarshal(base, &a); err != nil {
+			return nil, err
+		}
+	}
+	if err := json.Unmarshal(add, &b); err != nil {
+		return nil, err
+	}
+	if a == nil {
+		a = map[string]json.RawMessage{}
+	}
+	maps.Copy(a, b)
+	return json.Marshal(a)
 }

@@ -79,6 +79,9 @@ func TestRegistryOperationFacts(t *testing.T) {
 			}
 		}
 	}
+	if got := schemas.Default().Subjects(); !cmp.Equal(got, []string{"GetIdentitySource", "UpdateIdentitySource"}) {
+		t.Errorf("Subjects() = %v; want the two documented operations, GetIdentitySource and UpdateIdentitySource", got)
+	}
 	if _, ok := schemas.Facts("NoSuchOperation"); ok {
 		t.Error(`Facts("NoSuchOperation") found an operation`)
 	}
@@ -209,28 +212,38 @@ func TestRegistryCopyWithAnExtraOperation(t *testing.T) {
 }
 
 // extendedRegistry is the embedded registry plus GetPolicy, as a test of a
-// layer above would build it.
+// layer above builds it.
 func extendedRegistry(t *testing.T) *schemas.Registry {
 	t.Helper()
-	raw, err := schemas.RegistryDocument()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
-	doc["idMembers"].(map[string]any)["policyId"] = "POLICY"
-	doc["operations"].(map[string]any)["GetPolicy"] = map[string]any{
-		"errors":    []any{"AccessDeniedException", "InternalServerException", "ResourceNotFoundException", "ThrottlingException", "ValidationException"},
-		"resource":  "POLICY",
-		"idMembers": []any{"policyStoreId", "policyId"},
-		"requests":  []any{map[string]any{"policyStoreId": "{{policyStoreId}}", "policyId": "SPEXAMPLEabcdefg111111"}},
-	}
-	b, _ := json.Marshal(doc)
-	r, err := schemas.ParseRegistry(b)
+	r, err := schemas.Extend([]byte(`{
+		"idMembers": {"policyId": "POLICY"},
+		"operations": {"GetPolicy": {
+			"errors": ["AccessDeniedException", "InternalServerException", "ResourceNotFoundException", "ThrottlingException", "ValidationException"],
+			"resource": "POLICY",
+			"idMembers": ["policyStoreId", "policyId"],
+			"requests": [{"policyStoreId": "{{policyStoreId}}", "policyId": "SPEXAMPLEabcdefg111111"}]
+		}}
+	}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// Extend refuses a patch that is not a registry fragment, or that makes the
+// registry contradict itself.
+func TestExtendRefuses(t *testing.T) {
+	for _, c := range []struct{ patch, want string }{
+		{`[`, "registry patch"},
+		{`{"operations": 1}`, "operations"},
+		{`{"operations": {"NotAModelOperation": {"requests": [{}]}}}`, "not in modelOperations"},
+	} {
+		if _, err := schemas.Extend([]byte(c.patch)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Extend(%s) = %v; want an error containing %q", c.patch, err, c.want)
+		}
+	}
+	r, err := schemas.Extend([]byte(`{"modelOperations": ["Brand"], "operations": {"Brand": {"resource": "POLICY", "requests": [{}]}}}`))
+	if err != nil || !r.IsModelOperation("Brand") || !r.IsModelOperation("GetIdentitySource") {
+		t.Errorf("Extend with a new model operation = %v; want Brand added beside the model's", err)
+	}
 }
