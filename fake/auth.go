@@ -23,102 +23,6 @@ const signingService = "verifiedpermissions"
 // amzDateLayout is the layout of the X-Amz-Date header.
 const amzDateLayout = "20060102T150405Z"
 
-// Credential is an access key the server accepts when it verifies signatures
-// (WithCredentials), and the IAM actions it allows. Its JSON members are
-// those of an entry of cmd/vpfake's credentials file, accessKeyId,
-// secretAccessKey, principal and allow, and sessionToken.
-type Credential struct {
-	// AccessKeyID and SecretAccessKey are the key pair requests are signed
-	// with.
-	AccessKeyID     string `json:"accessKeyId"`
-	SecretAccessKey string `json:"secretAccessKey"`
-	// SessionToken, when set, makes the credential temporary: every request
-	// must then carry it in X-Amz-Security-Token. When empty, a request
-	// that sends an X-Amz-Security-Token is refused. Either way the refusal
-	// is UnrecognizedClientException, "The security token included in the
-	// request is invalid."
-	SessionToken string `json:"sessionToken,omitempty"`
-	// Principal is the caller's ARN, named in AccessDeniedException
-	// messages. The default is "arn:aws:iam::<account>:user/<AccessKeyID>".
-	Principal string `json:"principal,omitempty"`
-	// Allow lists the IAM actions the credential may perform, such as
-	// "verifiedpermissions:GetIdentitySource", "verifiedpermissions:Get*",
-	// "verifiedpermissions:*" or "*". As in IAM policies, actions match
-	// case-insensitively and "*" and "?" are wildcards. Empty allows
-	// nothing: every call is denied.
-	Allow []string `json:"allow,omitempty"`
-}
-
-// allows reports whether the credential may perform action.
-func (c Credential) allows(action string) bool {
-	for _, pattern := range c.Allow {
-		if wildcardMatch(strings.ToLower(pattern), strings.ToLower(action)) {
-			return true
-		}
-	}
-	return false
-}
-
-// principal is the caller's ARN.
-func (c Credential) principal(account string) string {
-	if c.Principal != "" {
-		return c.Principal
-	}
-	return defaultPrincipal(account, c.AccessKeyID)
-}
-
-func defaultPrincipal(account, accessKeyID string) string {
-	return fmt.Sprintf("arn:aws:iam::%s:user/%s", account, accessKeyID)
-}
-
-// wildcardMatch matches s against an IAM-style pattern where "*" is any run
-// of characters and "?" any one character.
-func wildcardMatch(pattern, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
-}
-
-// checkCredentials reports what makes a list of credentials unusable: an
-// empty list, an empty key or secret, or an access key id given twice.
-func checkCredentials(creds []Credential) error {
-	if len(creds) == 0 {
-		return fmt.Errorf("no credentials: give at least one")
-	}
-	seen := map[string]bool{}
-	for i, c := range creds {
-		switch {
-		case c.AccessKeyID == "":
-			return fmt.Errorf("credential %d: empty access key id", i)
-		case c.SecretAccessKey == "":
-			return fmt.Errorf("credential %d (%s): empty secret access key", i, c.AccessKeyID)
-		case seen[c.AccessKeyID]:
-			return fmt.Errorf("credential %d: access key id %s given twice", i, c.AccessKeyID)
-		}
-		seen[c.AccessKeyID] = true
-	}
-	return nil
-}
-
 // authenticator verifies SigV4 signatures and IAM actions against a fixed
 // set of credentials.
 type authenticator struct {
@@ -327,8 +231,8 @@ func hasHeader(r *http.Request, name string) bool {
 
 // checkScope checks the credential scope (service, Region, date) and the
 // age of X-Amz-Date against now. Each failure is an
-// InvalidSignatureException (HTTP status from errorStatus) with AWS's
-// wording; see authenticate for the evidence.
+// InvalidSignatureException with AWS's wording; see authenticate for the
+// evidence.
 func (a *authenticator) checkScope(sig sigV4, now time.Time) error {
 	invalid := func(format string, args ...any) error {
 		return &InvalidSignatureException{Message: fmt.Sprintf(format, args...)}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -14,9 +15,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/vpconform/vpconform/fake"
 	"github.com/vpconform/vpconform/schemas"
@@ -57,7 +58,7 @@ func TestCredentialsThroughSDK(t *testing.T) {
 		ctx := context.Background()
 		store := h.mustCreatePolicyStore(t) // the admin key, allowed "*"
 
-		reader := h.clientAs(readerCredential.AccessKeyID, readerCredential.SecretAccessKey)
+		reader := h.clientAs(readerCredential.AccessKeyID, readerCredential.SecretAccessKey, "")
 		if _, err := reader.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)}); err != nil {
 			t.Errorf("reader GetPolicyStore: %v", err)
 		}
@@ -74,7 +75,7 @@ func TestCredentialsThroughSDK(t *testing.T) {
 			t.Errorf("message %q, want %q", denied.ErrorMessage(), want)
 		}
 
-		nobody := h.clientAs(nobodyCredential.AccessKeyID, nobodyCredential.SecretAccessKey)
+		nobody := h.clientAs(nobodyCredential.AccessKeyID, nobodyCredential.SecretAccessKey, "")
 		_, err = nobody.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
 			ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
 		})
@@ -90,7 +91,7 @@ func TestCredentialsThroughSDK(t *testing.T) {
 			{"wrong secret", adminCredential.AccessKeyID, "not-the-secret", "InvalidSignatureException"},
 		}
 		for _, c := range cases {
-			_, err := h.clientAs(c.akid, c.secret).GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)})
+			_, err := h.clientAs(c.akid, c.secret, "").GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)})
 			if got := errorCode(err); got != c.wantCode {
 				t.Errorf("%s: %v, want error code %s", c.name, err, c.wantCode)
 			}
@@ -103,13 +104,12 @@ func TestCredentialsThroughSDK(t *testing.T) {
 			t.Errorf("signed for another Region: %v", err)
 		}
 
-		temp := h.cfg.Copy()
-		temp.Credentials = credentials.NewStaticCredentialsProvider(tempCredential.AccessKeyID, tempCredential.SecretAccessKey, tempCredential.SessionToken)
-		if _, err := verifiedpermissions.NewFromConfig(temp).GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)}); err != nil {
+		temp := h.clientAs(tempCredential.AccessKeyID, tempCredential.SecretAccessKey, tempCredential.SessionToken)
+		if _, err := temp.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)}); err != nil {
 			t.Errorf("temporary credential with its session token: %v", err)
 		}
-		temp.Credentials = credentials.NewStaticCredentialsProvider(tempCredential.AccessKeyID, tempCredential.SecretAccessKey, "another-token")
-		if _, err := verifiedpermissions.NewFromConfig(temp).GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)}); errorCode(err) != "UnrecognizedClientException" {
+		temp = h.clientAs(tempCredential.AccessKeyID, tempCredential.SecretAccessKey, "another-token")
+		if _, err := temp.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(store)}); errorCode(err) != "UnrecognizedClientException" {
 			t.Errorf("temporary credential with another session token: %v, want UnrecognizedClientException", err)
 		}
 	})
@@ -343,4 +343,54 @@ func TestInjectedAccessDeniedNamesCaller(t *testing.T) {
 			t.Errorf("got %v", err)
 		}
 	})
+}
+
+// TestCredentialChecks checks WithCredentials and ParseCredentials refuse
+// the same lists with the same words (one check serves both), that
+// ParseCredentials reads every member, and that it refuses what is not a
+// strict JSON array of credentials.
+func TestCredentialChecks(t *testing.T) {
+	for _, c := range []struct{ name, doc, want string }{
+		{"no credentials", `[]`, "no credentials: give at least one"},
+		{"no access key id", `[{"secretAccessKey":"s"}]`, "credential 0 has no accessKeyId"},
+		{"no secret", `[{"accessKeyId":"A"}]`, "credential 0 (A) has no secretAccessKey"},
+		{"access key id twice", `[{"accessKeyId":"A","secretAccessKey":"s"},{"accessKeyId":"A","secretAccessKey":"t"}]`,
+			"credential 1: accessKeyId A is given twice"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := fake.ParseCredentials([]byte(c.doc)); err == nil || err.Error() != c.want {
+				t.Errorf("ParseCredentials(%s) = %v, want the error %q", c.doc, err, c.want)
+			}
+			var creds []fake.Credential
+			if err := json.Unmarshal([]byte(c.doc), &creds); err != nil {
+				t.Fatal(err)
+			}
+			want := "fake.NewServer: WithCredentials: " + c.want
+			defer func() {
+				if got := recover(); got != want {
+					t.Errorf("WithCredentials(%s) panicked with %v, want %q", c.doc, got, want)
+				}
+			}()
+			fake.NewServer(fake.WithoutListener(), fake.WithCredentials(creds...)).Close()
+		})
+	}
+	for _, c := range []struct{ name, doc, want string }{
+		{"not JSON", `{not json`, "not a JSON array"},
+		{"an object", `{"accessKeyId":"A","secretAccessKey":"s"}`, "not a JSON array"},
+		{"unknown member", `[{"accessKeyId":"A","secretAccessKey":"s","deny":["*"]}]`, `unknown field "deny"`},
+		{"trailing data", `[{"accessKeyId":"A","secretAccessKey":"s"}] []`, "data after the JSON array"},
+	} {
+		if _, err := fake.ParseCredentials([]byte(c.doc)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: ParseCredentials(%s) = %v, want an error mentioning %q", c.name, c.doc, err, c.want)
+		}
+	}
+	got, err := fake.ParseCredentials([]byte(`[{"accessKeyId":"A","secretAccessKey":"s","sessionToken":"tok",` +
+		`"principal":"arn:aws:iam::123456789012:role/r","allow":["verifiedpermissions:Get*"]},{"accessKeyId":"B","secretAccessKey":"t"}]`))
+	want := []fake.Credential{
+		{AccessKeyID: "A", SecretAccessKey: "s", SessionToken: "tok", Principal: "arn:aws:iam::123456789012:role/r", Allow: []string{"verifiedpermissions:Get*"}},
+		{AccessKeyID: "B", SecretAccessKey: "t"},
+	}
+	if err != nil || !cmp.Equal(want, got) {
+		t.Errorf("ParseCredentials = %+v, %v; want %+v", got, err, want)
+	}
 }

@@ -1,24 +1,21 @@
 package fake_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
-	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/fake/internal/sdktest"
 )
 
 // BenchmarkGetIdentitySource measures GetIdentitySource against the fake
@@ -32,33 +29,21 @@ func BenchmarkGetIdentitySource(b *testing.B) {
 
 	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 	defer httpClient.CloseIdleConnections()
-	vp := verifiedpermissions.NewFromConfig(aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDBENCHEXAMPLE", "bench-secret", ""),
-		BaseEndpoint: aws.String(srv.URL()),
-		HTTPClient:   httpClient,
-	})
+	vp := verifiedpermissions.NewFromConfig(sdktest.Loopback(srv.URL(), "AKIDBENCHEXAMPLE", "bench-secret", httpClient))
+	setup := &harness{srv: srv, vp: vp, http: httpClient}
+	store := setup.mustCreatePolicyStore(b)
+	source := setup.mustCreateIdentitySource(b, store, cognitoConfiguration(userPoolArn, clientID))
+	in := &verifiedpermissions.GetIdentitySourceInput{PolicyStoreId: aws.String(store), IdentitySourceId: aws.String(source)}
 	ctx := context.Background()
-	ps, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
-		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	is, err := vp.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
-		PolicyStoreId: ps.PolicyStoreId,
-		Configuration: &types.ConfigurationMemberCognitoUserPoolConfiguration{Value: types.CognitoUserPoolConfiguration{
-			UserPoolArn: aws.String("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5"),
-			ClientIds:   []string{"a1b2c3d4e5f6g7h8i9j0kalbmc"},
-		}},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	in := &verifiedpermissions.GetIdentitySourceInput{PolicyStoreId: ps.PolicyStoreId, IdentitySourceId: is.IdentitySourceId}
 
 	// The canned handler replays the fake's own answer, headers and body.
-	body, header := rawGetIdentitySource(b, httpClient, srv.URL(), *ps.PolicyStoreId, *is.IdentitySourceId)
+	answer := setup.raw(b, "GetIdentitySource", `{"policyStoreId":"`+store+`","identitySourceId":"`+source+`"}`)
+	if answer.Status != http.StatusOK {
+		b.Fatalf("GetIdentitySource: HTTP %d %s", answer.Status, answer.Raw)
+	}
+	body, header := answer.Raw, answer.Header.Clone()
+	header.Del("Content-Length")
+	header.Del("Date")
 	canned := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		for k, v := range header {
@@ -86,30 +71,6 @@ func BenchmarkGetIdentitySource(b *testing.B) {
 	}
 }
 
-func rawGetIdentitySource(b *testing.B, c *http.Client, url, policyStoreID, identitySourceID string) ([]byte, http.Header) {
-	b.Helper()
-	req, err := http.NewRequest(http.MethodPost, url+"/", bytes.NewReader([]byte(
-		`{"policyStoreId":"`+policyStoreID+`","identitySourceId":"`+identitySourceID+`"}`)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
-	req.Header.Set("X-Amz-Target", "VerifiedPermissions.GetIdentitySource")
-	resp, err := c.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		b.Fatalf("raw GetIdentitySource: status %d, err %v, body %s", resp.StatusCode, err, body)
-	}
-	h := resp.Header.Clone()
-	h.Del("Content-Length")
-	h.Del("Date")
-	return body, h
-}
-
 // BenchmarkCreateWithHistory measures creating a policy store and an
 // identity source (in a store created earlier, once it is visible) under a
 // propagation delay of 1s, through Handler, with the clock advancing 1ms a
@@ -129,7 +90,6 @@ func BenchmarkCreateWithHistory(b *testing.B) {
 			srv := fake.NewServer(fake.WithoutListener(), fake.WithClock(clock), fake.WithPropagationDelay(delay),
 				fake.WithMaxPolicyStores(1<<30), fake.WithMaxStateBytes(1<<40), fake.WithState(st))
 			defer srv.Close()
-			h := srv.Handler()
 			// The stores waiting for an identity source, oldest first.
 			var pending []string
 			for _, ps := range st.PolicyStores[existing:] {
@@ -141,11 +101,11 @@ func BenchmarkCreateWithHistory(b *testing.B) {
 				mu.Lock()
 				now = now.Add(step)
 				mu.Unlock()
-				out := benchCall(b, h, "CreatePolicyStore", `{"validationSettings":{"mode":"OFF"}}`)
+				out := benchCall(b, srv, "CreatePolicyStore", `{"validationSettings":{"mode":"OFF"}}`)
 				pending = append(pending, out["policyStoreId"].(string))
 				id := pending[0]
 				pending = pending[1:]
-				benchCall(b, h, "CreateIdentitySource", `{"policyStoreId":"`+id+`","configuration":{"cognitoUserPoolConfiguration":{"userPoolArn":"`+benchUserPool+`"}}}`)
+				benchCall(b, srv, "CreateIdentitySource", `{"policyStoreId":"`+id+`","configuration":{"cognitoUserPoolConfiguration":{"userPoolArn":"`+benchUserPool+`"}}}`)
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
 		})
@@ -177,13 +137,10 @@ func benchState(n, empty int, t time.Time) fake.State {
 	return st
 }
 
-// benchCall calls an operation through h and returns its decoded output.
-func benchCall(b *testing.B, h http.Handler, op, body string) map[string]any {
-	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
-	req.Header.Set("X-Amz-Target", "VerifiedPermissions."+op)
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, req)
+// benchCall calls an operation through srv's handler and returns its
+// decoded output.
+func benchCall(b *testing.B, srv *fake.Server, op, body string) map[string]any {
+	w, _ := serveOnce(b, srv, op, body)
 	if w.Code != http.StatusOK {
 		b.Fatalf("%s: HTTP %d %s", op, w.Code, w.Body)
 	}

@@ -58,22 +58,16 @@ func (s *Server) controlRoutes() http.Handler {
 		s.Reset()
 		writeControl(w, http.StatusOK, map[string]any{})
 	})
-	mux.HandleFunc("POST /_vpfake/faults", func(w http.ResponseWriter, r *http.Request) {
-		var in faultJSON
-		if err := decodeControl(r, &in); err != nil {
-			writeControlError(w, err)
-			return
-		}
+	mux.HandleFunc("POST /_vpfake/faults", controlPost(func(in faultJSON) (any, error) {
 		f, err := in.fault()
 		if err == nil {
 			var id string
 			if id, err = s.faults.inject(f); err == nil {
-				writeControl(w, http.StatusOK, map[string]any{"id": id})
-				return
+				return map[string]any{"id": id}, nil
 			}
 		}
-		writeControlError(w, fmt.Errorf("inject fault: %w", err))
-	})
+		return nil, fmt.Errorf("inject fault: %w", err)
+	}))
 	mux.HandleFunc("GET /_vpfake/faults", func(w http.ResponseWriter, r *http.Request) {
 		faults, limits := s.faults.list()
 		writeControl(w, http.StatusOK, map[string]any{"faults": faults, "rateLimits": limits})
@@ -82,37 +76,14 @@ func (s *Server) controlRoutes() http.Handler {
 		s.ClearFaults()
 		writeControl(w, http.StatusOK, map[string]any{})
 	})
-	mux.HandleFunc("POST /_vpfake/ratelimits", func(w http.ResponseWriter, r *http.Request) {
-		var in rateLimitJSON
-		if err := decodeControl(r, &in); err != nil {
-			writeControlError(w, err)
-			return
-		}
-		if err := s.SetRateLimit(in.Operation, in.PerSecond, in.Burst); err != nil {
-			writeControlError(w, err)
-			return
-		}
-		writeControl(w, http.StatusOK, map[string]any{})
-	})
+	mux.HandleFunc("POST /_vpfake/ratelimits", controlPost(func(in rateLimitJSON) (any, error) {
+		return map[string]any{}, s.SetRateLimit(in.Operation, in.PerSecond, in.Burst)
+	}))
 	mux.HandleFunc("GET /_vpfake/state", func(w http.ResponseWriter, r *http.Request) {
 		writeControl(w, http.StatusOK, s.State())
 	})
 	mux.HandleFunc("PUT /_vpfake/state", func(w http.ResponseWriter, r *http.Request) {
-		body, err := readControlBody(r, maxStateBodyBytes)
-		if err != nil {
-			writeControlError(w, err)
-			return
-		}
-		st, err := ParseState(body)
-		if err != nil {
-			writeControlError(w, fmt.Errorf("request body is not a state: %w", err))
-			return
-		}
-		if err := s.SetState(st); err != nil {
-			writeControlError(w, err)
-			return
-		}
-		writeControl(w, http.StatusOK, map[string]any{})
+		writeControlResult(w, map[string]any{}, s.putState(r))
 	})
 	mux.HandleFunc("/_vpfake/", func(w http.ResponseWriter, r *http.Request) {
 		writeControl(w, http.StatusNotFound, map[string]any{
@@ -123,6 +94,34 @@ func (s *Server) controlRoutes() http.Handler {
 		return mux
 	}
 	return requireControlToken(s.opts.controlToken, mux)
+}
+
+// putState is PUT /_vpfake/state: ParseState, then SetState.
+func (s *Server) putState(r *http.Request) error {
+	body, err := readControlBody(r, maxStateBodyBytes)
+	if err != nil {
+		return err
+	}
+	st, err := ParseState(body)
+	if err != nil {
+		return fmt.Errorf("request body is not a state: %w", err)
+	}
+	return s.SetState(st)
+}
+
+// controlPost serves a control route whose body is one JSON object of the
+// members of T (see decodeControl) and whose answer is what apply returns
+// (or 400 with apply's error).
+func controlPost[T any](apply func(T) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var in T
+		if err := decodeControl(r, &in); err != nil {
+			writeControlError(w, err)
+			return
+		}
+		out, err := apply(in)
+		writeControlResult(w, out, err)
+	}
 }
 
 // ControlTokenHeader is the header that may carry the control token
@@ -196,6 +195,16 @@ func decodeControl(r *http.Request, v any) error {
 		return fmt.Errorf("request body has data after its JSON object")
 	}
 	return nil
+}
+
+// writeControlResult answers out, or 400 with err's message when err is not
+// nil.
+func writeControlResult(w http.ResponseWriter, out any, err error) {
+	if err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeControl(w, http.StatusOK, out)
 }
 
 func writeControlError(w http.ResponseWriter, err error) {

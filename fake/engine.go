@@ -113,22 +113,33 @@ func (e *engine) clear() {
 
 // reset is clear as a change of state.
 func (e *engine) reset() {
-	e.mu.Lock()
-	changed := true
-	defer e.unlock(&changed)
-	e.clear()
+	_, _ = write(e, func() (struct{}, bool, error) {
+		e.clear()
+		return struct{}{}, true, nil
+	})
 }
 
-// unlock unlocks mu and then, if *changed, calls the WithStateChanged
-// hooks, so that a hook may read the state. Writes defer it with a flag
-// they set once they have changed something.
-func (e *engine) unlock(changed *bool) {
-	e.mu.Unlock()
-	if *changed {
-		for _, f := range e.onChange {
-			f()
+// write runs f, a write, with mu held and the history pruned. f says
+// whether it changed the state; if it did, the WithStateChanged hooks are
+// called once mu is unlocked, so that a hook may read the state.
+func write[O any](e *engine, f func() (out O, changed bool, err error)) (O, error) {
+	var (
+		out     O
+		changed bool
+		err     error
+	)
+	e.mu.Lock()
+	defer func() {
+		e.mu.Unlock()
+		if changed {
+			for _, hook := range e.onChange {
+				hook()
+			}
 		}
-	}
+	}()
+	e.prune()
+	out, changed, err = f()
+	return out, err
 }
 
 // newID draws a resource id that no policy store or identity source has:
@@ -168,14 +179,14 @@ func (e *engine) heldBytes() int64 {
 // without one, a write that does not grow the state always passes.
 func (e *engine) checkBytes(adding, freed int64, rt ResourceType, id string) error {
 	held := e.heldBytes()
-	after := held + adding
+	total := held + adding
 	if e.hist == nil {
 		if adding <= freed {
 			return nil
 		}
-		after -= freed
+		total -= freed
 	}
-	if after > e.limits.stateBytes {
+	if total > e.limits.stateBytes {
 		return stateBytesExceeded(held, adding, e.limits.stateBytes, rt, id)
 	}
 	return nil
@@ -221,41 +232,53 @@ func timestamp(t time.Time) string {
 	return t.UTC().Format(timestampLayout)
 }
 
-// replay looks a clientToken up. It returns the earlier output when the
-// same input was sent within the window, a ConflictException when other
-// input was, and a nil output when the call is new, with the digest of the
-// input to remember it by. Without a token it does nothing.
-func (e *engine) replay(op string, token *string, input any, now time.Time) (any, [sha256.Size]byte, error) {
-	var digest [sha256.Size]byte
-	if token == nil {
-		return nil, digest, nil
-	}
-	canon, err := json.Marshal(input)
-	if err != nil {
-		return nil, digest, fmt.Errorf("canonicalise %s input: %w", op, err)
-	}
-	digest = sha256.Sum256(canon)
-	call := e.tokens.lookup(tokenKey{op, *token}, now)
-	if call == nil {
-		return nil, digest, nil
-	}
-	if call.input != digest {
-		return nil, digest, &ConflictException{
-			Message: fmt.Sprintf("clientToken %s was already used with different input for %s", *token, op),
-			Resources: []ResourceConflict{{
-				ResourceID: call.resourceID, ResourceType: call.resourceType,
-			}},
+// createOnce runs create, the work of a create operation, under the lock
+// and with clientToken idempotency. *token is the request's clientToken:
+// it is set to nil first, so that input (which holds it) is digested
+// without it. Without a token, create just runs. With one, the same input
+// sent again within the window answers the earlier output without calling
+// create, other input a ConflictException naming the resource the first
+// call created; a new call's output is remembered with the id create
+// returns, of a resource of type rt. create returns an error only before
+// it changes anything.
+func createOnce[O any](e *engine, op string, rt ResourceType, token **string, input any,
+	create func(now time.Time) (out O, id string, err error)) (O, error) {
+	var zero O
+	tok := *token
+	*token = nil
+	return write(e, func() (O, bool, error) {
+		now := e.clock()
+		var digest [sha256.Size]byte
+		if tok != nil {
+			canon, err := json.Marshal(input)
+			if err != nil {
+				return zero, false, fmt.Errorf("canonicalise %s input: %w", op, err)
+			}
+			digest = sha256.Sum256(canon)
+			if call := e.tokens.lookup(tokenKey{op, *tok}, now); call != nil {
+				prev, ok := call.output.(O)
+				switch {
+				case call.input != digest:
+					return zero, false, &ConflictException{
+						Message:   fmt.Sprintf("clientToken %s was already used with different input for %s", *tok, op),
+						Resources: []ResourceConflict{{ResourceID: call.resourceID, ResourceType: call.resourceType}},
+					}
+				case !ok:
+					return zero, false, fmt.Errorf("clientToken %s of %s remembers a %T output", *tok, op, call.output)
+				}
+				return prev, false, nil
+			}
 		}
-	}
-	return call.output, digest, nil
-}
-
-func (e *engine) remember(op string, token *string, digest [sha256.Size]byte, now time.Time, out any, id string, rt ResourceType) {
-	if token == nil {
-		return
-	}
-	e.tokens.remember(&idempotentCall{
-		key: tokenKey{op, *token}, input: digest, at: now, output: out, resourceID: id, resourceType: rt,
+		out, id, err := create(now)
+		if err != nil {
+			return zero, false, err
+		}
+		if tok != nil {
+			e.tokens.remember(&idempotentCall{
+				key: tokenKey{op, *tok}, input: digest, at: now, output: out, resourceID: id, resourceType: rt,
+			})
+		}
+		return out, true, nil
 	})
 }
 
@@ -263,22 +286,14 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 	if err := checkEncryptionContext(in, e.limits.encryptionContextBytes); err != nil {
 		return createPolicyStoreOutput{}, err
 	}
-	e.mu.Lock()
-	changed := false
-	defer e.unlock(&changed)
-	e.prune()
-	now := e.clock()
-	token := in.ClientToken
-	in.ClientToken = nil
-	prev, digest, err := e.replay("CreatePolicyStore", token, in, now)
-	if err != nil {
-		return createPolicyStoreOutput{}, err
-	}
-	if prev != nil {
-		return prev.(createPolicyStoreOutput), nil
-	}
+	return createOnce(e, "CreatePolicyStore", ResourceTypePolicyStore, &in.ClientToken, &in,
+		func(now time.Time) (createPolicyStoreOutput, string, error) { return e.newPolicyStore(in, now) })
+}
+
+// newPolicyStore is CreatePolicyStore's work, under the lock.
+func (e *engine) newPolicyStore(in createPolicyStoreInput, now time.Time) (createPolicyStoreOutput, string, error) {
 	if len(e.policyStores) >= e.limits.policyStores {
-		return createPolicyStoreOutput{}, policyStoreQuotaExceeded(e.limits.policyStores, e.account)
+		return createPolicyStoreOutput{}, "", policyStoreQuotaExceeded(e.limits.policyStores, e.account)
 	}
 	ps := &policyStore{
 		id:                 e.newID(),
@@ -305,20 +320,17 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 	}
 	size := storeBytes(ps)
 	if err := e.checkBytes(size, 0, ResourceTypePolicyStore, ""); err != nil {
-		return createPolicyStoreOutput{}, err
+		return createPolicyStoreOutput{}, "", err
 	}
 	e.policyStores[ps.id] = ps
 	e.liveBytes += size
-	changed = true
 	e.recordStore(now, ps.id, ps)
-	out := createPolicyStoreOutput{
+	return createPolicyStoreOutput{
 		PolicyStoreID:   ps.id,
 		Arn:             ps.arn,
 		CreatedDate:     timestamp(ps.created),
 		LastUpdatedDate: timestamp(ps.updated),
-	}
-	e.remember("CreatePolicyStore", token, digest, now, out, ps.id, ResourceTypePolicyStore)
-	return out, nil
+	}, ps.id, nil
 }
 
 func (e *engine) getPolicyStore(in getPolicyStoreInput) (getPolicyStoreOutput, error) {
@@ -347,30 +359,27 @@ func (e *engine) getPolicyStore(in getPolicyStoreInput) (getPolicyStoreOutput, e
 }
 
 func (e *engine) deletePolicyStore(in deletePolicyStoreInput) (emptyOutput, error) {
-	e.mu.Lock()
-	changed := false
-	defer e.unlock(&changed)
-	e.prune()
-	ps, ok := e.policyStores[in.PolicyStoreID]
-	if !ok {
-		return emptyOutput{}, nil // documented: deleting a missing store succeeds
-	}
-	if ps.deletionProtection == "ENABLED" {
-		return emptyOutput{}, &InvalidStateException{
-			Message: fmt.Sprintf("policy store %s has deletion protection enabled; disable it before deleting the policy store", ps.id),
+	return write(e, func() (emptyOutput, bool, error) {
+		ps, ok := e.policyStores[in.PolicyStoreID]
+		if !ok {
+			return emptyOutput{}, false, nil // documented: deleting a missing store succeeds
 		}
-	}
-	delete(e.policyStores, ps.id) // its identity sources go with it
-	e.liveBytes -= storeBytes(ps)
-	e.tokens.forgetResource(ps.id)
-	for _, is := range ps.identitySources {
-		delete(e.sourceStore, is.id)
-		e.liveBytes -= sourceBytes(is)
-		e.tokens.forgetResource(is.id)
-	}
-	changed = true
-	e.recordStore(e.clock(), ps.id, nil)
-	return emptyOutput{}, nil
+		if ps.deletionProtection == "ENABLED" {
+			return emptyOutput{}, false, &InvalidStateException{
+				Message: fmt.Sprintf("policy store %s has deletion protection enabled; disable it before deleting the policy store", ps.id),
+			}
+		}
+		delete(e.policyStores, ps.id) // its identity sources go with it
+		e.liveBytes -= storeBytes(ps)
+		e.tokens.forgetResource(ps.id)
+		for _, is := range ps.identitySources {
+			delete(e.sourceStore, is.id)
+			e.liveBytes -= sourceBytes(is)
+			e.tokens.forgetResource(is.id)
+		}
+		e.recordStore(e.clock(), ps.id, nil)
+		return emptyOutput{}, true, nil
+	})
 }
 
 // lookup finds an identity source for a write, or says which of the two ids
@@ -442,27 +451,19 @@ func principalEntityTypeOrDefault(p *string) string {
 	return *p
 }
 
-func (e *engine) createIdentitySource(in createIdentitySourceInput) (identitySourceDates, error) {
-	e.mu.Lock()
-	changed := false
-	defer e.unlock(&changed)
-	e.prune()
-	now := e.clock()
-	token := in.ClientToken
-	in.ClientToken = nil
-	prev, digest, err := e.replay("CreateIdentitySource", token, in, now)
-	if err != nil {
-		return identitySourceDates{}, err
-	}
-	if prev != nil {
-		return prev.(identitySourceDates), nil
-	}
+func (e *engine) createIdentitySource(in createIdentitySourceInput) (writeIdentitySourceOutput, error) {
+	return createOnce(e, "CreateIdentitySource", ResourceTypeIdentitySource, &in.ClientToken, &in,
+		func(now time.Time) (writeIdentitySourceOutput, string, error) { return e.newIdentitySource(in, now) })
+}
+
+// newIdentitySource is CreateIdentitySource's work, under the lock.
+func (e *engine) newIdentitySource(in createIdentitySourceInput, now time.Time) (writeIdentitySourceOutput, string, error) {
 	ps, err := e.writeStore(in.PolicyStoreID)
 	if err != nil {
-		return identitySourceDates{}, err
+		return writeIdentitySourceOutput{}, "", err
 	}
 	if len(ps.identitySources) >= e.identitySourceQuota {
-		return identitySourceDates{}, &ServiceQuotaExceededException{
+		return writeIdentitySourceOutput{}, "", &ServiceQuotaExceededException{
 			Message:      fmt.Sprintf("policy store %s already has %d identity source(s), the most it may have", ps.id, len(ps.identitySources)),
 			ResourceType: ResourceTypeIdentitySource,
 		}
@@ -477,20 +478,19 @@ func (e *engine) createIdentitySource(in createIdentitySourceInput) (identitySou
 	}
 	size := sourceBytes(is)
 	if err := e.checkBytes(size, 0, ResourceTypeIdentitySource, ""); err != nil {
-		return identitySourceDates{}, err
+		return writeIdentitySourceOutput{}, "", err
 	}
 	ps.identitySources = append(ps.identitySources, is)
 	e.sourceStore[is.id] = ps.id
 	e.liveBytes += size
-	changed = true
 	e.recordSource(now, ps.id, is.id, is)
-	out := is.dates()
-	e.remember("CreateIdentitySource", token, digest, now, out, is.id, ResourceTypeIdentitySource)
-	return out, nil
+	return is.writeOutput(), is.id, nil
 }
 
-func (is *identitySource) dates() identitySourceDates {
-	return identitySourceDates{
+// writeOutput is the output of CreateIdentitySource and
+// UpdateIdentitySource for the identity source.
+func (is *identitySource) writeOutput() writeIdentitySourceOutput {
+	return writeIdentitySourceOutput{
 		CreatedDate:      timestamp(is.created),
 		IdentitySourceID: is.id,
 		LastUpdatedDate:  timestamp(is.updated),
@@ -509,47 +509,41 @@ func (e *engine) getIdentitySource(in identitySourceRef) (identitySourceOutput, 
 	return is.output(), nil
 }
 
-func (e *engine) updateIdentitySource(in updateIdentitySourceInput) (identitySourceDates, error) {
-	e.mu.Lock()
-	changed := false
-	defer e.unlock(&changed)
-	e.prune()
-	_, is, err := e.lookup(in.PolicyStoreID, in.IdentitySourceID)
-	if err != nil {
-		return identitySourceDates{}, err
-	}
-	next := *is
-	next.configuration = normalise(in.UpdateConfiguration) // replace, never merge
-	next.principalEntityType = principalEntityTypeOrDefault(in.PrincipalEntityType)
-	oldSize, newSize := sourceBytes(is), sourceBytes(&next)
-	if err := e.checkBytes(newSize, oldSize, ResourceTypeIdentitySource, is.id); err != nil {
-		return identitySourceDates{}, err
-	}
-	now := e.clock()
-	next.updated = after(is.updated, now)
-	*is = next
-	e.liveBytes += newSize - oldSize
-	changed = true
-	e.recordSource(now, is.policyStoreID, is.id, is)
-	return is.dates(), nil
+func (e *engine) updateIdentitySource(in updateIdentitySourceInput) (writeIdentitySourceOutput, error) {
+	return write(e, func() (writeIdentitySourceOutput, bool, error) {
+		_, is, err := e.lookup(in.PolicyStoreID, in.IdentitySourceID)
+		if err != nil {
+			return writeIdentitySourceOutput{}, false, err
+		}
+		next := *is
+		next.configuration = normalise(in.UpdateConfiguration) // replace, never merge
+		next.principalEntityType = principalEntityTypeOrDefault(in.PrincipalEntityType)
+		oldSize, newSize := sourceBytes(is), sourceBytes(&next)
+		if err := e.checkBytes(newSize, oldSize, ResourceTypeIdentitySource, is.id); err != nil {
+			return writeIdentitySourceOutput{}, false, err
+		}
+		now := e.clock()
+		next.updated = after(is.updated, now)
+		*is = next
+		e.liveBytes += newSize - oldSize
+		e.recordSource(now, is.policyStoreID, is.id, is)
+		return is.writeOutput(), true, nil
+	})
 }
 
 func (e *engine) deleteIdentitySource(in identitySourceRef) (emptyOutput, error) {
-	e.mu.Lock()
-	changed := false
-	defer e.unlock(&changed)
-	e.prune()
-	ps, is, err := e.lookup(in.PolicyStoreID, in.IdentitySourceID)
-	if err != nil {
-		return emptyOutput{}, err
-	}
-	ps.identitySources = slices.DeleteFunc(ps.identitySources, func(x *identitySource) bool { return x == is })
-	delete(e.sourceStore, is.id)
-	e.liveBytes -= sourceBytes(is)
-	e.tokens.forgetResource(is.id)
-	changed = true
-	e.recordSource(e.clock(), ps.id, is.id, nil)
-	return emptyOutput{}, nil
+	return write(e, func() (emptyOutput, bool, error) {
+		ps, is, err := e.lookup(in.PolicyStoreID, in.IdentitySourceID)
+		if err != nil {
+			return emptyOutput{}, false, err
+		}
+		ps.identitySources = slices.DeleteFunc(ps.identitySources, func(x *identitySource) bool { return x == is })
+		delete(e.sourceStore, is.id)
+		e.liveBytes -= sourceBytes(is)
+		e.tokens.forgetResource(is.id)
+		e.recordSource(e.clock(), ps.id, is.id, nil)
+		return emptyOutput{}, true, nil
+	})
 }
 
 func (e *engine) listIdentitySources(in listIdentitySourcesInput) (listIdentitySourcesOutput, error) {

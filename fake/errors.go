@@ -3,6 +3,8 @@ package fake
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/vpconform/vpconform/schemas"
 )
 
 // ResourceType names the kind of resource an error is about, as in the
@@ -16,43 +18,23 @@ const (
 )
 
 // Error is implemented by every error the fake answers with. ErrorCode is the
-// model's shape name, sent as "__type" and X-Amzn-ErrorType; HTTPStatus
-// comes from the one table of statuses, errorStatus.
+// model's shape name, sent as "__type" and X-Amzn-ErrorType. The HTTP status
+// is the shape's in the registry of package schemas (schemas.ErrorStatus):
+// the model's httpError traits, and the statuses of the awsJson1_0 protocol
+// errors, of the fake's own NotImplementedException and of the SigV4
+// authentication errors (400, as AWS's Coral JSON services such as DynamoDB,
+// Cognito and Kinesis answer them in public captures: evidence C for those
+// services, I for Verified Permissions).
 type Error interface {
 	error
 	ErrorCode() string
-	HTTPStatus() int
 }
 
-// errorStatus is the one table mapping an error shape to its HTTP status:
-// the model's @httpError traits (ValidationException has none and so gets
-// the Smithy default for client errors, 400), plus the awsJson1_0 protocol
-// errors, the fake's own NotImplementedException, and the SigV4
-// authentication errors common to AWS services.
-var errorStatus = map[string]int{
-	"ValidationException":           http.StatusBadRequest,
-	"AccessDeniedException":         http.StatusForbidden,
-	"ResourceNotFoundException":     http.StatusNotFound,
-	"ConflictException":             http.StatusConflict,
-	"ServiceQuotaExceededException": http.StatusPaymentRequired,
-	"ThrottlingException":           http.StatusTooManyRequests,
-	"InternalServerException":       http.StatusInternalServerError,
-	"InvalidStateException":         http.StatusNotAcceptable,
-	"SerializationException":        http.StatusBadRequest,
-	"UnknownOperationException":     http.StatusBadRequest,
-	"NotImplementedException":       http.StatusNotImplemented,
-
-	// AWS's Coral JSON services (DynamoDB, Cognito, Kinesis) answer the
-	// SigV4 errors with HTTP 400, as public captures show (evidence C for
-	// those services, I for Verified Permissions).
-	"MissingAuthenticationTokenException": http.StatusBadRequest,
-	"IncompleteSignatureException":        http.StatusBadRequest,
-	"UnrecognizedClientException":         http.StatusBadRequest,
-	"InvalidSignatureException":           http.StatusBadRequest,
-}
-
-func statusOf(shape string) int {
-	if s, ok := errorStatus[shape]; ok {
+// httpStatus is the status the fake answers fe with: its shape's in the
+// registry, or 500 for a shape the registry does not know (a bug of the
+// fake, which TestErrorShapesHaveRegistryStatuses guards against).
+func httpStatus(fe Error) int {
+	if s, ok := schemas.ErrorStatus(fe.ErrorCode()); ok {
 		return s
 	}
 	return http.StatusInternalServerError
@@ -226,6 +208,20 @@ func (e *UnknownOperationException) Error() string { return errorText(e.ErrorCod
 // Error returns the shape name and the message.
 func (e *NotImplementedException) Error() string { return errorText(e.ErrorCode(), e.Message) }
 
+// Error returns the shape name and the message.
+func (e *MissingAuthenticationTokenException) Error() string {
+	return errorText(e.ErrorCode(), e.Message)
+}
+
+// Error returns the shape name and the message.
+func (e *IncompleteSignatureException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *UnrecognizedClientException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
+// Error returns the shape name and the message.
+func (e *InvalidSignatureException) Error() string { return errorText(e.ErrorCode(), e.Message) }
+
 // ErrorCode returns "ValidationException".
 func (e *ValidationException) ErrorCode() string { return "ValidationException" }
 
@@ -259,53 +255,6 @@ func (e *UnknownOperationException) ErrorCode() string { return "UnknownOperatio
 // ErrorCode returns "NotImplementedException".
 func (e *NotImplementedException) ErrorCode() string { return "NotImplementedException" }
 
-// HTTPStatus returns 400.
-func (e *ValidationException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 403.
-func (e *AccessDeniedException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 404.
-func (e *ResourceNotFoundException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 409.
-func (e *ConflictException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 402.
-func (e *ServiceQuotaExceededException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 429.
-func (e *ThrottlingException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 500.
-func (e *InternalServerException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 406.
-func (e *InvalidStateException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 400.
-func (e *SerializationException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 400.
-func (e *UnknownOperationException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 501.
-func (e *NotImplementedException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// Error returns the shape name and the message.
-func (e *MissingAuthenticationTokenException) Error() string {
-	return errorText(e.ErrorCode(), e.Message)
-}
-
-// Error returns the shape name and the message.
-func (e *IncompleteSignatureException) Error() string { return errorText(e.ErrorCode(), e.Message) }
-
-// Error returns the shape name and the message.
-func (e *UnrecognizedClientException) Error() string { return errorText(e.ErrorCode(), e.Message) }
-
-// Error returns the shape name and the message.
-func (e *InvalidSignatureException) Error() string { return errorText(e.ErrorCode(), e.Message) }
-
 // ErrorCode returns "MissingAuthenticationTokenException".
 func (e *MissingAuthenticationTokenException) ErrorCode() string {
 	return "MissingAuthenticationTokenException"
@@ -319,18 +268,6 @@ func (e *UnrecognizedClientException) ErrorCode() string { return "UnrecognizedC
 
 // ErrorCode returns "InvalidSignatureException".
 func (e *InvalidSignatureException) ErrorCode() string { return "InvalidSignatureException" }
-
-// HTTPStatus returns 400.
-func (e *MissingAuthenticationTokenException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 400.
-func (e *IncompleteSignatureException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 400.
-func (e *UnrecognizedClientException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
-
-// HTTPStatus returns 400.
-func (e *InvalidSignatureException) HTTPStatus() int { return statusOf(e.ErrorCode()) }
 
 func errorText(shape, msg string) string {
 	return fmt.Sprintf("%s: %s", shape, msg)

@@ -25,16 +25,21 @@ type Fault struct {
 	// Operation is the operation to fail, such as "UpdateIdentitySource",
 	// or "*" (AnyOperation) for every operation the fake serves.
 	Operation string
-	// Error is the error shape to answer with: ThrottlingException,
-	// InternalServerException, ConflictException, AccessDeniedException,
-	// ServiceQuotaExceededException, ResourceNotFoundException or
-	// ValidationException.
+	// Error is the error shape to answer with, one of FaultErrors:
+	// ThrottlingException, InternalServerException, ConflictException,
+	// AccessDeniedException, ServiceQuotaExceededException,
+	// ResourceNotFoundException or ValidationException. An error the
+	// operation does not declare in the model (a
+	// ServiceQuotaExceededException from UpdateIdentitySource, say) reaches
+	// an SDK as a generic API error with that code rather than as the typed
+	// error.
 	Error string
 	// Count is how many of the next matching calls fail; 0 means every
 	// matching call until the fault is cleared.
 	Count int
 	// Delay is how long to wait before answering with the error. The wait
-	// ends early when the request is cancelled or the server closed.
+	// ends early when the request is cancelled, and for every call at once
+	// when EndDelays is called (Close calls it).
 	Delay time.Duration
 	// Message is the error's message; empty means a default for the error,
 	// which names the fault. It is at most 4,096 bytes, or as

@@ -31,7 +31,7 @@ func errorCode(err error) string {
 
 // TestFaultErrors injects each error a Fault can declare and checks the SDK
 // decodes it as the model's typed error, with the members the fault implies,
-// and the wire status is the table's.
+// and the wire status is the shape's (its httpError trait in the model).
 func TestFaultErrors(t *testing.T) {
 	cases := []struct {
 		name       string
@@ -265,8 +265,9 @@ func TestFaultHasNoEffect(t *testing.T) {
 func TestFaultNotForUnservedOperations(t *testing.T) {
 	runServersTest(t, func(t *testing.T, h *harness) {
 		_ = h.srv.InjectFault(fake.Fault{Operation: "*", Error: "ThrottlingException"})
-		if r := h.raw(t, "IsAuthorized", `{}`); r.Type() != "NotImplementedException" {
-			t.Errorf("IsAuthorized: HTTP %d %s", r.Status, r.Type())
+		op := unservedOperation(t)
+		if r := h.raw(t, op, `{}`); r.Type() != "NotImplementedException" {
+			t.Errorf("%s: HTTP %d %s, want NotImplementedException", op, r.Status, r.Type())
 		}
 	})
 }
@@ -319,12 +320,13 @@ func TestFaultDelayEndsAtClose(t *testing.T) {
 // TestInjectFaultRejects checks InjectFault refuses a fault it cannot use,
 // and injects nothing then.
 func TestInjectFaultRejects(t *testing.T) {
+	unserved := unservedOperation(t)
 	cases := []struct {
 		name  string
 		fault fake.Fault
 		want  string
 	}{
-		{"unknown operation", fake.Fault{Operation: "CreatePolicy", Error: "ThrottlingException"}, "CreatePolicy"},
+		{"unserved operation", fake.Fault{Operation: unserved, Error: "ThrottlingException"}, unserved},
 		{"empty operation", fake.Fault{Error: "ThrottlingException"}, "operation"},
 		{"unknown error", fake.Fault{Operation: "*", Error: "TeapotException"}, "TeapotException"},
 		{"empty error", fake.Fault{Operation: "*"}, "error"},
@@ -348,7 +350,7 @@ func TestInjectFaultRejects(t *testing.T) {
 			}
 		})
 	}
-	h := &harness{srv: srv, http: srv.Client()}
+	h := newHarness(t, srv, false)
 	if r := h.rawMethod(t, "GET", "/_vpfake/faults", "", ""); string(r.Raw) != `{"faults":[],"rateLimits":[]}` {
 		t.Errorf("rejected faults were injected: %s", r.Raw)
 	}
@@ -452,7 +454,8 @@ func TestResetClearsFaults(t *testing.T) {
 }
 
 // TestInvalidOptionsPanic checks NewServer panics, naming the option, on a
-// fault, rate limit, credential list or delay it cannot use.
+// fault, rate limit, delay or limit it cannot use (TestCredentialChecks
+// checks credential lists).
 func TestInvalidOptionsPanic(t *testing.T) {
 	cases := []struct {
 		name string
@@ -461,9 +464,6 @@ func TestInvalidOptionsPanic(t *testing.T) {
 	}{
 		{"fault", fake.WithFault(fake.Fault{Operation: "Nope", Error: "ThrottlingException"}), "WithFault"},
 		{"rate limit", fake.WithRateLimit("GetPolicyStore", 1, 0), "WithRateLimit"},
-		{"no credentials", fake.WithCredentials(), "WithCredentials"},
-		{"empty secret", fake.WithCredentials(fake.Credential{AccessKeyID: "A"}), "secret"},
-		{"duplicate key", fake.WithCredentials(fake.Credential{AccessKeyID: "A", SecretAccessKey: "s"}, fake.Credential{AccessKeyID: "A", SecretAccessKey: "t"}), "twice"},
 		{"negative delay", fake.WithPropagationDelay(-time.Second), "WithPropagationDelay"},
 		{"policy stores", fake.WithMaxPolicyStores(0), "WithMaxPolicyStores"},
 		{"encryption context", fake.WithMaxEncryptionContextBytes(0), "WithMaxEncryptionContextBytes"},

@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/fake/internal/sdktest"
 	"github.com/vpconform/vpconform/schemas"
 )
 
@@ -30,6 +30,18 @@ const (
 	unknownIdentityID = "ISEXAMPLEabcdefg111111"
 )
 
+// unservedOperation is an operation of the model the fake does not serve,
+// taken from the registry, so that serving one more operation breaks no
+// test.
+func unservedOperation(t testing.TB) string {
+	t.Helper()
+	ops := schemas.Default().Unserved()
+	if len(ops) == 0 {
+		t.Skip("the fake serves every operation of the model")
+	}
+	return ops[0]
+}
+
 // harness is one fake server and the clients a test drives it with.
 type harness struct {
 	srv   *fake.Server
@@ -41,11 +53,10 @@ type harness struct {
 	cfg aws.Config
 }
 
-// clientAs returns a client like h.vp that signs with another key pair.
-func (h *harness) clientAs(accessKeyID, secret string) *verifiedpermissions.Client {
-	cfg := h.cfg.Copy()
-	cfg.Credentials = credentials.NewStaticCredentialsProvider(accessKeyID, secret, "")
-	return verifiedpermissions.NewFromConfig(cfg)
+// clientAs returns a client like h.vp that signs with another key pair,
+// and sends sessionToken unless it is empty.
+func (h *harness) clientAs(accessKeyID, secret, sessionToken string) *verifiedpermissions.Client {
+	return verifiedpermissions.NewFromConfig(sdktest.SignedBy(h.cfg, accessKeyID, secret, sessionToken))
 }
 
 // testClock is a controllable clock for WithClock.
@@ -70,10 +81,9 @@ func (c *testClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// runServersTest runs fn twice: once over the server's loopback listener
-// (an aws.Config with only BaseEndpoint, static credentials and an ordinary
-// HTTP transport) and once over the in-memory Client. Every response is
-// checked against the project's schemas.
+// runServersTest runs fn twice, on a new server with a testClock and opts:
+// once over the server's loopback listener and once over the in-memory
+// Client (see newHarness).
 func runServersTest(t *testing.T, fn func(t *testing.T, h *harness), opts ...fake.Option) {
 	t.Helper()
 	for _, mode := range []string{"listener", "in-memory"} {
@@ -81,32 +91,33 @@ func runServersTest(t *testing.T, fn func(t *testing.T, h *harness), opts ...fak
 			clock := newTestClock()
 			srv := fake.NewServer(append([]fake.Option{fake.WithClock(clock.Now)}, opts...)...)
 			t.Cleanup(srv.Close)
-			var cfg aws.Config
-			var base http.RoundTripper
-			if mode == "listener" {
-				cfg = aws.Config{
-					Region:       "us-east-1",
-					Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-					BaseEndpoint: aws.String(srv.URL()),
-				}
-				base = http.DefaultTransport
-			} else {
-				cfg = srv.AWSConfig()
-				base = srv.Client().Transport
-			}
-			hc := &http.Client{Transport: &checkingTransport{t: t, next: base}}
-			cfg.HTTPClient = hc
-			cfg.RetryMaxAttempts = 1
-			fn(t, &harness{srv: srv, vp: verifiedpermissions.NewFromConfig(cfg), http: hc, clock: clock, cfg: cfg})
+			h := newHarness(t, srv, mode == "listener")
+			h.clock = clock
+			fn(t, h)
 		})
 	}
+}
+
+// newHarness drives srv over its loopback listener, configured as a client
+// of any endpoint is (sdktest.Loopback), or else over the in-memory
+// transport of AWSConfig. Its clients make one attempt per call, and every
+// response they get is checked against the project's schemas.
+func newHarness(t testing.TB, srv *fake.Server, listener bool) *harness {
+	cfg, base := srv.AWSConfig(), srv.Client().Transport
+	if listener {
+		cfg, base = sdktest.Loopback(srv.URL(), sdktest.AccessKeyID, sdktest.SecretAccessKey, nil), http.DefaultTransport
+	}
+	hc := &http.Client{Transport: &checkingTransport{t: t, next: base}}
+	cfg.HTTPClient = hc
+	cfg.RetryMaxAttempts = 1
+	return &harness{srv: srv, vp: verifiedpermissions.NewFromConfig(cfg), http: hc, cfg: cfg}
 }
 
 // checkingTransport fails the test when a response of the API does not
 // conform to its output or error schema, or has the wrong Content-Type, or
 // lacks a request id.
 type checkingTransport struct {
-	t    *testing.T
+	t    testing.TB
 	next http.RoundTripper
 }
 
@@ -179,12 +190,12 @@ func (r rawResponse) FieldPaths() []string {
 // raw sends a request by hand: method POST, Content-Type awsJson1_0 unless
 // header overrides it, X-Amz-Target VerifiedPermissions.<op> unless op is
 // empty.
-func (h *harness) raw(t *testing.T, op, body string, header ...string) rawResponse {
+func (h *harness) raw(t testing.TB, op, body string, header ...string) rawResponse {
 	t.Helper()
 	return h.rawMethod(t, http.MethodPost, "/", op, body, header...)
 }
 
-func (h *harness) rawMethod(t *testing.T, method, path, op, body string, header ...string) rawResponse {
+func (h *harness) rawMethod(t testing.TB, method, path, op, body string, header ...string) rawResponse {
 	t.Helper()
 	req, err := http.NewRequestWithContext(context.Background(), method, h.srv.URL()+path, strings.NewReader(body))
 	if err != nil {
@@ -205,7 +216,7 @@ func (h *harness) rawMethod(t *testing.T, method, path, op, body string, header 
 }
 
 // do sends a request built by hand and decodes the JSON object it answers.
-func (h *harness) do(t *testing.T, req *http.Request) rawResponse {
+func (h *harness) do(t testing.TB, req *http.Request) rawResponse {
 	t.Helper()
 	method, path, op := req.Method, req.URL.Path, req.Header.Get("X-Amz-Target")
 	resp, err := h.http.Do(req)
@@ -225,7 +236,7 @@ func (h *harness) do(t *testing.T, req *http.Request) rawResponse {
 }
 
 // mustCreatePolicyStore creates a policy store and returns its id.
-func (h *harness) mustCreatePolicyStore(t *testing.T) string {
+func (h *harness) mustCreatePolicyStore(t testing.TB) string {
 	t.Helper()
 	out, err := h.vp.CreatePolicyStore(context.Background(), &verifiedpermissions.CreatePolicyStoreInput{
 		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
@@ -244,7 +255,7 @@ func cognitoConfiguration(arn string, clientIDs ...string) types.Configuration {
 }
 
 // mustCreateIdentitySource creates an identity source and returns its id.
-func (h *harness) mustCreateIdentitySource(t *testing.T, storeID string, c types.Configuration) string {
+func (h *harness) mustCreateIdentitySource(t testing.TB, storeID string, c types.Configuration) string {
 	t.Helper()
 	out, err := h.vp.CreateIdentitySource(context.Background(), &verifiedpermissions.CreateIdentitySourceInput{
 		PolicyStoreId: aws.String(storeID),

@@ -16,19 +16,26 @@ import (
 
 var base62ID = regexp.MustCompile(`^[0-9A-Za-z]{22}$`)
 
+// groupedCognito is the input of a CreateIdentitySource in store of a
+// Cognito identity source with clientIDs, the group entity type
+// MyCorp::Group and the principal entity type MyCorp::User.
+func groupedCognito(store string, clientIDs ...string) *verifiedpermissions.CreateIdentitySourceInput {
+	return &verifiedpermissions.CreateIdentitySourceInput{
+		PolicyStoreId: aws.String(store),
+		Configuration: &types.ConfigurationMemberCognitoUserPoolConfiguration{Value: types.CognitoUserPoolConfiguration{
+			UserPoolArn:        aws.String(userPoolArn),
+			ClientIds:          clientIDs,
+			GroupConfiguration: &types.CognitoGroupConfiguration{GroupEntityType: aws.String("MyCorp::Group")},
+		}},
+		PrincipalEntityType: aws.String("MyCorp::User"),
+	}
+}
+
 func TestCognitoIdentitySourceRoundTrip(t *testing.T) {
 	runServersTest(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
 		store := h.mustCreatePolicyStore(t)
-		out, err := h.vp.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
-			PolicyStoreId: aws.String(store),
-			Configuration: &types.ConfigurationMemberCognitoUserPoolConfiguration{Value: types.CognitoUserPoolConfiguration{
-				UserPoolArn:        aws.String(userPoolArn),
-				ClientIds:          []string{clientID},
-				GroupConfiguration: &types.CognitoGroupConfiguration{GroupEntityType: aws.String("MyCorp::Group")},
-			}},
-			PrincipalEntityType: aws.String("MyCorp::User"),
-		})
+		out, err := h.vp.CreateIdentitySource(ctx, groupedCognito(store, clientID))
 		if err != nil {
 			t.Fatalf("CreateIdentitySource: %v", err)
 		}
@@ -167,15 +174,7 @@ func TestUpdateReplacesConfiguration(t *testing.T) {
 	runServersTest(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
 		store := h.mustCreatePolicyStore(t)
-		created, err := h.vp.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
-			PolicyStoreId: aws.String(store),
-			Configuration: &types.ConfigurationMemberCognitoUserPoolConfiguration{Value: types.CognitoUserPoolConfiguration{
-				UserPoolArn:        aws.String(userPoolArn),
-				ClientIds:          []string{"one", "two"},
-				GroupConfiguration: &types.CognitoGroupConfiguration{GroupEntityType: aws.String("MyCorp::Group")},
-			}},
-			PrincipalEntityType: aws.String("MyCorp::User"),
-		})
+		created, err := h.vp.CreateIdentitySource(ctx, groupedCognito(store, "one", "two"))
 		if err != nil {
 			t.Fatal(err)
 		}

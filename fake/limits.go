@@ -47,7 +47,10 @@ type Limits struct {
 	// FaultMessageBytes: WithMaxFaultMessageBytes.
 	FaultMessageBytes int `json:"faultMessageBytes"`
 	// ClientTokenWindowSeconds is how long a clientToken is remembered:
-	// 8 hours, as documented.
+	// 8 hours, as documented. A token is remembered by a SHA-256 digest of
+	// the input, not the input, and forgotten once the window has passed
+	// or the resource the call created is deleted (a create replayed
+	// afterwards is a new call), so tokens never outnumber the resources.
 	ClientTokenWindowSeconds int64 `json:"clientTokenWindowSeconds"`
 	// RequestBodyBytes bounds an API request's body (larger:
 	// SerializationException).

@@ -32,8 +32,8 @@ type options struct {
 	controlToken string
 }
 
-// limits bound what clients can make the server hold (see the package
-// documentation, Limits).
+// limits bound what clients can make the server hold (see Limits and the
+// options that set each).
 type limits struct {
 	policyStores           int   // policy stores held at once; AWS's default quota
 	encryptionContextBytes int   // bytes of one encryptionContext, keys and values
@@ -203,9 +203,20 @@ func WithCredentials(creds ...Credential) Option {
 // WithPropagationDelay makes the server eventually consistent: reads
 // (GetPolicyStore, GetIdentitySource, ListIdentitySources) see the state as
 // it was d ago by the server's clock (see WithClock), so a resource created,
-// updated or deleted within the last d is seen as it was before. Writes
-// always see the latest state. The default, 0, makes every write visible at
-// once. NewServer panics if d is negative.
+// updated or deleted within the last d is seen as it was before: not found
+// yet, with its previous configuration and dates, or not deleted yet.
+//
+// The existence checks that writes make see the delay too, as on AWS
+// (Terraform retries a CreateIdentitySource that answers
+// ResourceNotFoundException right after CreatePolicyStore):
+// CreateIdentitySource in a store created within the delay, and
+// UpdateIdentitySource or DeleteIdentitySource of a source created within
+// it, answer ResourceNotFoundException; a careful client retries them. What
+// a write changes is always the latest state, and DeletePolicyStore, which
+// succeeds for a missing store, always deletes the latest one.
+//
+// The default, 0, makes every write visible at once. NewServer panics if d
+// is negative.
 func WithPropagationDelay(d time.Duration) Option {
 	return func(o *options) { o.propagation = d }
 }

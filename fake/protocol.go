@@ -97,10 +97,9 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serve answers one API request, in this order: authentication (when on:
 // the Authorization header, its scope, its date against now (the signing
 // clock), the access key and session token, then the signature over the
-// body), the
-// method, the operation, authorisation, injected faults and rate limits,
-// the Content-Type, the body's encoding, the input schema, and finally the
-// engine.
+// body), the method, the operation, authorisation, injected faults and rate
+// limits, the Content-Type, the body's encoding, the input schema, and
+// finally the engine.
 func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
 	var (
 		sig  sigV4
@@ -208,15 +207,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-// writeError answers with the error's shape and its status from the one
-// table; an error that is not one of the fake's shapes is a bug and is
-// reported as an InternalServerException.
+// writeError answers with the error's shape and its status (httpStatus); an
+// error that is not one of the fake's shapes is a bug and is reported as an
+// InternalServerException.
 func writeError(w http.ResponseWriter, err error) {
 	var fe Error
 	if !errors.As(err, &fe) {
 		fe = &InternalServerException{Message: "internal error in the vpconform fake: " + err.Error()}
 	}
-	writeErrorWithStatus(w, fe.HTTPStatus(), fe)
+	writeErrorWithStatus(w, httpStatus(fe), fe)
 }
 
 // writeErrorWithStatus writes the awsJson1_0 error envelope: the shape's

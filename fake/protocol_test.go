@@ -12,6 +12,7 @@ import (
 // TestProtocolErrors sends requests the awsJson1_0 layer must refuse and
 // checks each gets the error envelope with the right status and __type.
 func TestProtocolErrors(t *testing.T) {
+	unserved := unservedOperation(t)
 	cases := []struct {
 		name       string
 		method     string
@@ -25,8 +26,8 @@ func TestProtocolErrors(t *testing.T) {
 		{"missing target", "POST", "", `{}`, nil, 400, "UnknownOperationException", "X-Amz-Target"},
 		{"foreign target", "POST", "", `{}`, []string{"X-Amz-Target", "DynamoDB_20120810.ListTables"}, 400, "UnknownOperationException", "DynamoDB_20120810.ListTables"},
 		{"empty operation", "POST", "", `{}`, []string{"X-Amz-Target", "VerifiedPermissions."}, 400, "UnknownOperationException", ""},
-		{"unserved IsAuthorized", "POST", "IsAuthorized", `{}`, nil, 501, "NotImplementedException", "IsAuthorized"},
-		{"unserved CreatePolicy", "POST", "CreatePolicy", `{}`, nil, 501, "NotImplementedException", "GetIdentitySource"},
+		{"unserved operation named", "POST", unserved, `{}`, nil, 501, "NotImplementedException", unserved},
+		{"unserved operation lists the served", "POST", unserved, `{}`, nil, 501, "NotImplementedException", "GetIdentitySource"},
 		{"wrong content type", "POST", "GetIdentitySource", getBody(ids), []string{"Content-Type", "application/json"}, 400, "SerializationException", "Content-Type"},
 		{"missing content type", "POST", "GetIdentitySource", getBody(ids), []string{"Content-Type", ""}, 400, "SerializationException", "Content-Type"},
 		{"not JSON", "POST", "GetIdentitySource", `{"policyStoreId":`, nil, 400, "SerializationException", "JSON"},

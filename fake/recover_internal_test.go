@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/vpconform/vpconform/schemas"
 )
 
 // TestPanicBecomesInternalServerException replaces an operation with one
@@ -32,9 +34,11 @@ func TestPanicBecomesInternalServerException(t *testing.T) {
 	}
 }
 
-// TestErrorTable checks every error type's status comes from the table and
-// that every shape in the table has a type.
-func TestErrorTable(t *testing.T) {
+// TestErrorShapesHaveRegistryStatuses checks every error type the fake can
+// answer with has a status in the registry of package schemas, and is
+// answered with it; that every shape of the registry has a type; and that a
+// shape the registry does not know is answered 500.
+func TestErrorShapesHaveRegistryStatuses(t *testing.T) {
 	all := []Error{
 		&ValidationException{}, &AccessDeniedException{}, &ResourceNotFoundException{},
 		&ConflictException{}, &ServiceQuotaExceededException{}, &ThrottlingException{},
@@ -43,23 +47,35 @@ func TestErrorTable(t *testing.T) {
 		&MissingAuthenticationTokenException{}, &IncompleteSignatureException{},
 		&UnrecognizedClientException{}, &InvalidSignatureException{},
 	}
-	want := map[string]int{
-		"ValidationException": 400, "AccessDeniedException": 403, "ResourceNotFoundException": 404,
-		"ConflictException": 409, "ServiceQuotaExceededException": 402, "ThrottlingException": 429,
-		"InternalServerException": 500, "InvalidStateException": 406, "SerializationException": 400,
-		"UnknownOperationException": 400, "NotImplementedException": 501,
-		"MissingAuthenticationTokenException": 400, "IncompleteSignatureException": 400,
-		"UnrecognizedClientException": 400, "InvalidSignatureException": 400,
-	}
-	if len(all) != len(errorStatus) {
-		t.Errorf("%d error types, %d table rows", len(all), len(errorStatus))
-	}
+	typed := map[string]bool{}
 	for _, e := range all {
-		if got := e.HTTPStatus(); got != want[e.ErrorCode()] {
-			t.Errorf("%s: HTTP %d, want %d", e.ErrorCode(), got, want[e.ErrorCode()])
+		typed[e.ErrorCode()] = true
+		want, ok := schemas.ErrorStatus(e.ErrorCode())
+		if !ok {
+			t.Errorf("%s: the registry has no status for it", e.ErrorCode())
+			continue
+		}
+		w := httptest.NewRecorder()
+		writeError(w, e)
+		if w.Code != want || w.Header().Get("X-Amzn-ErrorType") != e.ErrorCode() {
+			t.Errorf("%s: answered HTTP %d %q, want the registry's %d", e.ErrorCode(), w.Code, w.Header().Get("X-Amzn-ErrorType"), want)
 		}
 		if !strings.HasPrefix(e.Error(), e.ErrorCode()) {
-			t.Errorf("%s: Error() = %q", e.ErrorCode(), e.Error())
+			t.Errorf("%s: Error() = %q, want it to start with the shape", e.ErrorCode(), e.Error())
 		}
 	}
+	for _, shape := range schemas.Default().ErrorShapes() {
+		if !typed[shape] {
+			t.Errorf("the registry's error shape %s has no error type in the fake", shape)
+		}
+	}
+	if got := httpStatus(unknownShape{}); got != http.StatusInternalServerError {
+		t.Errorf("a shape the registry does not know: HTTP %d, want 500", got)
+	}
 }
+
+// unknownShape is an error shape the registry does not have.
+type unknownShape struct{}
+
+func (unknownShape) Error() string     { return "NoSuchShapeException: test" }
+func (unknownShape) ErrorCode() string { return "NoSuchShapeException" }

@@ -102,9 +102,15 @@ func (s *Server) URL() string {
 }
 
 // Handler serves the API (POST / with X-Amz-Target) and the control routes
-// under /_vpfake/ (see the package documentation): health, reset, faults,
-// rate limits and state. To serve it on a listener of one's own with the
-// server's HTTP limits, use NewHTTPServer.
+// under /_vpfake/, plain JSON, which vpfake -h lists with their bodies: GET
+// health (settings, Limits and Usage), POST reset (Reset), POST, GET and
+// DELETE faults (InjectFault with a Fault's members in camelCase and
+// delayMs; the faults and rate limits in force; ClearFaults), POST
+// ratelimits (SetRateLimit) and GET and PUT state (State; ParseState then
+// SetState). A request they cannot use is answered 400 {"message": "..."};
+// with WithControlToken, one without the token 401. Control routes are not
+// authenticated by signatures. To serve Handler on a listener of one's own
+// with the server's HTTP limits, use NewHTTPServer.
 func (s *Server) Handler() http.Handler {
 	return s.handler
 }

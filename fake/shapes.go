@@ -49,7 +49,14 @@ type getPolicyStoreInput struct {
 	Tags          bool   `json:"tags,omitempty"`
 }
 
-type getPolicyStoreOutput struct {
+// getPolicyStoreOutput is GetPolicyStore's output as the fake answers it.
+type getPolicyStoreOutput = policyStoreOutput[*encryptionState]
+
+// policyStoreOutput has the members of GetPolicyStore's output. E holds
+// encryptionState: parsed in an answer, raw JSON in a policy store of a
+// State, which is checked against the same output schema before it is
+// parsed. CedarVersion is empty, and left out, only in the latter.
+type policyStoreOutput[E any] struct {
 	PolicyStoreID      string             `json:"policyStoreId"`
 	Arn                string             `json:"arn"`
 	ValidationSettings validationSettings `json:"validationSettings"`
@@ -57,8 +64,8 @@ type getPolicyStoreOutput struct {
 	LastUpdatedDate    string             `json:"lastUpdatedDate"`
 	Description        *string            `json:"description,omitempty"`
 	DeletionProtection string             `json:"deletionProtection"`
-	CedarVersion       string             `json:"cedarVersion"`
-	EncryptionState    *encryptionState   `json:"encryptionState,omitempty"`
+	CedarVersion       string             `json:"cedarVersion,omitempty"`
+	EncryptionState    E                  `json:"encryptionState,omitempty"`
 	Tags               map[string]string  `json:"tags,omitempty"`
 }
 
@@ -145,9 +152,10 @@ type createIdentitySourceInput struct {
 	PrincipalEntityType *string       `json:"principalEntityType,omitempty"`
 }
 
-// identitySourceDates is the output of CreateIdentitySource and
-// UpdateIdentitySource.
-type identitySourceDates struct {
+// writeIdentitySourceOutput is the output of CreateIdentitySource and
+// UpdateIdentitySource, which have the same members: the identity source's
+// ids and dates.
+type writeIdentitySourceOutput struct {
 	CreatedDate      string `json:"createdDate"`
 	IdentitySourceID string `json:"identitySourceId"`
 	LastUpdatedDate  string `json:"lastUpdatedDate"`

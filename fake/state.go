@@ -643,7 +643,7 @@ func (e *engine) checkStoreState(p *stateProblems, item string, in PolicyStoreSt
 	if in.Tags != nil && len(in.Tags) == 0 {
 		in.Tags = nil
 	}
-	for _, v := range schemaViolations("GetPolicyStore", schemas.Output, getPolicyStoreOutputState{
+	for _, v := range schemaViolations("GetPolicyStore", schemas.Output, policyStoreOutput[json.RawMessage]{
 		PolicyStoreID:      in.PolicyStoreID,
 		Arn:                in.Arn,
 		ValidationSettings: validationSettings(in.ValidationSettings),
@@ -693,36 +693,12 @@ func (e *engine) checkStoreState(p *stateProblems, item string, in PolicyStoreSt
 	return ps, true
 }
 
-// getPolicyStoreOutputState is GetPolicyStore's output as a state item
-// gives it, for checking against that output's schema.
-type getPolicyStoreOutputState struct {
-	PolicyStoreID      string             `json:"policyStoreId"`
-	Arn                string             `json:"arn"`
-	ValidationSettings validationSettings `json:"validationSettings"`
-	CreatedDate        string             `json:"createdDate"`
-	LastUpdatedDate    string             `json:"lastUpdatedDate"`
-	Description        *string            `json:"description,omitempty"`
-	DeletionProtection string             `json:"deletionProtection"`
-	EncryptionState    json.RawMessage    `json:"encryptionState,omitempty"`
-	Tags               map[string]string  `json:"tags,omitempty"`
-}
-
 // identitySourceInputState is CreateIdentitySource's input as a state item
 // gives it, for checking the configuration against that input's schema.
 type identitySourceInputState struct {
 	PolicyStoreID       string          `json:"policyStoreId"`
 	Configuration       json.RawMessage `json:"configuration"`
 	PrincipalEntityType string          `json:"principalEntityType"`
-}
-
-// identitySourceOutputState is GetIdentitySource's output without its
-// configuration, for checking ids and dates against that output's schema.
-type identitySourceOutputState struct {
-	CreatedDate         string `json:"createdDate"`
-	IdentitySourceID    string `json:"identitySourceId"`
-	LastUpdatedDate     string `json:"lastUpdatedDate"`
-	PolicyStoreID       string `json:"policyStoreId"`
-	PrincipalEntityType string `json:"principalEntityType"`
 }
 
 // checkSourceState checks one identity source of a State: its
@@ -739,7 +715,9 @@ func checkSourceState(p *stateProblems, item, policyStoreID string, in IdentityS
 			PolicyStoreID: policyStoreID, Configuration: in.Configuration, PrincipalEntityType: in.PrincipalEntityType,
 		})...)
 	}
-	found = append(found, schemaViolations("GetIdentitySource", schemas.Output, identitySourceOutputState{
+	// GetIdentitySource's output without its configuration (checked above)
+	// or details (derived).
+	found = append(found, schemaViolations("GetIdentitySource", schemas.Output, identitySourceOutput{
 		CreatedDate: in.CreatedDate, IdentitySourceID: in.IdentitySourceID, LastUpdatedDate: in.LastUpdatedDate,
 		PolicyStoreID: policyStoreID, PrincipalEntityType: in.PrincipalEntityType,
 	})...)
@@ -794,10 +772,10 @@ func (e *engine) recordInitial() {
 // replace swaps the whole state for stores, checked by checkState, and
 // forgets clientTokens and the history of recent versions.
 func (e *engine) replace(stores map[string]*policyStore) {
-	e.mu.Lock()
-	changed := true
-	defer e.unlock(&changed)
-	e.install(stores)
+	_, _ = write(e, func() (struct{}, bool, error) {
+		e.install(stores)
+		return struct{}{}, true, nil
+	})
 }
 
 // install makes stores, checked by checkState, the whole state, with no

@@ -16,33 +16,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/fake/internal/sdktest"
 )
 
-// oneAttempt is a client of srv that makes a single attempt per call.
-func oneAttempt(srv *fake.Server) *verifiedpermissions.Client {
-	cfg := srv.AWSConfig()
-	cfg.RetryMaxAttempts = 1
-	return verifiedpermissions.NewFromConfig(cfg)
-}
-
-// jsonOf renders v as JSON: for SDK outputs, every exported member,
-// dates included.
-func jsonOf(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatalf("encode %T: %v", v, err)
-	}
-	return string(b)
-}
-
-// populated is a server with two policy stores, one with every optional
-// member, each with an identity source, one of them updated.
+// populated is a server with the resources of sdktest.Populate, made with
+// the server's clock moving between calls and ids from WithIDSeed(1).
 type populated struct {
-	srv              *fake.Server
-	clock            *testClock
-	stores, srcOwner []string
-	sources          []string
+	srv   *fake.Server
+	clock *testClock
+	sdktest.Resources
 }
 
 func populate(t *testing.T, opts ...fake.Option) populated {
@@ -50,111 +32,13 @@ func populate(t *testing.T, opts ...fake.Option) populated {
 	clock := newTestClock()
 	srv := fake.NewServer(append([]fake.Option{fake.WithoutListener(), fake.WithClock(clock.Now), fake.WithIDSeed(1)}, opts...)...)
 	t.Cleanup(srv.Close)
-	vp := oneAttempt(srv)
-	ctx := context.Background()
-	p := populated{srv: srv, clock: clock}
-
-	full, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
-		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeStrict},
-		Description:        aws.String("expenses"),
-		DeletionProtection: types.DeletionProtectionEnabled,
-		EncryptionSettings: &types.EncryptionSettingsMemberKmsEncryptionSettings{Value: types.KmsEncryptionSettings{
-			Key:               aws.String("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
-			EncryptionContext: map[string]string{"application": "expenses"},
-		}},
-		Tags: map[string]string{"team": "identity", "cost-center": ""},
-	})
-	if err != nil {
-		t.Fatalf("CreatePolicyStore: %v", err)
-	}
-	clock.Advance(1234567 * time.Microsecond)
-	bare, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
-		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-		EncryptionSettings: &types.EncryptionSettingsMemberDefault{Value: types.Unit{}},
-	})
-	if err != nil {
-		t.Fatalf("CreatePolicyStore: %v", err)
-	}
-	p.stores = []string{aws.ToString(full.PolicyStoreId), aws.ToString(bare.PolicyStoreId)}
-
-	clock.Advance(time.Second)
-	cognito, err := vp.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
-		PolicyStoreId: full.PolicyStoreId,
-		Configuration: &types.ConfigurationMemberCognitoUserPoolConfiguration{Value: types.CognitoUserPoolConfiguration{
-			UserPoolArn:        aws.String(userPoolArn),
-			ClientIds:          []string{clientID},
-			GroupConfiguration: &types.CognitoGroupConfiguration{GroupEntityType: aws.String("MyCorp::Group")},
-		}},
-		PrincipalEntityType: aws.String("MyCorp::User"),
-	})
-	if err != nil {
-		t.Fatalf("CreateIdentitySource: %v", err)
-	}
-	clock.Advance(time.Second)
-	oidc, err := vp.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
-		PolicyStoreId: bare.PolicyStoreId,
-		Configuration: &types.ConfigurationMemberOpenIdConnectConfiguration{Value: types.OpenIdConnectConfiguration{
-			Issuer:         aws.String(oidcIssuer),
-			EntityIdPrefix: aws.String("MyOIDCProvider"),
-			TokenSelection: &types.OpenIdConnectTokenSelectionMemberAccessTokenOnly{Value: types.OpenIdConnectAccessTokenConfiguration{
-				Audiences: []string{"https://myapp.example.com"},
-			}},
-		}},
-	})
-	if err != nil {
-		t.Fatalf("CreateIdentitySource: %v", err)
-	}
-	clock.Advance(time.Second)
-	if _, err := vp.UpdateIdentitySource(ctx, &verifiedpermissions.UpdateIdentitySourceInput{
-		PolicyStoreId:    bare.PolicyStoreId,
-		IdentitySourceId: oidc.IdentitySourceId,
-		UpdateConfiguration: &types.UpdateConfigurationMemberOpenIdConnectConfiguration{Value: types.UpdateOpenIdConnectConfiguration{
-			Issuer: aws.String(oidcIssuer),
-			GroupConfiguration: &types.UpdateOpenIdConnectGroupConfiguration{
-				GroupClaim: aws.String("groups"), GroupEntityType: aws.String("MyCorp::UserGroup"),
-			},
-			TokenSelection: &types.UpdateOpenIdConnectTokenSelectionMemberIdentityTokenOnly{Value: types.UpdateOpenIdConnectIdentityTokenConfiguration{
-				PrincipalIdClaim: aws.String("email"), ClientIds: []string{"1example23456789"},
-			}},
-		}},
-		PrincipalEntityType: aws.String("MyCorp::Employee"),
-	}); err != nil {
-		t.Fatalf("UpdateIdentitySource: %v", err)
-	}
-	p.sources = []string{aws.ToString(cognito.IdentitySourceId), aws.ToString(oidc.IdentitySourceId)}
-	p.srcOwner = p.stores
-	return p
+	return populated{srv: srv, clock: clock, Resources: sdktest.Populate(t, newHarness(t, srv, false).vp, clock.Advance)}
 }
 
-// reads returns, as JSON, what GetPolicyStore (with tags),
-// GetIdentitySource and ListIdentitySources answer for every resource of p.
+// reads returns what p's resources read back as on srv.
 func (p populated) reads(t *testing.T, srv *fake.Server) []string {
 	t.Helper()
-	vp := oneAttempt(srv)
-	ctx := context.Background()
-	var out []string
-	for _, id := range p.stores {
-		got, err := vp.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(id), Tags: true})
-		if err != nil {
-			t.Fatalf("GetPolicyStore %s: %v", id, err)
-		}
-		out = append(out, jsonOf(t, got))
-		list, err := vp.ListIdentitySources(ctx, &verifiedpermissions.ListIdentitySourcesInput{PolicyStoreId: aws.String(id)})
-		if err != nil {
-			t.Fatalf("ListIdentitySources %s: %v", id, err)
-		}
-		out = append(out, jsonOf(t, list.IdentitySources))
-	}
-	for i, id := range p.sources {
-		got, err := vp.GetIdentitySource(ctx, &verifiedpermissions.GetIdentitySourceInput{
-			PolicyStoreId: aws.String(p.srcOwner[i]), IdentitySourceId: aws.String(id),
-		})
-		if err != nil {
-			t.Fatalf("GetIdentitySource %s: %v", id, err)
-		}
-		out = append(out, jsonOf(t, got))
-	}
-	return out
+	return p.ReadBack(t, newHarness(t, srv, false).vp)
 }
 
 // TestStateRoundTrip checks a state taken with State, encoded, parsed and
@@ -208,7 +92,7 @@ func TestStateDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := strings.NewReplacer("STORE1", p.stores[0], "STORE2", p.stores[1], "SOURCE1", p.sources[0], "SOURCE2", p.sources[1]).Replace(stateDocument)
+	want := strings.NewReplacer("STORE1", p.Stores[0], "STORE2", p.Stores[1], "SOURCE1", p.Sources[0], "SOURCE2", p.Sources[1]).Replace(stateDocument)
 	if diff := cmp.Diff(want, string(b)); diff != "" {
 		t.Errorf("state document (-want +got):\n%s", diff)
 	}
@@ -416,7 +300,7 @@ func badStates(store, source string) []badState {
 func TestSetStateRefusesAndKeeps(t *testing.T) {
 	p := populate(t)
 	before := p.srv.State()
-	for _, c := range badStates(p.stores[0], p.sources[0]) {
+	for _, c := range badStates(p.Stores[0], p.Sources[0]) {
 		t.Run(c.name, func(t *testing.T) {
 			st, err := fake.ParseState([]byte(c.doc))
 			if err == nil {
@@ -437,8 +321,8 @@ func TestSetStateRefusesAndKeeps(t *testing.T) {
 	st.PolicyStores[1].IdentitySources[0].PrincipalEntityType = ""
 	err := p.srv.SetState(st)
 	if err == nil || !strings.Contains(err.Error(), "2 problems") ||
-		!strings.Contains(err.Error(), "policyStores[0] (policy store "+p.stores[0]+"): validationSettings.mode") ||
-		!strings.Contains(err.Error(), "policyStores[1].identitySources[0] (identity source "+p.sources[1]+" of policy store "+p.stores[1]+"): principalEntityType") {
+		!strings.Contains(err.Error(), "policyStores[0] (policy store "+p.Stores[0]+"): validationSettings.mode") ||
+		!strings.Contains(err.Error(), "policyStores[1].identitySources[0] (identity source "+p.Sources[1]+" of policy store "+p.Stores[1]+"): principalEntityType") {
 		t.Errorf("two invalid items: %v", err)
 	}
 }
@@ -468,7 +352,7 @@ func TestStateDefaults(t *testing.T) {
 		t.Errorf("configuration %s lacks the default principalIdClaim", c)
 	}
 	// DeletePolicyStore of a store with deletion protection disabled works.
-	vp := oneAttempt(srv)
+	vp := newHarness(t, srv, false).vp
 	if _, err := vp.DeletePolicyStore(context.Background(), &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: aws.String("store-1")}); err != nil {
 		t.Fatal(err)
 	}
@@ -492,7 +376,7 @@ func TestStateChangedHook(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer srv.Close()
-	vp := oneAttempt(srv)
+	vp := newHarness(t, srv, false).vp
 	ctx := context.Background()
 	expect := func(step string, want int32) {
 		t.Helper()
@@ -584,7 +468,7 @@ func TestStateNewIDsAreFresh(t *testing.T) {
 	st := p.srv.State()
 	again := fake.NewServer(fake.WithoutListener(), fake.WithIDSeed(1), fake.WithState(st))
 	defer again.Close()
-	vp := oneAttempt(again)
+	vp := newHarness(t, again, false).vp
 	out, err := vp.CreatePolicyStore(context.Background(), &verifiedpermissions.CreatePolicyStoreInput{
 		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
 	})
@@ -592,7 +476,7 @@ func TestStateNewIDsAreFresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := aws.ToString(out.PolicyStoreId)
-	for _, used := range append(p.stores, p.sources...) {
+	for _, used := range append(p.Stores, p.Sources...) {
 		if id == used {
 			t.Errorf("new policy store got id %s, already in use", id)
 		}
@@ -620,14 +504,14 @@ func TestStateUnderPropagationDelay(t *testing.T) {
 	if diff := cmp.Diff(want, p.reads(t, srv)); diff != "" {
 		t.Errorf("SetState under a delay (-want +got):\n%s", diff)
 	}
-	vp := oneAttempt(srv)
+	vp := newHarness(t, srv, false).vp
 	ctx := context.Background()
 	if _, err := vp.DeleteIdentitySource(ctx, &verifiedpermissions.DeleteIdentitySourceInput{
-		PolicyStoreId: aws.String(p.stores[1]), IdentitySourceId: aws.String(p.sources[1]),
+		PolicyStoreId: aws.String(p.Stores[1]), IdentitySourceId: aws.String(p.Sources[1]),
 	}); err != nil {
 		t.Fatal(err)
 	}
-	get := &verifiedpermissions.GetIdentitySourceInput{PolicyStoreId: aws.String(p.stores[1]), IdentitySourceId: aws.String(p.sources[1])}
+	get := &verifiedpermissions.GetIdentitySourceInput{PolicyStoreId: aws.String(p.Stores[1]), IdentitySourceId: aws.String(p.Sources[1])}
 	if _, err := vp.GetIdentitySource(ctx, get); err != nil {
 		t.Errorf("a deletion was visible at once under a delay: %v", err)
 	}

@@ -2,7 +2,6 @@ package fake
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -57,20 +56,13 @@ func resolveTarget(target string) (string, operation, error) {
 	if op, ok := operations[name]; ok {
 		return name, op, nil
 	}
-	if !isModelOperation(name) {
+	if !schemas.IsModelOperation(name) {
 		return "", nil, &UnknownOperationException{Message: fmt.Sprintf(
 			"VerifiedPermissions has no operation %q (operation names are case-sensitive)", clip(name, maxEchoedTarget))}
 	}
 	return "", nil, &NotImplementedException{Message: fmt.Sprintf(
 		"the vpconform fake does not serve VerifiedPermissions.%s; it serves only %s",
 		name, strings.Join(servedOperations(), ", "))}
-}
-
-// isModelOperation reports whether name is an operation of the Verified
-// Permissions model (see modelOperations).
-func isModelOperation(name string) bool {
-	_, found := slices.BinarySearch(modelOperations, name)
-	return found
 }
 
 // checkEncoding refuses a body that an awsJson1_0 deserialiser could not

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -177,53 +175,15 @@ func (cfg config) withDefaults() config {
 	return cfg
 }
 
-// credentialJSON is one entry of a credentials file.
-type credentialJSON struct {
-	AccessKeyID     string   `json:"accessKeyId"`
-	SecretAccessKey string   `json:"secretAccessKey"`
-	SessionToken    string   `json:"sessionToken"`
-	Principal       string   `json:"principal"`
-	Allow           []string `json:"allow"`
-}
-
-// readCredentials reads a credentials file: a JSON array of
-// {"accessKeyId", "secretAccessKey", "sessionToken", "principal", "allow"}
-// objects (sessionToken optional: when set, requests must carry it), at
-// least one, each with an access key id and a secret, no access key id
-// twice.
+// readCredentials reads a credentials file (see fake.ParseCredentials).
 func readCredentials(path string) ([]fake.Credential, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read credentials: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var entries []credentialJSON
-	if err := dec.Decode(&entries); err != nil {
-		return nil, fmt.Errorf("%s is not a JSON array of {accessKeyId, secretAccessKey, principal, allow}: %w", path, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s has data after its JSON array", path)
-	}
-	if len(entries) == 0 {
-		return nil, fmt.Errorf("%s lists no credentials; give at least one, or no file to turn verification off", path)
-	}
-	seen := map[string]bool{}
-	creds := make([]fake.Credential, 0, len(entries))
-	for i, e := range entries {
-		switch {
-		case e.AccessKeyID == "":
-			return nil, fmt.Errorf("%s: entry %d has no accessKeyId", path, i)
-		case e.SecretAccessKey == "":
-			return nil, fmt.Errorf("%s: entry %d (%s) has no secretAccessKey", path, i, e.AccessKeyID)
-		case seen[e.AccessKeyID]:
-			return nil, fmt.Errorf("%s: accessKeyId %s is listed twice", path, e.AccessKeyID)
-		}
-		seen[e.AccessKeyID] = true
-		creds = append(creds, fake.Credential{
-			AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, SessionToken: e.SessionToken,
-			Principal: e.Principal, Allow: e.Allow,
-		})
+	creds, err := fake.ParseCredentials(b)
+	if err != nil {
+		return nil, fmt.Errorf("credentials file %s: %w", path, err)
 	}
 	return creds, nil
 }
@@ -292,13 +252,16 @@ func newFlagSet(cfg *config, getenv func(string) string) (*flag.FlagSet, map[str
 	fs.StringVar(&cfg.addr, "addr", env("VPFAKE_ADDR", defaultAddr), "`host:port` to listen on (env VPFAKE_ADDR)")
 	fs.StringVar(&cfg.region, "region", env("VPFAKE_REGION", defaultRegion), "AWS `Region` the fake reports (env VPFAKE_REGION)")
 	fs.StringVar(&cfg.account, "account", env("VPFAKE_ACCOUNT", defaultAccount), "12-digit AWS `account` id used in policy store ARNs (env VPFAKE_ACCOUNT)")
-	fs.Int64Var(&cfg.seed, "seed", seed, "`seed` for deterministic ids; 0 means random ids (env VPFAKE_SEED)")
+	fs.Int64Var(&cfg.seed, "seed", seed, "`seed` for deterministic resource and request ids; 0 means random ids (env VPFAKE_SEED)")
 	cfg.propagationDelay = delay
 	fs.Var((*durationValue)(&cfg.propagationDelay), "propagation-delay",
-		"how long writes take to become visible to reads, a Go `duration` such as 2s; 0 means at once (env VPFAKE_PROPAGATION_DELAY)")
+		"how long writes take to become visible to reads and to the existence checks of writes (eventual\n"+
+			"consistency), a Go `duration` such as 2s; 0 means at once (env VPFAKE_PROPAGATION_DELAY)")
 	fs.StringVar(&cfg.credentialsFile, "credentials-file", env("VPFAKE_CREDENTIALS_FILE", ""),
-		"JSON `file` of credentials: [{\"accessKeyId\":\"…\",\"secretAccessKey\":\"…\",\"principal\":\"arn:…\",\"allow\":[\"verifiedpermissions:*\"]}];\n"+
-			"when set, every API request must be SigV4-signed by one of them and allowed the action (env VPFAKE_CREDENTIALS_FILE)")
+		"JSON `file` of credentials: [{\"accessKeyId\":\"…\",\"secretAccessKey\":\"…\",\"principal\":\"arn:…\",\"allow\":[\"verifiedpermissions:*\"]}]\n"+
+			"(sessionToken optional: then sent as X-Amz-Security-Token); when set, every API request must be SigV4-signed by\n"+
+			"one of them for the -region and allowed the IAM action verifiedpermissions:<Operation>, else\n"+
+			"AccessDeniedException naming principal, action and policy store (env VPFAKE_CREDENTIALS_FILE)")
 	fs.StringVar(&cfg.stateFile, "state-file", env("VPFAKE_STATE_FILE", ""),
 		"JSON `file` keeping the policy stores and identity sources across restarts: read at start if it exists,\n"+
 			"written atomically after each change and at shutdown; see State file below (env VPFAKE_STATE_FILE)")
@@ -429,6 +392,13 @@ Shutdown: on SIGINT or SIGTERM, vpfake stops accepting connections, ends every f
 (a call held by one answers its fault now), and waits up to -shutdown-timeout for the requests in
 flight; request bodies still arriving then are cut short and answered, and only requests still
 unanswered 2s later are dropped. It exits 0 when every request was answered, 1 otherwise.
+
+Output and exit status: vpfake prints "vpfake listening on http://<addr>" to stderr once it accepts
+requests (with -addr 127.0.0.1:0 the line says which port it took), then one line per request: the
+operation, the status and the duration. It exits 2, before listening, for a flag or variable it cannot
+use (each count must be at least 1 and each duration positive) or a credentials file it cannot read or
+use; 1 for a state file it refuses or an address it cannot listen on; and after a shutdown 0 or 1, as
+above. -version prints "vpfake <version>" and exits 0; -h prints this and exits 0.
 
 Retries: SDK clients retry ThrottlingException and InternalServerException by default (the AWS
 SDK for Go v2 makes up to 3 attempts), so an injected retryable fault with count 1 is retried away

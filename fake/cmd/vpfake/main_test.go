@@ -1,27 +1,25 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 	"github.com/google/go-cmp/cmp"
+	"github.com/onsi/gomega/gbytes"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/fake/internal/sdktest"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -141,12 +139,10 @@ func TestLoadConfigBadValues(t *testing.T) {
 		{"delay flag", []string{"-propagation-delay", "abc"}, nil, "propagation-delay"},
 		{"negative delay", []string{"-propagation-delay", "-1s"}, nil, "negative"},
 		{"missing credentials file", nil, map[string]string{"VPFAKE_CREDENTIALS_FILE": "/nonexistent/credentials.json"}, "VPFAKE_CREDENTIALS_FILE"},
-		{"credentials not JSON", []string{"-credentials-file", "@{not json"}, nil, "JSON array"},
-		{"credentials object", []string{"-credentials-file", `@{"accessKeyId":"A","secretAccessKey":"s"}`}, nil, "JSON array"},
-		{"no credentials", []string{"-credentials-file", "@[]"}, nil, "no credentials"},
-		{"credential without secret", []string{"-credentials-file", `@[{"accessKeyId":"A"}]`}, nil, "secretAccessKey"},
-		{"credential without key", []string{"-credentials-file", `@[{"secretAccessKey":"s"}]`}, nil, "accessKeyId"},
-		{"credential twice", []string{"-credentials-file", `@[{"accessKeyId":"A","secretAccessKey":"s"},{"accessKeyId":"A","secretAccessKey":"t"}]`}, nil, "twice"},
+		// The file's format and checks are fake.ParseCredentials's, tested
+		// there; these show vpfake applies them, naming the file.
+		{"credentials not JSON", []string{"-credentials-file", "@{not json"}, nil, "-credentials-file/VPFAKE_CREDENTIALS_FILE: credentials file /"},
+		{"credential twice", []string{"-credentials-file", `@[{"accessKeyId":"A","secretAccessKey":"s"},{"accessKeyId":"A","secretAccessKey":"t"}]`}, nil, "accessKeyId A is given twice"},
 		{"max policy stores env", nil, map[string]string{"VPFAKE_MAX_POLICY_STORES": "lots"}, "VPFAKE_MAX_POLICY_STORES"},
 		{"zero policy stores", []string{"-max-policy-stores", "0"}, nil, "-max-policy-stores/VPFAKE_MAX_POLICY_STORES 0 is less than 1"},
 		{"negative state bytes", []string{"-max-state-bytes", "-5"}, nil, "max-state-bytes"},
@@ -159,8 +155,6 @@ func TestLoadConfigBadValues(t *testing.T) {
 		{"idle timeout env", nil, map[string]string{"VPFAKE_IDLE_TIMEOUT": "5"}, "VPFAKE_IDLE_TIMEOUT"},
 		{"negative header timeout", []string{"-read-header-timeout", "-1s"}, nil, "read-header-timeout"},
 		{"zero shutdown timeout", []string{"-shutdown-timeout", "0s"}, nil, "shutdown-timeout"},
-		{"unknown member", []string{"-credentials-file", `@[{"accessKeyId":"A","secretAccessKey":"s","deny":["*"]}]`}, nil, "deny"},
-		{"trailing data", []string{"-credentials-file", `@[{"accessKeyId":"A","secretAccessKey":"s"}] []`}, nil, "after"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -193,51 +187,101 @@ func TestUsageNamesEveryVariable(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+// local is the config of a server on a free loopback port; the limits it
+// leaves at zero get their defaults (config.withDefaults).
+func local() config {
+	return config{addr: "127.0.0.1:0", region: "us-east-1", account: "123456789012"}
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
+// served is a run of the server in the background.
+type served struct {
+	addr   string // the address it listens on, host:port
+	base   string // "http://" + addr
+	logs   *gbytes.Buffer
+	cancel context.CancelFunc
+	result chan error
+	ended  bool  // run has returned
+	err    error // and returned this
 }
 
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func TestRunServesHealthAndShutsDown(t *testing.T) {
+// serve runs the server with cfg in the background and returns once it
+// listens. When the test ends it is stopped, and the test fails if run
+// then returns an error the test has not seen (by calling stop).
+func serve(t *testing.T, cfg config) *served {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var logs syncBuffer
+	s := &served{logs: gbytes.NewBuffer(), cancel: cancel, result: make(chan error, 1)}
 	addrc := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, config{addr: "127.0.0.1:0", region: "us-east-1", account: "123456789012", seed: 1}, &logs, func(a string) { addrc <- a })
-	}()
-	var addr string
+	go func() { s.result <- run(ctx, cfg, s.logs, func(a string) { addrc <- a }) }()
+	t.Cleanup(func() {
+		seen := s.ended
+		if err := s.stop(t, 15*time.Second); err != nil && !seen {
+			t.Errorf("run: %v", err)
+		}
+	})
 	select {
-	case addr = <-addrc:
-	case err := <-done:
-		t.Fatalf("run returned early: %v", err)
+	case s.addr = <-addrc:
+		s.base = "http://" + s.addr
+	case s.err = <-s.result:
+		s.ended = true
+		t.Fatalf("run returned early: %v\n%s", s.err, string(s.logs.Contents()))
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not start")
 	}
-	resp, err := http.Get("http://" + addr + "/_vpfake/health")
+	return s
+}
+
+// stop shuts the server down, as SIGINT or SIGTERM does, and returns run's
+// error; the test fails if run has not returned within d.
+func (s *served) stop(t *testing.T, d time.Duration) error {
+	t.Helper()
+	s.cancel()
+	if !s.ended {
+		select {
+		case s.err = <-s.result:
+			s.ended = true
+		case <-time.After(d):
+			t.Fatalf("run did not return within %s of the shutdown", d)
+		}
+	}
+	return s.err
+}
+
+// client is an SDK client of the server, signing with sdktest's key pair.
+func (s *served) client() *verifiedpermissions.Client {
+	return s.clientAs(sdktest.AccessKeyID, sdktest.SecretAccessKey)
+}
+
+// clientAs is an SDK client of the server that signs with another key
+// pair.
+func (s *served) clientAs(accessKeyID, secret string) *verifiedpermissions.Client {
+	return verifiedpermissions.NewFromConfig(sdktest.Loopback(s.base, accessKeyID, secret, nil))
+}
+
+// getMissingStore sends an unsigned GetPolicyStore of a store that does not
+// exist to base and returns the status and X-Amzn-ErrorType. It does not
+// fail the test, so that goroutines may call it.
+func getMissingStore(c *http.Client, base string) (int, string, error) {
+	req, err := http.NewRequest("POST", base+"/", strings.NewReader(`{"policyStoreId":"nope"}`))
 	if err != nil {
-		t.Fatal(err)
+		return 0, "", err
 	}
-	var health map[string]any
-	err = json.NewDecoder(resp.Body).Decode(&health)
+	req.Header.Set("X-Amz-Target", "VerifiedPermissions.GetPolicyStore")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("health: HTTP %d, %v", resp.StatusCode, err)
-	}
+	return resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), nil
+}
+
+func TestRunServesHealthAndShutsDown(t *testing.T) {
+	cfg := local()
+	cfg.seed = 1
+	s := serve(t, cfg)
+	health := controlJSON(t, "GET", s.base+"/_vpfake/health", "")
 	if diff := cmp.Diff(map[string]any{
 		"status": "ok", "service": "vpfake", "capabilities": []any{"fault-injection", "reset", "state"},
 		"authentication": false, "controlToken": false, "propagationDelayMs": float64(0),
@@ -251,29 +295,15 @@ func TestRunServesHealthAndShutsDown(t *testing.T) {
 	}, health); diff != "" {
 		t.Errorf("health (-want +got):\n%s", diff)
 	}
-	req, _ := http.NewRequest("POST", "http://"+addr+"/", strings.NewReader(`{"policyStoreId":"nope"}`))
-	req.Header.Set("X-Amz-Target", "VerifiedPermissions.GetPolicyStore")
-	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNotFound {
-		t.Errorf("GetPolicyStore of a missing store: HTTP %d", resp.StatusCode)
+	if status, _, err := getMissingStore(http.DefaultClient, s.base); err != nil || status != http.StatusNotFound {
+		t.Errorf("GetPolicyStore of a missing store: HTTP %d, %v; want 404", status, err)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run: %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not shut down")
+	if err := s.stop(t, 15*time.Second); err != nil {
+		t.Errorf("run: %v", err)
 	}
-	out := logs.String()
-	for _, want := range []string{"vpfake listening on http://" + addr, "GET /_vpfake/health 200", "GetPolicyStore 404"} {
+	out := string(s.logs.Contents())
+	for _, want := range []string{"vpfake listening on " + s.base, "GET /_vpfake/health 200", "GetPolicyStore 404"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %q:\n%s", want, out)
 		}
@@ -286,36 +316,10 @@ func TestRunReportsBindFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	err = run(context.Background(), config{addr: ln.Addr().String(), region: "us-east-1", account: "123456789012"}, &syncBuffer{}, nil)
+	err = run(context.Background(), config{addr: ln.Addr().String(), region: "us-east-1", account: "123456789012"}, gbytes.NewBuffer(), nil)
 	if err == nil || !strings.Contains(err.Error(), "listen on "+ln.Addr().String()) {
 		t.Errorf("got %v, want a listen error naming the address", err)
 	}
-}
-
-// startRun runs the server in the background on a free port and returns its
-// address; the server stops when the test ends.
-func startRun(t *testing.T, cfg config) (string, *syncBuffer) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
-	addrc := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, logs, func(a string) { addrc <- a }) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	})
-	select {
-	case addr := <-addrc:
-		return addr, logs
-	case err := <-done:
-		t.Fatalf("run returned early: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not start")
-	}
-	return "", nil
 }
 
 // TestRunWithCredentialsAndDelay checks the command verifies signatures with
@@ -325,44 +329,22 @@ func TestRunWithCredentialsAndDelay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr, logs := startRun(t, cfg)
+	s := serve(t, cfg)
 
-	resp, err := http.Get("http://" + addr + "/_vpfake/health")
-	if err != nil {
-		t.Fatal(err)
+	if health := controlJSON(t, "GET", s.base+"/_vpfake/health", ""); health["authentication"] != true || health["propagationDelayMs"] != float64(1500) {
+		t.Errorf("health: %v", health)
 	}
-	var health map[string]any
-	err = json.NewDecoder(resp.Body).Decode(&health)
-	resp.Body.Close()
-	if err != nil || health["authentication"] != true || health["propagationDelayMs"] != float64(1500) {
-		t.Errorf("health: %v (%v)", health, err)
+	if status, code, err := getMissingStore(http.DefaultClient, s.base); err != nil || status != http.StatusBadRequest || code != "MissingAuthenticationTokenException" {
+		t.Errorf("unsigned request: HTTP %d %s, %v; want 400 MissingAuthenticationTokenException", status, code, err)
 	}
 
-	req, _ := http.NewRequest("POST", "http://"+addr+"/", strings.NewReader(`{"policyStoreId":"nope"}`))
-	req.Header.Set("X-Amz-Target", "VerifiedPermissions.GetPolicyStore")
-	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("X-Amzn-ErrorType") != "MissingAuthenticationTokenException" {
-		t.Errorf("unsigned request: HTTP %d %s", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"))
-	}
-
-	client := func(akid, secret string) *verifiedpermissions.Client {
-		return verifiedpermissions.NewFromConfig(aws.Config{
-			Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr), RetryMaxAttempts: 1,
-			Credentials: credentials.NewStaticCredentialsProvider(akid, secret, ""),
-		})
-	}
 	ctx := context.Background()
-	if _, err := client("AKIDADMIN", "admin-secret").CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
+	if _, err := s.clientAs("AKIDADMIN", "admin-secret").CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
 		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
 	}); err != nil {
 		t.Errorf("admin CreatePolicyStore: %v", err)
 	}
-	_, err = client("AKIDREADER", "reader-secret").CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
+	_, err = s.clientAs("AKIDREADER", "reader-secret").CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
 		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
 	})
 	var denied *types.AccessDeniedException
@@ -370,8 +352,8 @@ func TestRunWithCredentialsAndDelay(t *testing.T) {
 		t.Errorf("reader CreatePolicyStore: %v, want AccessDeniedException naming the reader", err)
 	}
 	for _, want := range []string{"2 credential(s)", "after 1.5s"} {
-		if !strings.Contains(logs.String(), want) {
-			t.Errorf("log lacks %q:\n%s", want, logs.String())
+		if !strings.Contains(string(s.logs.Contents()), want) {
+			t.Errorf("log lacks %q:\n%s", want, string(s.logs.Contents()))
 		}
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,27 +13,6 @@ import (
 	"testing"
 	"time"
 )
-
-// runUntil runs the server in the background on a free port until the
-// returned cancel is called; done receives run's error.
-func runUntil(t *testing.T, cfg config) (addr string, logs *syncBuffer, cancel context.CancelFunc, done <-chan error) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	logs = &syncBuffer{}
-	addrc := make(chan string, 1)
-	errc := make(chan error, 1)
-	go func() { errc <- run(ctx, cfg, logs, func(a string) { addrc <- a }) }()
-	t.Cleanup(cancel)
-	select {
-	case addr = <-addrc:
-		return addr, logs, cancel, errc
-	case err := <-errc:
-		t.Fatalf("run returned early: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not start")
-	}
-	return "", nil, nil, nil
-}
 
 // controlJSON sends a control request and decodes its answer, which must
 // be 200.
@@ -57,10 +35,9 @@ func TestShutdownAnswersRequestsHeldByFaultDelays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr, logs, cancel, done := runUntil(t, cfg)
-	base := "http://" + addr
+	s := serve(t, cfg)
 	const held = 6
-	controlJSON(t, "POST", base+"/_vpfake/faults", fmt.Sprintf(`{"operation":"GetPolicyStore","error":"ThrottlingException","count":%d,"delayMs":60000}`, held))
+	controlJSON(t, "POST", s.base+"/_vpfake/faults", fmt.Sprintf(`{"operation":"GetPolicyStore","error":"ThrottlingException","count":%d,"delayMs":60000}`, held))
 
 	type answer struct {
 		status int
@@ -72,23 +49,14 @@ func TestShutdownAnswersRequestsHeldByFaultDelays(t *testing.T) {
 	var wg sync.WaitGroup
 	for range held {
 		wg.Go(func() {
-			req, _ := http.NewRequest("POST", base+"/", strings.NewReader(`{"policyStoreId":"nope"}`))
-			req.Header.Set("X-Amz-Target", "VerifiedPermissions.GetPolicyStore")
-			req.Header.Set("Content-Type", "application/x-amz-json-1.0")
-			resp, err := client.Do(req)
-			if err != nil {
-				answers <- answer{err: err}
-				return
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			answers <- answer{status: resp.StatusCode, code: resp.Header.Get("X-Amzn-ErrorType")}
+			status, code, err := getMissingStore(client, s.base)
+			answers <- answer{status: status, code: code, err: err}
 		})
 	}
 	// Every request is held once the counted fault is used up.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		faults, _ := controlJSON(t, "GET", base+"/_vpfake/faults", "")["faults"].([]any)
+		faults, _ := controlJSON(t, "GET", s.base+"/_vpfake/faults", "")["faults"].([]any)
 		if len(faults) == 0 {
 			break
 		}
@@ -99,14 +67,8 @@ func TestShutdownAnswersRequestsHeldByFaultDelays(t *testing.T) {
 	}
 
 	start := time.Now()
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run: %v, want a clean shutdown", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("run did not return")
+	if err := s.stop(t, 5*time.Second); err != nil {
+		t.Errorf("run: %v, want a clean shutdown", err)
 	}
 	took := time.Since(start)
 	wg.Wait()
@@ -125,8 +87,8 @@ func TestShutdownAnswersRequestsHeldByFaultDelays(t *testing.T) {
 	if n != held {
 		t.Errorf("%d answers, want %d", n, held)
 	}
-	if !strings.Contains(logs.String(), "fault delays end now") {
-		t.Errorf("log lacks the shutdown line:\n%s", logs.String())
+	if !strings.Contains(string(s.logs.Contents()), "fault delays end now") {
+		t.Errorf("log lacks the shutdown line:\n%s", string(s.logs.Contents()))
 	}
 }
 
@@ -167,9 +129,11 @@ func trickle(conn net.Conn, interval time.Duration, stop <-chan struct{}) {
 // answered (SerializationException) or the connection closed.
 func TestReadTimeoutCutsTrickledBody(t *testing.T) {
 	const timeout = 300 * time.Millisecond
-	addr, _, _, _ := runUntil(t, config{addr: "127.0.0.1:0", region: "us-east-1", account: "123456789012", readTimeout: timeout})
+	cfg := local()
+	cfg.readTimeout = timeout
+	s := serve(t, cfg)
 	start := time.Now()
-	conn := startSlowRequest(t, addr)
+	conn := startSlowRequest(t, s.addr)
 	stop := make(chan struct{})
 	defer close(stop)
 	go trickle(conn, 20*time.Millisecond, stop)
@@ -199,13 +163,15 @@ func TestReadTimeoutCutsTrickledBody(t *testing.T) {
 // is closed after -idle-timeout.
 func TestIdleTimeoutClosesConnection(t *testing.T) {
 	const timeout = 300 * time.Millisecond
-	addr, _, _, _ := runUntil(t, config{addr: "127.0.0.1:0", region: "us-east-1", account: "123456789012", idleTimeout: timeout})
-	conn, err := net.Dial("tcp", addr)
+	cfg := local()
+	cfg.idleTimeout = timeout
+	s := serve(t, cfg)
+	conn, err := net.Dial("tcp", s.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := fmt.Fprintf(conn, "GET /_vpfake/health HTTP/1.1\r\nHost: %s\r\n\r\n", addr); err != nil {
+	if _, err := fmt.Fprintf(conn, "GET /_vpfake/health HTTP/1.1\r\nHost: %s\r\n\r\n", s.addr); err != nil {
 		t.Fatal(err)
 	}
 	r := bufio.NewReader(conn)
@@ -232,14 +198,16 @@ func TestIdleTimeoutClosesConnection(t *testing.T) {
 // -shutdown-timeout has passed is cut short and answered, and the
 // shutdown is clean.
 func TestShutdownCutsSlowBody(t *testing.T) {
-	addr, logs, cancel, done := runUntil(t, config{addr: "127.0.0.1:0", region: "us-east-1", account: "123456789012", shutdownTimeout: 200 * time.Millisecond})
-	conn := startSlowRequest(t, addr)
+	cfg := local()
+	cfg.shutdownTimeout = 200 * time.Millisecond
+	s := serve(t, cfg)
+	conn := startSlowRequest(t, s.addr)
 	stop := make(chan struct{})
 	defer close(stop)
 	go trickle(conn, 20*time.Millisecond, stop)
 	time.Sleep(100 * time.Millisecond)
 	start := time.Now()
-	cancel()
+	s.cancel() // the shutdown begins; stop below waits for its end
 	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
@@ -249,19 +217,14 @@ func TestShutdownCutsSlowBody(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("X-Amzn-ErrorType") != "SerializationException" {
 		t.Errorf("slow request: HTTP %d %s", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"))
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not return")
+	if err := s.stop(t, 10*time.Second); err != nil {
+		t.Errorf("run: %v", err)
 	}
 	if took := time.Since(start); took > 3*time.Second {
 		t.Errorf("shutdown took %s", took)
 	}
-	if !strings.Contains(logs.String(), "cutting short") {
-		t.Errorf("log lacks the cut:\n%s", logs.String())
+	if !strings.Contains(string(s.logs.Contents()), "cutting short") {
+		t.Errorf("log lacks the cut:\n%s", string(s.logs.Contents()))
 	}
 }
 
@@ -272,9 +235,9 @@ func TestRunControlToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr, _, _, _ := runUntil(t, cfg)
+	s := serve(t, cfg)
 	get := func(path, token string) int {
-		req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
+		req, _ := http.NewRequest("GET", s.base+path, nil)
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -12,13 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 	"github.com/google/go-cmp/cmp"
+	"github.com/onsi/gomega/gbytes"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/fake/internal/sdktest"
 	"github.com/vpconform/vpconform/internal/version"
 )
 
@@ -72,84 +71,10 @@ func TestUsageDocumentsControlRoutes(t *testing.T) {
 	}
 }
 
-// stoppableRun runs the server in the background on a free port; stop
-// shuts it down and returns run's error.
-func stoppableRun(t *testing.T, cfg config) (addr string, logs *syncBuffer, stop func() error) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	logs = &syncBuffer{}
-	addrc := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, logs, func(a string) { addrc <- a }) }()
-	stopped := false
-	var runErr error
-	stop = func() error {
-		if !stopped {
-			stopped = true
-			cancel()
-			runErr = <-done
-		}
-		return runErr
-	}
-	t.Cleanup(func() { _ = stop() })
-	select {
-	case addr = <-addrc:
-		return addr, logs, stop
-	case err := <-done:
-		t.Fatalf("run returned early: %v\n%s", err, logs.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not start")
-	}
-	return "", nil, nil
-}
-
 func stateConfig(path string) config {
-	return config{addr: "127.0.0.1:0", region: "us-east-1", account: "123456789012", stateFile: path}
-}
-
-func sdkClient(addr string) *verifiedpermissions.Client {
-	return verifiedpermissions.NewFromConfig(aws.Config{
-		Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr), RetryMaxAttempts: 1,
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-	})
-}
-
-// resources are the policy stores and identity sources a test made.
-type resources struct {
-	stores  []string
-	sources [][2]string // policy store id, identity source id
-}
-
-// readBack returns, as JSON, every member GetPolicyStore (with tags) and
-// GetIdentitySource answer for each resource, dates included.
-func (r resources) readBack(t *testing.T, vp *verifiedpermissions.Client) []string {
-	t.Helper()
-	ctx := context.Background()
-	var out []string
-	add := func(v any) {
-		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, string(b))
-	}
-	for _, id := range r.stores {
-		got, err := vp.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(id), Tags: true})
-		if err != nil {
-			t.Fatalf("GetPolicyStore %s: %v", id, err)
-		}
-		add(got)
-	}
-	for _, ref := range r.sources {
-		got, err := vp.GetIdentitySource(ctx, &verifiedpermissions.GetIdentitySourceInput{
-			PolicyStoreId: aws.String(ref[0]), IdentitySourceId: aws.String(ref[1]),
-		})
-		if err != nil {
-			t.Fatalf("GetIdentitySource %s: %v", ref[1], err)
-		}
-		add(got)
-	}
-	return out
+	cfg := local()
+	cfg.stateFile = path
+	return cfg
 }
 
 // waitForFile waits until the file at path contains want.
@@ -174,99 +99,40 @@ func waitForFile(t *testing.T, path, want string) {
 // exactly as it was, dates included.
 func TestStateFileRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	addr, logs, stop := stoppableRun(t, stateConfig(path))
+	s := serve(t, stateConfig(path))
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("the state file exists before any change: %v", err)
 	}
-	if !strings.Contains(logs.String(), "does not exist yet") {
-		t.Errorf("log does not say the state file is new:\n%s", logs.String())
+	if !strings.Contains(string(s.logs.Contents()), "does not exist yet") {
+		t.Errorf("log does not say the state file is new:\n%s", string(s.logs.Contents()))
 	}
 
-	vp := sdkClient(addr)
-	ctx := context.Background()
-	var r resources
-	full, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
-		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeStrict},
-		Description:        aws.String("expenses"),
-		DeletionProtection: types.DeletionProtectionEnabled,
-		EncryptionSettings: &types.EncryptionSettingsMemberKmsEncryptionSettings{Value: types.KmsEncryptionSettings{
-			Key:               aws.String("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
-			EncryptionContext: map[string]string{"application": "expenses"},
-		}},
-		Tags: map[string]string{"team": "identity"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Each change is written soon after it is made, not only at shutdown.
-	waitForFile(t, path, aws.ToString(full.PolicyStoreId))
-
-	bare, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
-		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.stores = []string{aws.ToString(full.PolicyStoreId), aws.ToString(bare.PolicyStoreId)}
-	cognito, err := vp.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
-		PolicyStoreId: full.PolicyStoreId,
-		Configuration: &types.ConfigurationMemberCognitoUserPoolConfiguration{Value: types.CognitoUserPoolConfiguration{
-			UserPoolArn:        aws.String("arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_1a2b3c4d5"),
-			ClientIds:          []string{"client-one"},
-			GroupConfiguration: &types.CognitoGroupConfiguration{GroupEntityType: aws.String("MyCorp::Group")},
-		}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	oidc, err := vp.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
-		PolicyStoreId: bare.PolicyStoreId,
-		Configuration: &types.ConfigurationMemberOpenIdConnectConfiguration{Value: types.OpenIdConnectConfiguration{
-			Issuer: aws.String("https://auth.example.com"),
-			TokenSelection: &types.OpenIdConnectTokenSelectionMemberAccessTokenOnly{Value: types.OpenIdConnectAccessTokenConfiguration{
-				Audiences: []string{"https://myapp.example.com"},
-			}},
-		}},
-		PrincipalEntityType: aws.String("MyCorp::User"),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.sources = [][2]string{{r.stores[0], aws.ToString(cognito.IdentitySourceId)}, {r.stores[1], aws.ToString(oidc.IdentitySourceId)}}
-	if _, err := vp.UpdateIdentitySource(ctx, &verifiedpermissions.UpdateIdentitySourceInput{
-		PolicyStoreId: bare.PolicyStoreId, IdentitySourceId: oidc.IdentitySourceId,
-		UpdateConfiguration: &types.UpdateConfigurationMemberOpenIdConnectConfiguration{Value: types.UpdateOpenIdConnectConfiguration{
-			Issuer:         aws.String("https://auth2.example.com"),
-			EntityIdPrefix: aws.String("MyOIDCProvider"),
-			TokenSelection: &types.UpdateOpenIdConnectTokenSelectionMemberIdentityTokenOnly{Value: types.UpdateOpenIdConnectIdentityTokenConfiguration{
-				ClientIds: []string{"1example23456789"},
-			}},
-		}},
-		PrincipalEntityType: aws.String("MyCorp::Employee"),
-	}); err != nil {
-		t.Fatal(err)
-	}
-	want := r.readBack(t, vp)
-	// Stop at once: the last change is written at shutdown if not before.
-	if err := stop(); err != nil {
+	r := sdktest.Populate(t, s.client(), nil)
+	// The changes are written soon after they are made, not only at
+	// shutdown.
+	waitForFile(t, path, r.Sources[1])
+	want := r.ReadBack(t, s.client())
+	// Stop at once: the last change, the update, is written at shutdown if
+	// not before.
+	if err := s.stop(t, 15*time.Second); err != nil {
 		t.Fatalf("run: %v", err)
 	}
 	b, err := os.ReadFile(path)
-	if err != nil || !strings.Contains(string(b), "https://auth2.example.com") {
+	if err != nil || !strings.Contains(string(b), "MyCorp::Employee") {
 		t.Fatalf("state file after shutdown lacks the update (%v):\n%s", err, b)
 	}
 	if matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*")); len(matches) != 0 {
 		t.Errorf("temporary files left behind: %v", matches)
 	}
 
-	addr, logs, stop = stoppableRun(t, stateConfig(path))
-	if !strings.Contains(logs.String(), "loaded 2 policy store(s) and 2 identity source(s)") {
-		t.Errorf("log does not say what was loaded:\n%s", logs.String())
+	s = serve(t, stateConfig(path))
+	if !strings.Contains(string(s.logs.Contents()), "loaded 2 policy store(s) and 2 identity source(s)") {
+		t.Errorf("log does not say what was loaded:\n%s", string(s.logs.Contents()))
 	}
-	if diff := cmp.Diff(want, r.readBack(t, sdkClient(addr))); diff != "" {
+	if diff := cmp.Diff(want, r.ReadBack(t, s.client())); diff != "" {
 		t.Errorf("read back after a restart (-before +after):\n%s", diff)
 	}
-	if err := stop(); err != nil {
+	if err := s.stop(t, 15*time.Second); err != nil {
 		t.Fatalf("run: %v", err)
 	}
 	after, err := os.ReadFile(path)
@@ -300,8 +166,8 @@ func control(t *testing.T, method, url, body string) (int, string) {
 // changes neither.
 func TestStateRoutesAndFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	addr, _, stop := stoppableRun(t, stateConfig(path))
-	base := "http://" + addr + "/_vpfake/state"
+	s := serve(t, stateConfig(path))
+	base := s.base + "/_vpfake/state"
 	const doc = `{"formatVersion":1,"policyStores":[{"policyStoreId":"store-1",` +
 		`"arn":"arn:aws:verifiedpermissions::123456789012:policy-store/store-1","validationSettings":{"mode":"STRICT"},` +
 		`"deletionProtection":"DISABLED","createdDate":"2024-08-12T18:20:50.99Z","lastUpdatedDate":"2024-08-12T18:20:51Z",` +
@@ -326,15 +192,15 @@ func TestStateRoutesAndFile(t *testing.T) {
 	if code, body := control(t, "GET", base, ""); body != doc {
 		t.Errorf("GET after a bad PUT: HTTP %d %s", code, body)
 	}
-	if err := stop(); err != nil {
+	if err := s.stop(t, 15*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if after, _ := os.ReadFile(path); !bytes.Equal(saved, after) {
 		t.Errorf("a bad PUT changed the state file:\n%s", after)
 	}
 
-	addr, _, _ = stoppableRun(t, stateConfig(path))
-	if code, body := control(t, "GET", "http://"+addr+"/_vpfake/state", ""); code != 200 || body != doc {
+	s = serve(t, stateConfig(path))
+	if code, body := control(t, "GET", s.base+"/_vpfake/state", ""); code != 200 || body != doc {
 		t.Errorf("GET after a restart: HTTP %d\n%s\nwant\n%s", code, body, doc)
 	}
 }
@@ -407,27 +273,27 @@ func TestEmptyStateFile(t *testing.T) {
 	if err := os.WriteFile(path, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	addr, logs, stop := stoppableRun(t, stateConfig(path))
-	if !strings.Contains(logs.String(), "is empty") {
-		t.Errorf("log:\n%s", logs.String())
+	s := serve(t, stateConfig(path))
+	if !strings.Contains(string(s.logs.Contents()), "is empty") {
+		t.Errorf("log:\n%s", string(s.logs.Contents()))
 	}
-	if code, body := control(t, "GET", "http://"+addr+"/_vpfake/state", ""); code != 200 || body != `{"formatVersion":1,"policyStores":[]}` {
+	if code, body := control(t, "GET", s.base+"/_vpfake/state", ""); code != 200 || body != `{"formatVersion":1,"policyStores":[]}` {
 		t.Errorf("GET: HTTP %d %s", code, body)
 	}
-	if err := stop(); err != nil {
+	if err := s.stop(t, 15*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if b, err := os.ReadFile(path); err != nil || len(b) != 0 {
 		t.Errorf("an unchanged empty state file was written (%v): %q", err, b)
 	}
 
-	addr, _, stop = stoppableRun(t, stateConfig(path))
-	if _, err := sdkClient(addr).CreatePolicyStore(context.Background(), &verifiedpermissions.CreatePolicyStoreInput{
+	s = serve(t, stateConfig(path))
+	if _, err := s.client().CreatePolicyStore(context.Background(), &verifiedpermissions.CreatePolicyStoreInput{
 		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := stop(); err != nil {
+	if err := s.stop(t, 15*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(path)
@@ -447,7 +313,7 @@ func TestEmptyStateFile(t *testing.T) {
 // is refused at start.
 func TestStateFileDirectoryMissing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "missing", "state.json")
-	err := run(context.Background(), stateConfig(path), &syncBuffer{}, nil)
+	err := run(context.Background(), stateConfig(path), gbytes.NewBuffer(), nil)
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "cannot write") {
 		t.Errorf("got %v, want an error naming %s", err, path)
 	}
