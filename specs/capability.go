@@ -21,8 +21,8 @@ const (
 	Reset Capability = "reset"
 )
 
-// Capabilities lists every capability the catalogue knows, in a stable order.
-func Capabilities() []Capability {
+// capabilities lists every capability the catalogue knows, in a stable order.
+func capabilities() []Capability {
 	return []Capability{FaultInjection, DeniedCredentials, Reset}
 }
 
@@ -33,7 +33,7 @@ func (c Capability) enable() map[string]string {
 	switch c {
 	case FaultInjection:
 		return map[string]string{
-			"endpoint": "serve POST and DELETE " + FaultPath + " and list \"fault-injection\" in GET " + HealthPath + " (vpfake does)",
+			"endpoint": "serve POST and DELETE " + FaultPath + " and list \"fault-injection\" in GET " + healthPath + " (vpfake does)",
 			"aws":      "not available: real AWS cannot inject faults",
 			"go":       "add specs.FaultInjection to Target.Capabilities (fake.Server can)",
 		}
@@ -45,13 +45,13 @@ func (c Capability) enable() map[string]string {
 		}
 	case Reset:
 		return map[string]string{
-			"endpoint": "serve POST /_vpfake/reset and list \"reset\" in GET " + HealthPath + " (vpfake does)",
+			"endpoint": "serve POST /_vpfake/reset and list \"reset\" in GET " + healthPath + " (vpfake does)",
 			"aws":      "not available: the aws suite deletes what it creates instead",
 			"go":       "add specs.Reset to Target.Capabilities when the target's state can be wiped",
 		}
 	default:
 		return map[string]string{
-			"endpoint": fmt.Sprintf("list %q in GET %s", string(c), HealthPath),
+			"endpoint": fmt.Sprintf("list %q in GET %s", string(c), healthPath),
 			"aws":      "not available",
 			"go":       fmt.Sprintf("add %q to Target.Capabilities", string(c)),
 		}
@@ -75,8 +75,8 @@ func (c Capability) hint(kind string) string {
 	return "to enable it, " + strings.Join(parts, "; ")
 }
 
-// Has reports whether the target declares capability c.
-func (t Target) Has(c Capability) bool {
+// has reports whether the target declares capability c.
+func (t Target) has(c Capability) bool {
 	for _, have := range t.Capabilities {
 		if have == c {
 			return true

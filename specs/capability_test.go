@@ -28,7 +28,7 @@ func TestMissingCapabilitySaysHowToEnable(t *testing.T) {
 			last = i
 		}
 	}
-	for _, c := range Capabilities() {
+	for _, c := range capabilities() {
 		h := c.hint("endpoint")
 		if !strings.Contains(h, "endpoint: ") || !strings.Contains(h, "go: ") || !strings.Contains(h, "Target.") {
 			t.Errorf("hint for %s: %q does not say how to enable it for an endpoint and in Go", c, h)
@@ -37,7 +37,7 @@ func TestMissingCapabilitySaysHowToEnable(t *testing.T) {
 	if h := DeniedCredentials.hint("endpoint"); !strings.Contains(h, DeniedAccessKeyIDEnv) || !strings.Contains(h, AWSDeniedProfileEnv) {
 		t.Errorf("hint for %s: %q does not name the variables", DeniedCredentials, h)
 	}
-	if _, ok := sc.missing(Target{Capabilities: Capabilities()}); ok {
+	if _, ok := sc.missing(Target{Capabilities: capabilities()}); ok {
 		t.Error("a target with every capability misses one")
 	}
 	if got := sc.Labels(); strings.Join(got, ",") != "op:,kind:,evidence:,needs:reset,needs:fault-injection" {

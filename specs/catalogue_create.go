@@ -19,13 +19,13 @@ func createCognitoInput(f Fixtures, clientToken, policyStoreID string, clientIds
 	return &verifiedpermissions.CreateIdentitySourceInput{
 		ClientToken:   aws.String(clientToken),
 		PolicyStoreId: aws.String(policyStoreID),
-		Configuration: CognitoConfiguration(f.UserPoolArn, clientIds, ""),
+		Configuration: cognitoConfiguration(f.UserPoolArn, clientIds, ""),
 	}
 }
 
 // deleteIfCreated has DeferCleanup delete the identity source a create
 // that was meant to be refused made all the same.
-func (s *Session) deleteIfCreated(policyStoreID string, out *verifiedpermissions.CreateIdentitySourceOutput) {
+func (s *session) deleteIfCreated(policyStoreID string, out *verifiedpermissions.CreateIdentitySourceOutput) {
 	if out != nil && aws.ToString(out.IdentitySourceId) != "" {
 		s.deferDeleteIdentitySource(policyStoreID, *out.IdentitySourceId)
 	}
@@ -33,15 +33,13 @@ func (s *Session) deleteIfCreated(policyStoreID string, out *verifiedpermissions
 
 func createIdentitySourceScenarios() []Scenario {
 	return []Scenario{
-		{
-			ID:          "CreateIdentitySource/ClientToken/SameInputSameResult",
-			Description: "CreateIdentitySource MUST answer a repeated request with the same clientToken and the same input with the same identitySourceId and createdDate, creating a single identity source.",
-			Operation:   opCreate, Kind: Happy, Evidence: EvidenceDocs,
-			Run: func(ctx context.Context, s *Session) {
-				store := s.MustCreatePolicyStore(ctx)
-				in := createCognitoInput(s.Fixtures(), s.clientToken(), store, s.Fixtures().ClientIds[:1])
+		happy("CreateIdentitySource/ClientToken/SameInputSameResult", EvidenceDocs,
+			"CreateIdentitySource MUST answer a repeated request with the same clientToken and the same input with the same identitySourceId and createdDate, creating a single identity source.",
+			func(ctx context.Context, s *session, f Fixtures) {
+				store := s.mustCreatePolicyStore(ctx)
+				in := createCognitoInput(f, s.clientToken(), store, f.ClientIds[:1])
 				first := s.mustCreateIdentitySourceWith(ctx, in)
-				second, err := s.Client.CreateIdentitySource(ctx, in)
+				second, err := s.client.CreateIdentitySource(ctx, in)
 				s.mustSucceed(err, opCreate, "the repeated CreateIdentitySource")
 				if aws.ToString(second.IdentitySourceId) != first.id {
 					s.deleteIfCreated(store, second)
@@ -49,26 +47,22 @@ func createIdentitySourceScenarios() []Scenario {
 				expectEqual(aws.ToString(second.IdentitySourceId), first.id, "identitySourceId of the repeated create")
 				Expect(second.CreatedDate).NotTo(BeNil(), "createdDate of the repeated create")
 				expectSameTime(*second.CreatedDate, *first.out.CreatedDate, "createdDate of the repeated create")
-				list := s.AwaitIdentitySources(ctx, store, first.id)
+				list := s.awaitIdentitySources(ctx, store, first.id)
 				expectEqual(identitySourceIDs(list), []string{first.id}, "ListIdentitySources lists a single identity source")
-			},
-		},
-		{
-			ID:          "CreateIdentitySource/ClientToken/OtherInputConflict",
-			Description: "CreateIdentitySource MUST refuse a clientToken already used with other input with ConflictException (409) carrying resources and, advisory, naming the identity source the token created.",
-			Operation:   opCreate, Kind: Negative, Evidence: EvidenceDocs,
-			Run: func(ctx context.Context, s *Session) {
-				f := s.Fixtures()
-				store := s.MustCreatePolicyStore(ctx)
+			}),
+		negative("CreateIdentitySource/ClientToken/OtherInputConflict", EvidenceDocs,
+			"CreateIdentitySource MUST refuse a clientToken already used with other input with ConflictException (409) carrying resources and, advisory, naming the identity source the token created.",
+			func(ctx context.Context, s *session, f Fixtures) {
+				store := s.mustCreatePolicyStore(ctx)
 				token := s.clientToken()
 				first := s.mustCreateIdentitySourceWith(ctx, createCognitoInput(f, token, store, f.ClientIds[:1]))
-				s.AwaitIdentitySource(ctx, store, first.id, nil)
-				out, err := s.Client.CreateIdentitySource(ctx, createCognitoInput(f, token, store, f.ClientIds[1:2]))
+				s.awaitIdentitySource(ctx, store, first.id, nil)
+				out, err := s.client.CreateIdentitySource(ctx, createCognitoInput(f, token, store, f.ClientIds[1:2]))
 				s.deleteIfCreated(store, out)
-				s.ExpectError(err, ConflictException)
+				s.expectError(err, conflictException)
 				var ce *types.ConflictException
 				Expect(errors.As(err, &ce)).To(BeTrue(), "want *types.ConflictException, got %T", err)
-				if body := s.LastResponse(opCreate); body["resources"] == nil {
+				if body := s.lastResponse(opCreate); body["resources"] == nil {
 					failWith("CreateIdentitySource answers ConflictException without resources",
 						"ConflictException: expected its required member resources, got a body without it: "+jsonText(body))
 				}
@@ -77,37 +71,31 @@ func createIdentitySourceScenarios() []Scenario {
 					named = append(named, string(r.ResourceType)+" "+aws.ToString(r.ResourceId))
 				}
 				want := string(types.ResourceTypeIdentitySource) + " " + first.id
-				s.Advisory(slices.Contains(named, want),
+				s.advisory(slices.Contains(named, want),
 					"ConflictException.resources: expected the identity source the clientToken created, %s, got %s", want, jsonText(named))
-			},
-		},
-		{
-			ID:          "CreateIdentitySource/Quota/SecondIdentitySource",
-			Description: "CreateIdentitySource MUST refuse a second identity source in a policy store with an HTTP 4xx error and, advisory, ServiceQuotaExceededException (402) naming resourceType IDENTITY_SOURCE.",
-			Operation:   opCreate, Kind: Negative, Evidence: EvidenceDocs,
-			Run: func(ctx context.Context, s *Session) {
-				f := s.Fixtures()
-				store := s.MustCreatePolicyStore(ctx)
-				src := s.MustCreateCognitoIdentitySource(ctx, store)
-				out, err := s.Client.CreateIdentitySource(ctx, createCognitoInput(f, s.clientToken(), store, f.ClientIds[1:2]))
+			}),
+		negative("CreateIdentitySource/Quota/SecondIdentitySource", EvidenceDocs,
+			"CreateIdentitySource MUST refuse a second identity source in a policy store with an HTTP 4xx error and, advisory, ServiceQuotaExceededException (402) naming resourceType IDENTITY_SOURCE.",
+			func(ctx context.Context, s *session, f Fixtures) {
+				store, src := s.setUpCognitoSource(ctx)
+				out, err := s.client.CreateIdentitySource(ctx, createCognitoInput(f, s.clientToken(), store, f.ClientIds[1:2]))
 				if err == nil {
 					s.deleteIfCreated(store, out)
 					failWith("CreateIdentitySource accepts a second identity source in a policy store",
 						"a second CreateIdentitySource in one policy store: expected an HTTP 4xx refusal, got HTTP 200 creating identity source "+aws.ToString(out.IdentitySourceId))
 				}
-				x, _ := s.LastExchange(opCreate)
+				x, _ := s.lastExchange(opCreate)
 				s.expectRefusal(rawResponseOf(x), "a second identity source in the policy store", 400, 499)
 				shape := errorShapeOf(x.Status, x.Header, x.ResponseBody)
-				s.Advisory(shape == ServiceQuotaExceededException, "the refusal of a second identity source: expected %s, got %s", ServiceQuotaExceededException, shapeOrNone(shape))
+				s.advisory(shape == serviceQuotaExceededException, "the refusal of a second identity source: expected %s, got %s", serviceQuotaExceededException, shapeOrNone(shape))
 				var q *types.ServiceQuotaExceededException
 				if errors.As(err, &q) {
-					s.ExpectWireError(ServiceQuotaExceededException)
-					s.Advisory(q.ResourceType == types.ResourceTypeIdentitySource,
+					s.expectWireError(serviceQuotaExceededException)
+					s.advisory(q.ResourceType == types.ResourceTypeIdentitySource,
 						"ServiceQuotaExceededException.resourceType: expected %s, got %q", types.ResourceTypeIdentitySource, q.ResourceType)
 				}
-				list := s.AwaitIdentitySources(ctx, store, src)
+				list := s.awaitIdentitySources(ctx, store, src)
 				expectEqual(identitySourceIDs(list), []string{src}, "ListIdentitySources lists only the first identity source")
-			},
-		},
+			}),
 	}
 }

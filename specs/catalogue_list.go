@@ -14,23 +14,19 @@ import (
 
 const opList = "ListIdentitySources"
 
-// AwaitIdentitySources polls ListIdentitySources (the first page, of the
+// awaitIdentitySources polls ListIdentitySources (the first page, of the
 // default size; every 100 ms, for at most the consistency timeout) while the
 // policy store is not found or the page does not list every identity source
 // of ids yet, and returns the first page that does. Any other error fails
 // the spec at once. The raw body of that answer is
-// LastResponse("ListIdentitySources").
-func (s *Session) AwaitIdentitySources(ctx context.Context, policyStoreID string, ids ...string) *verifiedpermissions.ListIdentitySourcesOutput {
+// lastResponse("ListIdentitySources").
+func (s *session) awaitIdentitySources(ctx context.Context, policyStoreID string, ids ...string) *verifiedpermissions.ListIdentitySourcesOutput {
 	GinkgoHelper()
 	var got *verifiedpermissions.ListIdentitySourcesOutput
 	s.await(ctx, "ListIdentitySources after a write", "HTTP 200 listing every identity source written", func() attempt {
-		out, err := s.Client.ListIdentitySources(ctx, &verifiedpermissions.ListIdentitySourcesInput{PolicyStoreId: aws.String(policyStoreID)})
-		a := s.answerOf(opList, err)
-		switch {
-		case a.code == ResourceNotFoundException:
-			return pending(a.String(), a.cause(opList)+" for the policy store just written")
-		case err != nil:
-			return settledBy(a.String(), a.cause(opList))
+		out, err := s.client.ListIdentitySources(ctx, &verifiedpermissions.ListIdentitySourcesInput{PolicyStoreId: aws.String(policyStoreID)})
+		if a, failed := s.failedRead(opList, err, "the policy store just written"); failed {
+			return a
 		}
 		listed := identitySourceIDs(out)
 		for _, id := range ids {
@@ -57,17 +53,13 @@ func identitySourceIDs(out *verifiedpermissions.ListIdentitySourcesOutput) []str
 
 func listIdentitySourcesScenarios() []Scenario {
 	return []Scenario{
-		{
-			ID:          "ListIdentitySources/Cognito/ItemMatchesGet",
-			Description: "ListIdentitySources MUST list a policy store's one Cognito identity source as an item whose ids, dates and principal entity type equal what GetIdentitySource returns, and whose configuration, when the item carries one (it is optional in the model), equals GetIdentitySource's, lists compared as sets.",
-			Operation:   opList, Kind: Happy, Evidence: EvidenceModel,
-			Run: func(ctx context.Context, s *Session) {
-				f := s.Fixtures()
-				store := s.MustCreatePolicyStore(ctx)
-				src := s.MustCreateIdentitySource(ctx, store, CognitoConfiguration(f.UserPoolArn, f.ClientIds[:2], "MyCorp::UserGroup"), aws.String("MyCorp::User"))
-				get := s.AwaitIdentitySource(ctx, store, src, nil)
-				getConfiguration, getHas := s.LastResponse(opGet)["configuration"]
-				list := s.AwaitIdentitySources(ctx, store, src)
+		happy("ListIdentitySources/Cognito/ItemMatchesGet", EvidenceModel,
+			"ListIdentitySources MUST list a policy store's one Cognito identity source as an item whose ids, dates and principal entity type equal what GetIdentitySource returns, and whose configuration, when the item carries one (it is optional in the model), equals GetIdentitySource's, lists compared as sets.",
+			func(ctx context.Context, s *session, f Fixtures) {
+				store, src := s.setUpSource(ctx, cognitoConfiguration(f.UserPoolArn, f.ClientIds[:2], "MyCorp::UserGroup"), aws.String("MyCorp::User"))
+				get := s.awaitIdentitySource(ctx, store, src, nil)
+				getConfiguration, getHas := s.lastResponse(opGet)["configuration"]
+				list := s.awaitIdentitySources(ctx, store, src)
 				expectEqual(identitySourceIDs(list), []string{src}, "ListIdentitySources lists exactly the one identity source")
 				item := list.IdentitySources[0]
 				expectEqual(aws.ToString(item.PolicyStoreId), store, "policyStoreId")
@@ -76,7 +68,7 @@ func listIdentitySourcesScenarios() []Scenario {
 				Expect(item.LastUpdatedDate).NotTo(BeNil(), "lastUpdatedDate")
 				expectSameTime(*item.CreatedDate, *get.CreatedDate, "the item's createdDate, as GetIdentitySource's")
 				expectSameTime(*item.LastUpdatedDate, *get.LastUpdatedDate, "the item's lastUpdatedDate, as GetIdentitySource's")
-				items, _ := s.LastResponse(opList)["identitySources"].([]any)
+				items, _ := s.lastResponse(opList)["identitySources"].([]any)
 				Expect(items).To(HaveLen(1), "identitySources in the ListIdentitySources answer")
 				itemBody, _ := items[0].(map[string]any)
 				itemConfiguration, itemHas := itemBody["configuration"]
@@ -88,17 +80,13 @@ func listIdentitySourcesScenarios() []Scenario {
 				}
 				expectEqual(unorderedLists(itemConfiguration), unorderedLists(getConfiguration),
 					"the item's configuration (ConfigurationItem) mirrors GetIdentitySource's (ConfigurationDetail): item %s, GetIdentitySource %s", jsonText(itemConfiguration), jsonText(getConfiguration))
-			},
-		},
-		{
-			ID:          "ListIdentitySources/NotFound/UnknownPolicyStore",
-			Description: "ListIdentitySources MUST fail with ResourceNotFoundException (404) and, advisory, resourceType POLICY_STORE and resourceId the store asked, for a policy store that does not exist.",
-			Operation:   opList, Kind: Negative, Evidence: EvidenceModel,
-			Run: func(ctx context.Context, s *Session) {
+			}),
+		negative("ListIdentitySources/NotFound/UnknownPolicyStore", EvidenceModel,
+			"ListIdentitySources MUST fail with ResourceNotFoundException (404) and, advisory, resourceType POLICY_STORE and resourceId the store asked, for a policy store that does not exist.",
+			func(ctx context.Context, s *session, f Fixtures) {
 				missing := s.unknownID()
-				_, err := s.Client.ListIdentitySources(ctx, &verifiedpermissions.ListIdentitySourcesInput{PolicyStoreId: aws.String(missing)})
-				s.ExpectResourceNotFound(err, types.ResourceTypePolicyStore, missing)
-			},
-		},
+				_, err := s.client.ListIdentitySources(ctx, &verifiedpermissions.ListIdentitySourcesInput{PolicyStoreId: aws.String(missing)})
+				s.expectResourceNotFound(err, types.ResourceTypePolicyStore, missing)
+			}),
 	}
 }

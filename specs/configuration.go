@@ -11,10 +11,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 )
 
-// CognitoIssuer is the issuer Verified Permissions derives from a Cognito user
+// cognitoIssuer is the issuer Verified Permissions derives from a Cognito user
 // pool ARN: https://cognito-idp.<region of the ARN>.amazonaws.com/<pool id>.
 // It returns "" when the ARN is not a user pool ARN.
-func CognitoIssuer(userPoolArn string) string {
+func cognitoIssuer(userPoolArn string) string {
 	parts := strings.SplitN(userPoolArn, ":", 6)
 	if len(parts) != 6 || parts[2] != "cognito-idp" || parts[3] == "" {
 		return ""
@@ -31,7 +31,7 @@ func CognitoIssuer(userPoolArn string) string {
 // example, and the model's deprecation note) and the issuer followed by
 // /.well-known/openid-configuration (the shape's prose). Either conforms.
 func discoveryURLs(userPoolArn string) []string {
-	issuer := CognitoIssuer(userPoolArn)
+	issuer := cognitoIssuer(userPoolArn)
 	return []string{issuer, issuer + "/.well-known/openid-configuration"}
 }
 
@@ -43,15 +43,24 @@ var unorderedMembers = map[string]bool{"clientIds": true, "audiences": true}
 // unorderedLists returns a copy of a decoded JSON value with the lists of
 // unorderedMembers sorted, so that two values equal as sets compare equal.
 func unorderedLists(v any) any {
+	return copyJSON(v, func(member string, l []any) {
+		if unorderedMembers[member] {
+			slices.SortFunc(l, func(a, b any) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+		}
+	})
+}
+
+// copyJSON returns a deep copy of a decoded JSON value; editList, when not
+// nil, may change in place the copy of each list that is an object's
+// member, after its items are copied.
+func copyJSON(v any, editList func(member string, l []any)) any {
 	switch v := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, x := range v {
-			x = unorderedLists(x)
-			if l, ok := x.([]any); ok && unorderedMembers[k] {
-				l = slices.Clone(l)
-				slices.SortFunc(l, func(a, b any) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
-				x = l
+			x = copyJSON(x, editList)
+			if l, ok := x.([]any); ok && editList != nil {
+				editList(k, l)
 			}
 			out[k] = x
 		}
@@ -59,7 +68,7 @@ func unorderedLists(v any) any {
 	case []any:
 		out := make([]any, len(v))
 		for i, x := range v {
-			out[i] = unorderedLists(x)
+			out[i] = copyJSON(x, editList)
 		}
 		return out
 	default:
@@ -104,8 +113,8 @@ const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 // "VPCx") that no target will have issued. It is derived from the scenario
 // id and the session's counter, so the same scenario sends the same made-up
 // ids in every run.
-func (s *Session) unknownID() string {
-	sum := sha256.Sum256([]byte(s.Scenario.ID + "#" + strconv.Itoa(s.next())))
+func (s *session) unknownID() string {
+	sum := sha256.Sum256([]byte(s.scenario.ID + "#" + strconv.Itoa(s.next())))
 	var b strings.Builder
 	b.WriteString("VPCx")
 	for i := 0; b.Len() < 22; i++ {

@@ -16,19 +16,19 @@ func TestControlToken(t *testing.T) {
 	defer srv.Close()
 	tgt := wrongTarget(srv.Handler())
 	ctx := context.Background()
-	f := InjectedFault{Operation: "GetIdentitySource", Error: ThrottlingException, Count: 1}
-	if _, err := tgt.InjectFault(ctx, f); err == nil || !strings.Contains(err.Error(), "HTTP 401") {
+	f := InjectedFault{Operation: "GetIdentitySource", Error: throttlingException, Count: 1}
+	if _, err := tgt.injectFault(ctx, f); err == nil || !strings.Contains(err.Error(), "HTTP 401") {
 		t.Errorf("a fault without the token: %v, want HTTP 401", err)
 	}
 	tgt.ControlToken = "s3cret-control"
-	if _, err := tgt.InjectFault(ctx, f); err != nil {
+	if _, err := tgt.injectFault(ctx, f); err != nil {
 		t.Errorf("a fault with the token: %v", err)
 	}
-	if err := tgt.ClearFaults(ctx); err != nil {
+	if err := tgt.clearFaults(ctx); err != nil {
 		t.Errorf("clear faults with the token: %v", err)
 	}
 	t.Setenv(ControlTokenEnv, "from-env")
-	if o, err := EndpointOptionsFromEnv(); err != nil || o.ControlToken != "from-env" {
+	if o, err := endpointOptionsFromEnv(); err != nil || o.ControlToken != "from-env" {
 		t.Errorf("EndpointOptionsFromEnv: %+v, %v, want the control token from %s", o, err, ControlTokenEnv)
 	}
 }

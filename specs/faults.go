@@ -19,7 +19,8 @@ import (
 const ControlTokenHeader = "X-Vpfake-Control-Token"
 
 // FaultPath is the control route faults are injected through (POST), listed
-// (GET) and cleared (DELETE), relative to Target.ControlURL.
+// (GET) and cleared (DELETE), relative to the control endpoint
+// (Target.ControlEndpoint).
 const FaultPath = "/_vpfake/faults"
 
 // InjectedFault is a fault injected into a target with the FaultInjection
@@ -76,7 +77,7 @@ func (t Target) control(ctx context.Context, method, path string, in, out any) e
 		}
 		body = bytes.NewReader(b)
 	}
-	url := strings.TrimSuffix(t.ControlURL(), "/") + path
+	url := strings.TrimSuffix(t.controlURL(), "/") + path
 	req, err := http.NewRequestWithContext(ctx, method, url, body)
 	if err != nil {
 		return fmt.Errorf("specs: build control request %s %s: %w", method, url, err)
@@ -107,9 +108,9 @@ func (t Target) control(ctx context.Context, method, path string, in, out any) e
 	return nil
 }
 
-// InjectFault injects f through POST /_vpfake/faults and returns the id the
+// injectFault injects f through POST /_vpfake/faults and returns the id the
 // target gave it.
-func (t Target) InjectFault(ctx context.Context, f InjectedFault) (string, error) {
+func (t Target) injectFault(ctx context.Context, f InjectedFault) (string, error) {
 	var out struct {
 		ID string `json:"id"`
 	}
@@ -122,22 +123,22 @@ func (t Target) InjectFault(ctx context.Context, f InjectedFault) (string, error
 	return out.ID, nil
 }
 
-// ClearFaults removes every fault and rate limit through
+// clearFaults removes every fault and rate limit through
 // DELETE /_vpfake/faults.
-func (t Target) ClearFaults(ctx context.Context) error {
+func (t Target) clearFaults(ctx context.Context) error {
 	return t.control(ctx, http.MethodDelete, FaultPath, nil, nil)
 }
 
-// MustInjectFault injects f into the target, failing the spec if it cannot,
+// mustInjectFault injects f into the target, failing the spec if it cannot,
 // and clears every fault again after the spec (DeferCleanup). Faults are
 // target-wide: scenarios that inject them must not run in parallel against
 // one target.
-func (s *Session) MustInjectFault(ctx context.Context, f InjectedFault) string {
+func (s *session) mustInjectFault(ctx context.Context, f InjectedFault) string {
 	GinkgoHelper()
-	id, err := s.Target.InjectFault(ctx, f)
+	id, err := s.target.injectFault(ctx, f)
 	Expect(err).NotTo(HaveOccurred(), "inject %s into %s (capability %s)", f.Error, f.Operation, FaultInjection)
 	DeferCleanup(func(ctx SpecContext) {
-		Expect(s.Target.ClearFaults(ctx)).To(Succeed(), "cleanup: clear injected faults")
+		Expect(s.target.clearFaults(ctx)).To(Succeed(), "cleanup: clear injected faults")
 	})
 	return id
 }

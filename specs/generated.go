@@ -4,63 +4,60 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"github.com/vpconform/vpconform/schemas"
 )
 
-// UnknownMember is the member name generated negatives add where a schema
+// unknownMember is the member name generated negatives add where a schema
 // forbids members it does not define.
-const UnknownMember = "vpconformUnknownMember"
-
-// GeneratedOperations are the operations whose every input constraint has a
-// generated negative scenario.
-var GeneratedOperations = []string{opGet, opUpdate}
+const unknownMember = "vpconformUnknownMember"
 
 // generatedSegment is the id segment under which generated scenarios sit.
 const generatedSegment = "Generated"
 
-// GeneratedNegative is a request, generated from an input schema, that
+// generatedNegative is a request, generated from an input schema, that
 // breaks exactly one constraint.
-type GeneratedNegative struct {
-	// Operation is the operation whose input schema the constraint is in.
-	Operation string
-	// Constraint is the constraint broken.
-	Constraint schemas.Constraint
-	// FieldPath is the member path a ValidationException's fieldList must
+type generatedNegative struct {
+	// reg holds the operation's valid requests, which the broken one is
+	// made from.
+	reg *schemas.Registry
+	// operation is the operation whose input schema the constraint is in.
+	operation string
+	// constraint is the constraint broken.
+	constraint schemas.Constraint
+	// fieldPath is the member path a ValidationException's fieldList must
 	// name: the constraint's path, or for an unknown member that member's
 	// path.
-	FieldPath string
+	fieldPath string
 }
 
-// ScenarioID is the stable id of the generated scenario:
+// scenarioID is the stable id of the generated scenario:
 // "<Operation>/Generated/<member path or (document)>/<keyword>", such as
 // "UpdateIdentitySource/Generated/updateConfiguration/oneOf-none".
-func (g GeneratedNegative) ScenarioID() string {
-	p := g.Constraint.Path
+func (g generatedNegative) scenarioID() string {
+	p := g.constraint.Path
 	if p == "" {
 		p = "(document)"
 	}
-	return g.Operation + "/" + generatedSegment + "/" + p + "/" + g.Constraint.Name()
+	return g.operation + "/" + generatedSegment + "/" + p + "/" + g.constraint.Name()
 }
 
-// GeneratedNegatives lists, for op, one GeneratedNegative per constraint of
-// its input schema (schemas.Constraints).
-func GeneratedNegatives(op string) ([]GeneratedNegative, error) {
+// generatedNegatives lists, for op, one generatedNegative per constraint of
+// its input schema (schemas.Constraints), made from the valid requests reg
+// holds for op.
+func generatedNegatives(reg *schemas.Registry, op string) ([]generatedNegative, error) {
 	cs, err := schemas.Constraints(op, schemas.Input)
 	if err != nil {
 		return nil, fmt.Errorf("specs: constraints of %s: %w", op, err)
 	}
-	out := make([]GeneratedNegative, 0, len(cs))
+	out := make([]generatedNegative, 0, len(cs))
 	for _, c := range cs {
-		g := GeneratedNegative{Operation: op, Constraint: c, FieldPath: c.Path}
+		g := generatedNegative{reg: reg, operation: op, constraint: c, fieldPath: c.Path}
 		if c.Keyword == "additionalProperties" {
-			g.FieldPath = joinPath(c.Path, UnknownMember)
+			g.fieldPath = joinPath(c.Path, unknownMember)
 		}
 		out = append(out, g)
 	}
@@ -74,13 +71,14 @@ func joinPath(p, member string) string {
 	return p + "." + member
 }
 
-// Build returns the request body breaking the constraint, made from the
-// valid base requests of the operation for the given policy store, identity
-// source and fixtures, and checked with schemas.CheckBreaks: it breaks that
-// constraint (and those it implies) at FieldPath, and nothing else. An error
-// means a generator bug or fixtures that do not fit the schema.
-func (g GeneratedNegative) Build(policyStoreID, identitySourceID string, f Fixtures) ([]byte, error) {
-	bases, err := validBases(g.Operation, policyStoreID, identitySourceID, f)
+// build returns the request body breaking the constraint, made from the
+// valid requests of the operation (validBases) naming the given policy
+// store and identity source and the fixtures, and checked with
+// schemas.CheckBreaks: it breaks that constraint (and those it implies) at
+// fieldPath, and nothing else. An error means a generator bug or fixtures
+// that do not fit the schema.
+func (g generatedNegative) build(policyStoreID, identitySourceID string, f Fixtures) ([]byte, error) {
+	bases, err := validBases(g.reg, g.operation, policyStoreID, identitySourceID, f)
 	if err != nil {
 		return nil, err
 	}
@@ -88,60 +86,42 @@ func (g GeneratedNegative) Build(policyStoreID, identitySourceID string, f Fixtu
 	for _, cand := range g.candidates(bases) {
 		b, err := json.Marshal(cand)
 		if err != nil {
-			return nil, fmt.Errorf("specs: marshal generated %s request: %w", g.Operation, err)
+			return nil, fmt.Errorf("specs: marshal generated %s request: %w", g.operation, err)
 		}
-		err = schemas.CheckBreaks(g.Operation, schemas.Input, b, g.Constraint, g.FieldPath)
+		err = schemas.CheckBreaks(g.operation, schemas.Input, b, g.constraint, g.fieldPath)
 		if err == nil {
 			return b, nil
 		}
 		tried = append(tried, err.Error())
 	}
 	if len(tried) == 0 {
-		return nil, fmt.Errorf("specs: %s: no base request has the member %s", g.ScenarioID(), g.Constraint.Pointer)
+		return nil, fmt.Errorf("specs: %s: no base request has the member %s", g.scenarioID(), g.constraint.Pointer)
 	}
-	return nil, fmt.Errorf("specs: %s: no generated request breaks only %s:\n  %s", g.ScenarioID(), g.Constraint, strings.Join(tried, "\n  "))
+	return nil, fmt.Errorf("specs: %s: no generated request breaks only %s:\n  %s", g.scenarioID(), g.constraint, strings.Join(tried, "\n  "))
 }
 
-// validBases are requests of op conforming to its input schema that between
-// them set every optional member, so that every nested constraint has a
-// place to be broken.
-func validBases(op, policyStoreID, identitySourceID string, f Fixtures) ([]map[string]any, error) {
+// requestValues fill the registry's valid requests: the policy store and
+// identity source given, the fixtures' first user pool, first client id and
+// issuer, and schemas.DefaultRequestValues for the rest (the client token).
+func requestValues(policyStoreID, identitySourceID string, f Fixtures) schemas.RequestValues {
+	v := schemas.DefaultRequestValues()
+	v.PolicyStoreID, v.IdentitySourceID = policyStoreID, identitySourceID
+	v.UserPoolArn, v.OIDCIssuer = f.UserPoolArn, f.OIDCIssuer
+	v.ClientID = f.ClientIds[0]
+	return v
+}
+
+// validBases are the valid requests reg holds for op (schemas.Requests),
+// filled by requestValues, each checked against the input schema: between
+// them they set every optional member, so that every nested constraint has
+// a place to be broken.
+func validBases(reg *schemas.Registry, op, policyStoreID, identitySourceID string, f Fixtures) ([]map[string]any, error) {
 	if len(f.ClientIds) == 0 {
 		return nil, fmt.Errorf("specs: fixtures have no client ids")
 	}
-	ids := func() map[string]any {
-		return map[string]any{"policyStoreId": policyStoreID, "identitySourceId": identitySourceID}
-	}
-	var bases []map[string]any
-	switch op {
-	case opGet:
-		bases = []map[string]any{ids()}
-	case opUpdate:
-		cognito := ids()
-		cognito["principalEntityType"] = "MyCorp::User"
-		cognito["updateConfiguration"] = map[string]any{"cognitoUserPoolConfiguration": map[string]any{
-			"userPoolArn":        f.UserPoolArn,
-			"clientIds":          []any{f.ClientIds[0]},
-			"groupConfiguration": map[string]any{"groupEntityType": "MyCorp::UserGroup"},
-		}}
-		oidc := func(tokenSelection map[string]any) map[string]any {
-			b := ids()
-			b["principalEntityType"] = "MyCorp::User"
-			b["updateConfiguration"] = map[string]any{"openIdConnectConfiguration": map[string]any{
-				"issuer":             f.OIDCIssuer,
-				"entityIdPrefix":     "MyOIDCProvider",
-				"groupConfiguration": map[string]any{"groupClaim": "groups", "groupEntityType": "MyCorp::UserGroup"},
-				"tokenSelection":     tokenSelection,
-			}}
-			return b
-		}
-		bases = []map[string]any{
-			cognito,
-			oidc(map[string]any{"accessTokenOnly": map[string]any{"principalIdClaim": "sub", "audiences": []any{"https://myapp.example.com"}}}),
-			oidc(map[string]any{"identityTokenOnly": map[string]any{"principalIdClaim": "sub", "clientIds": []any{f.ClientIds[0]}}}),
-		}
-	default:
-		return nil, fmt.Errorf("specs: no base requests for %s", op)
+	bases, err := reg.Requests(op, requestValues(policyStoreID, identitySourceID, f))
+	if err != nil {
+		return nil, fmt.Errorf("specs: base requests of %s: %w", op, err)
 	}
 	for i, b := range bases {
 		body, err := json.Marshal(b)
@@ -157,9 +137,9 @@ func validBases(op, policyStoreID, identitySourceID string, f Fixtures) ([]map[s
 
 // candidates returns, from each base holding the constrained member (or its
 // parent, for a missing member), the requests that should break the
-// constraint; Build keeps the first that does exactly.
-func (g GeneratedNegative) candidates(bases []map[string]any) []map[string]any {
-	c := g.Constraint
+// constraint; build keeps the first that does exactly.
+func (g generatedNegative) candidates(bases []map[string]any) []map[string]any {
+	c := g.constraint
 	toks := pointerTokens(c.Pointer)
 	var out []map[string]any
 	for _, base := range bases {
@@ -180,7 +160,7 @@ func (g GeneratedNegative) candidates(bases []map[string]any) []map[string]any {
 			if !ok {
 				continue
 			}
-			obj[UnknownMember] = "x"
+			obj[unknownMember] = "x"
 			out = append(out, doc)
 		case "oneOf":
 			obj, ok := resolve(doc, toks).(map[string]any)
@@ -339,35 +319,21 @@ func set(doc map[string]any, toks []string, v any) bool {
 	return false
 }
 
-func deepCopy(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(v))
-		for k, x := range v {
-			m[k] = deepCopy(x)
-		}
-		return m
-	case []any:
-		l := make([]any, len(v))
-		for i, x := range v {
-			l[i] = deepCopy(x)
-		}
-		return l
-	default:
-		return v
-	}
-}
+// deepCopy returns a deep copy of a decoded JSON value.
+func deepCopy(v any) any { return copyJSON(v, nil) }
 
-// generatedScenarios builds one negative scenario per constraint of the
-// input schemas of GeneratedOperations, at tree-construction time.
-func generatedScenarios() []Scenario {
+// generatedScenarios builds, at tree-construction time, one negative
+// scenario per constraint of the input schema of each operation reg marks
+// as a subject.
+func generatedScenarios(reg *schemas.Registry) []Scenario {
 	var out []Scenario
-	for _, op := range GeneratedOperations {
-		gens, err := GeneratedNegatives(op)
+	for _, op := range reg.Subjects() {
+		gens, err := generatedNegatives(reg, op)
 		if err != nil {
-			// The schemas are embedded: a walk error is a bug in them
-			// that their own tests catch; surface it as a failing
-			// scenario rather than a panic.
+			// The schemas are embedded: a walk error is a bug in them, or
+			// an operation the registry has without a schema, which their
+			// own tests catch; surface it as a failing scenario rather
+			// than a panic.
 			out = append(out, brokenGenerator(op, err))
 			continue
 		}
@@ -379,20 +345,34 @@ func generatedScenarios() []Scenario {
 	return out
 }
 
+// brokenGenerator is the scenario standing for the generated negatives of
+// op when its input schema cannot be walked: it fails, saying why.
 func brokenGenerator(op string, err error) Scenario {
 	return Scenario{
 		ID:          op + "/" + generatedSegment + "/(document)/walk",
 		Description: op + " MUST have input constraints the generator can walk.",
-		Operation:   op, Kind: Negative, Evidence: EvidenceModel, Generated: true,
-		Run: func(context.Context, *Session) {
-			Expect(err).NotTo(HaveOccurred(), "the schema walk of %s", op)
+		Operation:   op, Kind: KindNegative, Evidence: EvidenceModel, Generated: true,
+		run: func(context.Context, *session) {
+			failWith("", fmt.Sprintf("the schema walk of %s: expected the constraints of its input schema, got %v", op, err))
 		},
 	}
 }
 
+// constraintWords word, for the keywords whose value says it all, what a
+// request breaking the constraint does wrong; %v is the constraint's value.
+var constraintWords = map[string]string{
+	"minLength": "it is shorter than %v characters",
+	"maxLength": "it is longer than %v characters",
+	"pattern":   "it does not match the pattern %v",
+	"minItems":  "it has fewer than %v items",
+	"maxItems":  "it has more than %v items",
+	"enum":      "it is not one of %v",
+	"minimum":   "it is less than %v",
+}
+
 // describe words what the generated request does wrong.
-func (g GeneratedNegative) describe() string {
-	c := g.Constraint
+func (g generatedNegative) describe() string {
+	c := g.constraint
 	switch c.Keyword {
 	case "required":
 		return "the request leaves out that required member"
@@ -411,72 +391,50 @@ func (g GeneratedNegative) describe() string {
 		if c.Value == int64(1) {
 			return "it is empty"
 		}
-		return fmt.Sprintf("it is shorter than %d characters", c.Value)
-	case "maxLength":
-		return fmt.Sprintf("it is longer than %d characters", c.Value)
-	case "pattern":
-		return fmt.Sprintf("it does not match the pattern %v", c.Value)
-	case "minItems":
-		return fmt.Sprintf("it has fewer than %d items", c.Value)
-	case "maxItems":
-		return fmt.Sprintf("it has more than %d items", c.Value)
-	case "enum":
-		return fmt.Sprintf("it is not one of %v", c.Value)
-	case "minimum":
-		return fmt.Sprintf("it is less than %d", c.Value)
-	default:
-		return fmt.Sprintf("it breaks %s %v", c.Keyword, c.Value)
 	}
+	if words, ok := constraintWords[c.Keyword]; ok {
+		return fmt.Sprintf(words, c.Value)
+	}
+	return fmt.Sprintf("it breaks %s %v", c.Keyword, c.Value)
 }
 
 // scenario is the generated scenario: create a real policy store and
 // identity source, so that a missing validation cannot hide behind a
 // ResourceNotFoundException, send the broken request raw and signed, and
-// expect ValidationException, whose fieldList should name FieldPath (an
-// advisory expectation: see Session.ExpectValidationError). An unknown member rests on
-// inference (awsJson servers may ignore unknown members), so that
-// expectation is advisory.
-func (g GeneratedNegative) scenario() Scenario {
+// expect ValidationException, whose fieldList should name fieldPath (an
+// advisory expectation: see session.expectValidationError). An unknown
+// member rests on inference (awsJson servers may ignore unknown members),
+// so that expectation is advisory.
+func (g generatedNegative) scenario() Scenario {
 	sc := Scenario{
-		ID:          g.ScenarioID(),
-		Description: g.Operation + " MUST fail with ValidationException (400) when " + g.describe() + "; its fieldList should name " + g.FieldPath + " (advisory).",
-		Operation:   g.Operation, Kind: Negative, Evidence: EvidenceModel, Generated: true,
+		ID:          g.scenarioID(),
+		Description: g.operation + " MUST fail with ValidationException (400) when " + g.describe() + "; its fieldList should name " + g.fieldPath + " (advisory).",
+		Operation:   g.operation, Kind: KindNegative, Evidence: EvidenceModel, Generated: true,
 	}
-	unknown := g.Constraint.Keyword == "additionalProperties"
+	unknown := g.constraint.Keyword == "additionalProperties"
 	if unknown {
-		sc.Description = g.Operation + " MUST, advisory, fail with ValidationException (400) naming " + g.FieldPath + " when " + g.describe() + "."
+		sc.Description = g.operation + " MUST, advisory, fail with ValidationException (400) naming " + g.fieldPath + " when " + g.describe() + "."
 		sc.Evidence = EvidenceInferred
 	}
-	sc.Run = func(ctx context.Context, s *Session) {
-		f := s.Fixtures()
-		store := s.MustCreatePolicyStore(ctx)
-		// Wait until the identity source is visible, so that the one
+	sc.run = func(ctx context.Context, s *session) {
+		f := s.fixtures()
+		// The identity source is visible once set up, so that the one
 		// request below meets resources that exist: its input must be
 		// refused as invalid whatever exists, so any answer settles the
 		// scenario at once.
-		src := s.MustCreateCognitoIdentitySource(ctx, store)
-		body, err := g.Build(store, src, f)
+		store, src := s.setUpCognitoSource(ctx)
+		body, err := g.build(store, src, f)
 		if err != nil {
 			failWith("", "generator: "+err.Error())
 		}
-		r := s.MustSendRaw(ctx, g.Operation, body)
+		r := s.mustSendRaw(ctx, g.operation, body)
 		if unknown {
 			s.markDeliberate()
 			s.markProtocolError()
-			s.expectUnknownMemberRefused(r, g.FieldPath)
+			s.expectUnknownMemberRefused(r, g.fieldPath)
 			return
 		}
-		s.ExpectRawValidationError(r, g.FieldPath)
+		s.expectRawValidationError(r, g.fieldPath)
 	}
 	return sc
-}
-
-// expectUnknownMemberRefused is the advisory expectation that a request with
-// a member the model does not define is refused with ValidationException
-// (400) naming that member.
-func (s *Session) expectUnknownMemberRefused(r *RawResponse, path string) {
-	GinkgoHelper()
-	got := fmt.Sprintf("HTTP %d %s (body %s)", r.Status, r.ErrorShape(), clip(string(r.Body), maxBodyInMessage))
-	s.Advisory(r.Status == 400 && r.ErrorShape() == ValidationException && slices.Contains(fieldListPaths(r.JSON), path),
-		"a request with the unknown member %s: expected HTTP 400 ValidationException naming it in fieldList, got %s", path, got)
 }

@@ -16,14 +16,15 @@ const (
 // request from the example ids and the default fixtures and checks (inside
 // Build, with schemas.CheckBreaks) that it breaks exactly its constraint.
 func TestGeneratedNegativesBreakOneConstraintEach(t *testing.T) {
-	for _, op := range GeneratedOperations {
-		gens, err := GeneratedNegatives(op)
+	reg := schemas.Default()
+	for _, op := range reg.Subjects() {
+		gens, err := generatedNegatives(reg, op)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, g := range gens {
-			if _, err := g.Build(examplePolicyStoreID, exampleIdentitySourceID, DefaultFixtures()); err != nil {
-				t.Errorf("%s: %v", g.ScenarioID(), err)
+			if _, err := g.build(examplePolicyStoreID, exampleIdentitySourceID, DefaultFixtures()); err != nil {
+				t.Errorf("%s: %v", g.scenarioID(), err)
 			}
 		}
 	}
@@ -31,7 +32,8 @@ func TestGeneratedNegativesBreakOneConstraintEach(t *testing.T) {
 
 // TestGeneratedScenarioCounts logs how many scenarios were generated per
 // operation and checks that every constraint the schema walk finds in the
-// inputs of GeneratedOperations has exactly one scenario in the catalogue.
+// inputs of the registry's subjects has exactly one scenario in the
+// catalogue.
 func TestGeneratedScenarioCounts(t *testing.T) {
 	byID := map[string]Scenario{}
 	perOp := map[string]int{}
@@ -42,19 +44,19 @@ func TestGeneratedScenarioCounts(t *testing.T) {
 		}
 	}
 	total := 0
-	for _, op := range GeneratedOperations {
+	for _, op := range schemas.Default().Subjects() {
 		cs, err := schemas.Constraints(op, schemas.Input)
 		if err != nil {
 			t.Fatal(err)
 		}
 		seen := map[string]int{}
 		for _, c := range cs {
-			g := GeneratedNegative{Operation: op, Constraint: c}
-			sc, ok := byID[g.ScenarioID()]
+			g := generatedNegative{reg: schemas.Default(), operation: op, constraint: c}
+			sc, ok := byID[g.scenarioID()]
 			if !ok || !sc.Generated {
-				t.Errorf("%s: constraint %s has no generated scenario %s", op, c, g.ScenarioID())
+				t.Errorf("%s: constraint %s has no generated scenario %s", op, c, g.scenarioID())
 			}
-			seen[g.ScenarioID()]++
+			seen[g.scenarioID()]++
 		}
 		for id, n := range seen {
 			if n != 1 {
@@ -73,24 +75,24 @@ func TestGeneratedScenarioCounts(t *testing.T) {
 // TestGeneratedBuildFailsLoudly shows that a request which does not break
 // its constraint alone is refused: a generator bug cannot pass silently.
 func TestGeneratedBuildFailsLoudly(t *testing.T) {
-	for name, g := range map[string]GeneratedNegative{
-		"implied keyword not declared": {Operation: opUpdate, FieldPath: "updateConfiguration.cognitoUserPoolConfiguration.userPoolArn",
-			Constraint: schemas.Constraint{Pointer: "/updateConfiguration/cognitoUserPoolConfiguration/userPoolArn",
+	for name, g := range map[string]generatedNegative{
+		"implied keyword not declared": {reg: schemas.Default(), operation: opUpdate, fieldPath: "updateConfiguration.cognitoUserPoolConfiguration.userPoolArn",
+			constraint: schemas.Constraint{Pointer: "/updateConfiguration/cognitoUserPoolConfiguration/userPoolArn",
 				Path: "updateConfiguration.cognitoUserPoolConfiguration.userPoolArn", Keyword: "minLength", Value: int64(1)}},
-		"field path elsewhere": {Operation: opGet, FieldPath: "policyStoreId",
-			Constraint: schemas.Constraint{Pointer: "/identitySourceId", Path: "identitySourceId", Keyword: "maxLength", Value: int64(200)}},
-		"member no base has": {Operation: opGet, FieldPath: "nothing",
-			Constraint: schemas.Constraint{Pointer: "/nothing", Path: "nothing", Keyword: "pattern", Value: "^x$"}},
+		"field path elsewhere": {reg: schemas.Default(), operation: opGet, fieldPath: "policyStoreId",
+			constraint: schemas.Constraint{Pointer: "/identitySourceId", Path: "identitySourceId", Keyword: "maxLength", Value: int64(200)}},
+		"member no base has": {reg: schemas.Default(), operation: opGet, fieldPath: "nothing",
+			constraint: schemas.Constraint{Pointer: "/nothing", Path: "nothing", Keyword: "pattern", Value: "^x$"}},
 	} {
-		if _, err := g.Build(examplePolicyStoreID, exampleIdentitySourceID, DefaultFixtures()); err == nil {
+		if _, err := g.build(examplePolicyStoreID, exampleIdentitySourceID, DefaultFixtures()); err == nil {
 			t.Errorf("%s: Build succeeded", name)
 		}
 	}
 	bad := DefaultFixtures()
 	bad.UserPoolArn = "not an arn"
-	g := GeneratedNegative{Operation: opUpdate, FieldPath: "policyStoreId",
-		Constraint: schemas.Constraint{Pointer: "/policyStoreId", Path: "policyStoreId", Keyword: "pattern"}}
-	if _, err := g.Build(examplePolicyStoreID, exampleIdentitySourceID, bad); err == nil || !strings.Contains(err.Error(), "fixtures") {
+	g := generatedNegative{reg: schemas.Default(), operation: opUpdate, fieldPath: "policyStoreId",
+		constraint: schemas.Constraint{Pointer: "/policyStoreId", Path: "policyStoreId", Keyword: "pattern"}}
+	if _, err := g.build(examplePolicyStoreID, exampleIdentitySourceID, bad); err == nil || !strings.Contains(err.Error(), "fixtures") {
 		t.Errorf("Build with fixtures that break the schema: %v", err)
 	}
 }

@@ -161,9 +161,9 @@ type goldenRef struct {
 // skips the spec when the golden set holds no recording at all or was
 // recorded without a capability the scenario needs, and fails it when the
 // scenario's file is missing. It returns nil outside compare mode.
-func (s *Session) prepareGolden() *goldenRef {
+func (s *session) prepareGolden() *goldenRef {
 	GinkgoHelper()
-	dir := s.Target.Golden.CompareDir
+	dir := s.target.Golden.CompareDir
 	if dir == "" {
 		return nil
 	}
@@ -175,17 +175,17 @@ func (s *Session) prepareGolden() *goldenRef {
 		Skip(fmt.Sprintf("compare: the golden set %s holds no recordings yet; record it first (make record TARGET=%s, see %s)",
 			dir, filepath.Base(dir), filepath.Join(dir, "README.md")))
 	}
-	for _, c := range s.Scenario.Needs {
+	for _, c := range s.scenario.Needs {
 		if !slices.Contains(set.Provenance.Capabilities, string(c)) {
 			Skip(fmt.Sprintf("compare: the golden set %s was recorded from a %s target without capability %q, so it holds no recording of %s",
-				dir, set.Provenance.Target, c, s.Scenario.ID))
+				dir, set.Provenance.Target, c, s.scenario.ID))
 		}
 	}
-	name, err := fixtures.FileName(s.Scenario.ID)
+	name, err := fixtures.FileName(s.scenario.ID)
 	if err != nil {
 		Fail(fmt.Sprintf("compare: %v", err))
 	}
-	g, err := fixtures.Load(dir, s.Scenario.ID)
+	g, err := fixtures.Load(dir, s.scenario.ID)
 	if err != nil {
 		AddReportEntry(goldenEntry, "no golden file "+filepath.Join(dir, name), ReportEntryVisibilityNever)
 		Fail(fmt.Sprintf("compare: %v", err))
@@ -200,9 +200,9 @@ func (s *Session) prepareGolden() *goldenRef {
 
 // finishGolden records the scenario's exchanges or compares them with ref,
 // after every cleanup of the scenario has run. Register calls it.
-func (s *Session) finishGolden(ctx context.Context, ref *goldenRef) {
+func (s *session) finishGolden(ctx context.Context, ref *goldenRef) {
 	GinkgoHelper()
-	g := s.Target.Golden
+	g := s.target.Golden
 	if g.RecordDir == "" && ref == nil {
 		return
 	}
@@ -218,15 +218,15 @@ func (s *Session) finishGolden(ctx context.Context, ref *goldenRef) {
 			AddReportEntry(goldenEntry, "not recorded: the scenario failed", ReportEntryVisibilityNever)
 			return
 		}
-		prov := fixtures.NewProvenance(s.Target.kind(), s.Target.RawEndpoint(), s.Target.AWSConfig.Region, s.Target.now())
-		for _, c := range s.Target.Capabilities {
+		prov := fixtures.NewProvenance(s.target.kind(), s.target.RawEndpoint(), s.target.AWSConfig.Region, s.target.now())
+		for _, c := range s.target.Capabilities {
 			prov.Capabilities = append(prov.Capabilities, string(c))
 		}
 		slices.Sort(prov.Capabilities)
 		path, err := fixtures.Write(g.RecordDir, fixtures.Golden{
 			Provenance: prov,
-			Scenario:   s.Scenario.ID,
-			Volatile:   VolatileFor(s.Target.kind()),
+			Scenario:   s.scenario.ID,
+			Volatile:   VolatileFor(s.target.kind()),
 			Exchanges:  xs,
 		}, g.Overwrite)
 		if err != nil {
@@ -258,7 +258,7 @@ func (s *Session) finishGolden(ctx context.Context, ref *goldenRef) {
 // goldenExchanges are the session's exchanges as fixtures records them:
 // only the kept response headers, and of each polling loop only the final
 // attempt.
-func (s *Session) goldenExchanges() []fixtures.RawExchange {
+func (s *session) goldenExchanges() []fixtures.RawExchange {
 	var raw []fixtures.RawExchange
 	for _, r := range s.transport.all() {
 		x := fixtures.Capture("", r.RequestBody, r.Status, r.Header, r.ResponseBody)
@@ -271,14 +271,14 @@ func (s *Session) goldenExchanges() []fixtures.RawExchange {
 
 // redactions are the credentials of the target's clients and every other
 // credential the session signed with: none may reach a golden file.
-func (s *Session) redactions(ctx context.Context) fixtures.Redactions {
+func (s *session) redactions(ctx context.Context) fixtures.Redactions {
 	var red fixtures.Redactions
-	if p := s.Target.AWSConfig.Credentials; p != nil {
+	if p := s.target.AWSConfig.Credentials; p != nil {
 		if c, err := p.Retrieve(ctx); err == nil {
 			red.AddCredentials(c)
 		}
 	}
-	if d := s.Target.DeniedAWSConfig; d != nil && d.Credentials != nil {
+	if d := s.target.DeniedAWSConfig; d != nil && d.Credentials != nil {
 		if c, err := d.Credentials.Retrieve(ctx); err == nil {
 			red.AddCredentials(c)
 		}

@@ -76,13 +76,13 @@ func TestReportShowsGoldenFilesAndNotes(t *testing.T) {
 	if len(cs) != 1 {
 		t.Fatalf("%+v", cs)
 	}
-	md := cs[0].Markdown()
+	md := cs[0].markdown()
 	for _, s := range []string{"note: " + OverriddenNote, "## Golden files", "- GetIdentitySource/B/Differs: differs from /g/B.json"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("conformance.md lacks %q:\n%s", s, md)
 		}
 	}
-	sum := GoldenSummary(cs[0])
+	sum := goldenSummary(cs[0])
 	for _, s := range []string{"DIFFERS from its golden set: GetIdentitySource/B/Differs (/g/B.json)", "GetIdentitySource/C/Missing (no golden file: /g/C.json)", "compared 3 scenarios with the golden set: 1 match, 2 differ"} {
 		if !strings.Contains(sum, s) {
 			t.Errorf("summary lacks %q:\n%s", s, sum)

@@ -2,15 +2,15 @@ package specs
 
 import "strings"
 
-// Manifest renders the catalogue as the checked-in manifest
+// manifest renders the scenarios (the catalogue) as the checked-in manifest
 // testdata/catalogue.txt: a comment header, then one line per scenario,
 // sorted by id, with id, kind, evidence and description separated by tabs.
-func Manifest(catalogue []Scenario) string {
+func manifest(scenarios []Scenario) string {
 	var b strings.Builder
 	b.WriteString("# vpconform scenario catalogue: id, kind, evidence, description (tab-separated).\n")
 	b.WriteString("# Generated; regenerate with: go test ./specs -run TestCatalogueManifest -update\n")
-	for _, sc := range catalogue {
-		b.WriteString(strings.Join([]string{sc.ID, sc.Kind, sc.Evidence, sc.Description}, "\t"))
+	for _, sc := range scenarios {
+		b.WriteString(strings.Join([]string{sc.ID, string(sc.Kind), string(sc.Evidence), sc.Description}, "\t"))
 		b.WriteByte('\n')
 	}
 	return b.String()

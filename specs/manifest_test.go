@@ -19,7 +19,7 @@ const minScenarios = 40
 
 // TestCatalogueManifest keeps testdata/catalogue.txt equal to Catalogue().
 func TestCatalogueManifest(t *testing.T) {
-	got := Manifest(Catalogue())
+	got := manifest(Catalogue())
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(manifestFile), 0o755); err != nil {
 			t.Fatalf("create %s: %v", filepath.Dir(manifestFile), err)
@@ -51,7 +51,7 @@ func TestCatalogueWellFormed(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, sc := range cat {
-		if err := sc.Check(); err != nil {
+		if err := sc.check(); err != nil {
 			t.Error(err)
 		}
 		if seen[sc.ID] {
@@ -60,7 +60,7 @@ func TestCatalogueWellFormed(t *testing.T) {
 		seen[sc.ID] = true
 		for _, c := range sc.Needs {
 			known := false
-			for _, k := range Capabilities() {
+			for _, k := range capabilities() {
 				known = known || k == c
 			}
 			if !known {
@@ -80,11 +80,11 @@ func TestScenarioCheckRejects(t *testing.T) {
 		"no MUST":            func(sc *Scenario) { sc.Description = "returns things." },
 		"bad kind":           func(sc *Scenario) { sc.Kind = "sad" },
 		"bad evidence":       func(sc *Scenario) { sc.Evidence = "X" },
-		"no Run":             func(sc *Scenario) { sc.Run = nil },
+		"no Run":             func(sc *Scenario) { sc.run = nil },
 	} {
 		sc := good
 		mutate(&sc)
-		if sc.Check() == nil {
+		if sc.check() == nil {
 			t.Errorf("%s: Check accepted %+v", name, sc.ID)
 		}
 	}
@@ -97,7 +97,7 @@ func TestCognitoIssuer(t *testing.T) {
 		"arn:aws:s3:::bucket": "",
 		"not an arn":          "",
 	} {
-		if got := CognitoIssuer(arn); got != want {
+		if got := cognitoIssuer(arn); got != want {
 			t.Errorf("CognitoIssuer(%q) = %q, want %q", arn, got, want)
 		}
 	}

@@ -29,6 +29,21 @@ func pending(got, cause string) attempt { return attempt{got: got, cause: cause}
 // settledBy is an attempt whose answer decides the scenario.
 func settledBy(got, cause string) attempt { return attempt{settled: true, got: got, cause: cause} }
 
+// failedRead is the attempt of a read after a write that op answered with
+// err, and true, when err is not nil: pending while the resource written
+// (such as "the policy store just created") is not found, which
+// propagation explains; settled by any other error.
+func (s *session) failedRead(op string, err error, written string) (attempt, bool) {
+	if err == nil {
+		return attempt{}, false
+	}
+	a := s.answerOf(op, err)
+	if a.code == resourceNotFoundException {
+		return pending(a.String(), a.cause(op)+" for "+written), true
+	}
+	return settledBy(a.String(), a.cause(op)), true
+}
+
 // await polls try every pollInterval, for at most the target's consistency
 // timeout, while it finds a write of the scenario still propagating: a
 // scenario waits only for what eventual consistency explains. It returns
@@ -38,7 +53,7 @@ func settledBy(got, cause string) attempt { return attempt{settled: true, got: g
 // "GetIdentitySource after CreateIdentitySource", and want the answer
 // awaited, such as "HTTP 200 finding the policy store". The attempts are
 // marked as one polling loop for recordings (see polled).
-func (s *Session) await(ctx context.Context, what, want string, try func() attempt) {
+func (s *session) await(ctx context.Context, what, want string, try func() attempt) {
 	GinkgoHelper()
 	var last attempt
 	g := NewGomega(func(string, ...int) {}) // the outcome is reported below

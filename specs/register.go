@@ -18,7 +18,7 @@ const scenarioTimeout = 2 * time.Minute
 // of a suite, or inside a container). target is called lazily, at the start
 // of each spec, so a suite may start its server in BeforeSuite.
 //
-// Each spec builds a Session, skips with a hint when the target lacks a
+// Each spec builds a session, skips with a hint when the target lacks a
 // needed capability, runs the scenario and then, whatever the scenario
 // checked, fails if a recorded response breaks its output or error schema
 // or a request breaks its input schema (requests a negative scenario sent
@@ -29,8 +29,9 @@ const scenarioTimeout = 2 * time.Minute
 // compared with its golden file and fails on a difference (see
 // GoldenSettings and package fixtures).
 //
-// It returns true, so that it can be called at package level as
-// var _ = specs.Register(…).
+// It takes no scenario of the caller's: the catalogue is this package's
+// (see the package documentation). It returns true, so that it can be
+// called at package level as var _ = specs.Register(…).
 func Register(target func() Target) bool {
 	byOp := map[string][]Scenario{}
 	var ops []string
@@ -62,7 +63,7 @@ func registerScenario(target func() Target, sc Scenario) {
 		if c, ok := sc.missing(t); ok {
 			Skip(fmt.Sprintf("target %q lacks capability %q, which %s needs; %s", t.Name, c, sc.ID, c.hint(t.kind())))
 		}
-		s, err := NewSession(t, sc)
+		s, err := newSession(t, sc)
 		Expect(err).NotTo(HaveOccurred())
 		// In compare mode, the golden file is loaded (or the spec skipped or
 		// failed) before the scenario runs.
@@ -73,7 +74,7 @@ func registerScenario(target func() Target, sc Scenario) {
 		// Registered next, so it runs after every cleanup the scenario
 		// registers: the deletions are validated too.
 		DeferCleanup(func() {
-			checkRequests := sc.Kind == Happy || !CurrentSpecReport().Failed()
+			checkRequests := sc.Kind == KindHappy || !CurrentSpecReport().Failed()
 			if problems := s.exchangeProblems(checkRequests); len(problems) > 0 {
 				texts := make([]string, len(problems))
 				for i, p := range problems {
@@ -82,6 +83,6 @@ func registerScenario(target func() Target, sc Scenario) {
 				failWith(problems[0].cause, fmt.Sprintf("schema violations in the recorded exchanges (%d): %s", len(problems), strings.Join(texts, "; ")))
 			}
 		})
-		sc.Run(ctx, s)
+		sc.run(ctx, s)
 	}, SpecTimeout(scenarioTimeout))
 }

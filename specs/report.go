@@ -21,7 +21,7 @@ import (
 // one subdirectory per target. The default is <module root>/reports.
 const ReportDirEnv = "VPCONFORM_REPORT_DIR"
 
-// JUnitEnv, set to 0, stops WriteReport and WriteReportTo from writing
+// JUnitEnv, set to 0, stops WriteReport and WriteReportIn from writing
 // junit.xml beside each target's report, which they do by default.
 const JUnitEnv = "VPCONFORM_JUNIT"
 
@@ -106,7 +106,7 @@ type ScenarioResult struct {
 	// Result is ResultPassed, ResultFailed or ResultSkipped.
 	Result string `json:"result"`
 	// Evidence is the scenario's evidence letter.
-	Evidence string `json:"evidence"`
+	Evidence Evidence `json:"evidence"`
 	// Differed says what differed: for a failed scenario, what was
 	// expected and what came back, on one line (the failure message
 	// condensed); else the deviations; else, for a skipped scenario, why.
@@ -270,7 +270,7 @@ func scenarioResult(sr types.SpecReport) ScenarioResult {
 	r := ScenarioResult{ID: id, Description: desc}
 	for _, l := range sr.Labels() {
 		if e, ok := strings.CutPrefix(l, "evidence:"); ok {
-			r.Evidence = e
+			r.Evidence = Evidence(e)
 		}
 		if op, ok := strings.CutPrefix(l, "op:"); ok {
 			r.Operation = op
@@ -289,7 +289,7 @@ func scenarioResult(sr types.SpecReport) ScenarioResult {
 		}
 		if e.Name == "deviation" {
 			d := e.Value.String()
-			// Deviation.String is "<target>: <scenario id>: <message>".
+			// deviation.String is "<target>: <scenario id>: <message>".
 			if _, rest, ok := strings.Cut(d, ": "+id+": "); ok {
 				d = rest
 			}
@@ -360,7 +360,7 @@ func (c Conformance) SummaryLine() string {
 		len(c.Scenarios), c.Summary.Passed, c.Summary.Failed, c.Summary.Skipped, c.Summary.Deviations, c.Suite)
 }
 
-// Markdown renders the report: a title naming the target and the date;
+// markdown renders the report: a title naming the target and the date;
 // the summary line; "## Failures by cause", one line per cause with the
 // ids of the scenarios it failed (or "No failures."); "## Per operation",
 // a table of the counts per operation; "## Failed scenarios", a table of
@@ -369,7 +369,7 @@ func (c Conformance) SummaryLine() string {
 // each skipped scenario and how to enable it; "## All scenarios", a table
 // of every scenario, its result, evidence and what differed; and, in record
 // or compare mode, "## Golden files".
-func (c Conformance) Markdown() string {
+func (c Conformance) markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# vpconform conformance: %s (%s)\n\n", c.Target, c.Date.Format("2006-01-02"))
 	fmt.Fprintf(&b, "%s\n\n", c.SummaryLine())
@@ -506,12 +506,12 @@ func cell(s string) string {
 
 var unsafePathChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// reportFiles are the files WriteReportTo writes into each target's
+// reportFiles are the files writeReportTo writes into each target's
 // directory.
 var reportFiles = []string{"conformance.md", "conformance.json", "summary.txt", "junit.xml"}
 
-// WriteReportTo writes, for each target of the suite report, into
-// dir/<target name>/: conformance.md (Conformance.Markdown),
+// writeReportTo writes, for each target of the suite report, into
+// dir/<target name>/: conformance.md (Conformance.markdown),
 // conformance.json (the Conformance), summary.txt (Conformance.Text) and,
 // unless VPCONFORM_JUNIT=0 (which removes an earlier one), junit.xml
 // (Ginkgo's JUnit report of that target's scenarios); it returns the paths
@@ -522,12 +522,12 @@ var reportFiles = []string{"conformance.md", "conformance.json", "summary.txt", 
 // earlier report of the same suite under dir (those whose conformance.json
 // names report.SuiteDescription as its suite) and returns an error
 // wrapping ErrRunNotStarted that says why.
-func WriteReportTo(dir string, report types.Report) ([]string, error) {
+func writeReportTo(dir string, report types.Report) ([]string, error) {
 	written, _, err := writeReports(dir, report)
 	return written, err
 }
 
-// writeReports is WriteReportTo, also returning the files of earlier
+// writeReports is writeReportTo, also returning the files of earlier
 // reports it removed.
 func writeReports(dir string, report types.Report) (written, removed []string, err error) {
 	if reason := notStarted(report); reason != "" {
@@ -551,7 +551,7 @@ func writeReports(dir string, report types.Report) (written, removed []string, e
 			return written, nil, fmt.Errorf("specs: encode the conformance report of %s: %w", c.Target, err)
 		}
 		files := map[string][]byte{
-			"conformance.md":   []byte(c.Markdown()),
+			"conformance.md":   []byte(c.markdown()),
 			"conformance.json": js.Bytes(),
 			"summary.txt":      []byte(c.Text()),
 		}
@@ -626,10 +626,10 @@ func replaceAtomically(path string, write func(tmp *os.File) error) error {
 	return nil
 }
 
-// ReportDir is where WriteReport writes: $VPCONFORM_REPORT_DIR, else
+// reportDir is where WriteReport writes: $VPCONFORM_REPORT_DIR, else
 // <module root>/reports, the module root being the nearest directory above
 // the working directory holding go.mod.
-func ReportDir() (string, error) {
+func reportDir() (string, error) {
 	if d := os.Getenv(ReportDirEnv); d != "" {
 		return d, nil
 	}
@@ -660,7 +660,7 @@ func ModuleRoot() (string, error) {
 }
 
 // WriteReport writes the conformance report of each target in a suite
-// report (see WriteReportTo) under ReportDir, prints the paths written and
+// report (see writeReportTo) under reportDir, prints the paths written and
 // then, for each target, its summary (Conformance.Text: the summary line,
 // the failures by cause and the counts per operation), so that these are
 // the last lines of the suite's own output. When the environment variable
@@ -681,7 +681,7 @@ func ModuleRoot() (string, error) {
 // Under the default directory it also writes reports/.gitignore, so that
 // reports never show up as changes of the module.
 func WriteReport(report types.Report) error {
-	dir, err := ReportDir()
+	dir, err := reportDir()
 	if err != nil {
 		return err
 	}
@@ -700,7 +700,7 @@ func WriteReport(report types.Report) error {
 }
 
 // WriteReportIn is WriteReport writing under dir: the files of
-// WriteReportTo, then the lines WriteReport prints (the paths written, the
+// writeReportTo, then the lines WriteReport prints (the paths written, the
 // summary, the causes and the counts per operation), and the job summary
 // when GITHUB_STEP_SUMMARY is set. When the run could not start it writes
 // no report, prints why and returns an error wrapping ErrRunNotStarted.
@@ -717,7 +717,7 @@ func WriteReportIn(dir string, report types.Report) error {
 	// A line of its own, after Ginkgo's succinct progress dots.
 	fmt.Println()
 	for _, c := range cs {
-		if summary := GoldenSummary(c); summary != "" {
+		if summary := goldenSummary(c); summary != "" {
 			fmt.Print(summary)
 		}
 	}
@@ -737,11 +737,11 @@ func WriteReportIn(dir string, report types.Report) error {
 	return err
 }
 
-// GoldenSummary sums up, for the end of a suite, what record or compare
+// goldenSummary sums up, for the end of a suite, what record or compare
 // mode did for a target: each golden file written, each scenario that
 // differed or was not recorded, and the counts. It is "" when the run
 // neither recorded nor compared.
-func GoldenSummary(c Conformance) string {
+func goldenSummary(c Conformance) string {
 	var wrote, matched, differed, notRecorded []string
 	skipped := 0
 	for _, r := range c.Scenarios {

@@ -17,7 +17,7 @@ import (
 // per operation of each target to it.
 const StepSummaryEnv = "GITHUB_STEP_SUMMARY"
 
-// ErrRunNotStarted is wrapped by the error WriteReport and WriteReportTo
+// ErrRunNotStarted is wrapped by the error WriteReport and WriteReportIn
 // return when the run could not start: a BeforeSuite failed (such as
 // EndpointTargetFromEnv not reaching VPCONFORM_ENDPOINT) or no scenario of
 // the catalogue ran. No report is written then, so that no earlier report

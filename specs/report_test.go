@@ -33,7 +33,7 @@ func syntheticSpec(id, evidence string, state types.SpecState, target string, fa
 		sr.ReportEntries = append(sr.ReportEntries, types.ReportEntry{Name: targetEntry, Value: types.WrapEntryValue(target)})
 	}
 	for _, d := range deviations {
-		sr.ReportEntries = append(sr.ReportEntries, types.ReportEntry{Name: "deviation", Value: types.WrapEntryValue(Deviation{Target: target, ScenarioID: id, Message: d}.String())})
+		sr.ReportEntries = append(sr.ReportEntries, types.ReportEntry{Name: "deviation", Value: types.WrapEntryValue(deviation{Target: target, ScenarioID: id, Message: d}.String())})
 	}
 	return sr
 }
@@ -198,7 +198,7 @@ func TestConformanceCauseTiesAndPanics(t *testing.T) {
 // TestMarkdownSections: the sections of conformance.md, in order, with the
 // summary line as the third line.
 func TestMarkdownSections(t *testing.T) {
-	md := target(t, Conformances(syntheticReport(t)), "t1").Markdown()
+	md := target(t, Conformances(syntheticReport(t)), "t1").markdown()
 	lines := strings.Split(md, "\n")
 	if lines[0] != "# vpconform conformance: t1 (2026-05-01)" || lines[2] != "9 scenarios: 2 passed, 6 failed, 1 skipped; 2 deviations. Suite: vpconform: synthetic." {
 		t.Errorf("the first lines:\n%s", strings.Join(lines[:3], "\n"))
@@ -236,7 +236,7 @@ func TestMarkdownSections(t *testing.T) {
 	}
 
 	// The filtered-out scenario of "unknown"; nothing failed.
-	md = target(t, Conformances(syntheticReport(t)), "unknown").Markdown()
+	md = target(t, Conformances(syntheticReport(t)), "unknown").markdown()
 	for _, s := range []string{"\n\nNo failures.\n\n## Per operation\n", "## Skipped\n\n1 scenarios did not run: filtered out"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("conformance.md of unknown lacks %q:\n%s", s, md)
@@ -255,7 +255,7 @@ func TestMarkdownDeviationsWithoutFailures(t *testing.T) {
 	c := Conformances(types.Report{SuiteDescription: "s", SpecReports: types.SpecReports{
 		syntheticSpec("GetIdentitySource/C/Deviates", "I", types.SpecStatePassed, "t", "", "discoveryUrl differs", "issuer <none> | *x*"),
 	}})[0]
-	md := c.Markdown()
+	md := c.markdown()
 	for _, s := range []string{"No failures.", "## Deviations (advisory)", "| `GetIdentitySource/C/Deviates` | I | issuer \\<none> \\| \\*x\\* |"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("conformance.md lacks %q:\n%s", s, md)
@@ -270,7 +270,7 @@ func TestWriteReportTo(t *testing.T) {
 	t.Setenv(JUnitEnv, "")
 	report := syntheticReport(t)
 	dir := t.TempDir()
-	paths, err := WriteReportTo(dir, report)
+	paths, err := writeReportTo(dir, report)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,8 +332,8 @@ func TestWriteReportTo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(md) != target(t, Conformances(report), "t1").Markdown() {
-		t.Errorf("conformance.md is not Markdown()")
+	if string(md) != target(t, Conformances(report), "t1").markdown() {
+		t.Errorf("conformance.md is not markdown()")
 	}
 	sum, err := os.ReadFile(filepath.Join(dir, "t1", "summary.txt"))
 	if err != nil {
@@ -366,7 +366,7 @@ func TestWriteReportToWithoutJUnit(t *testing.T) {
 	t.Setenv(JUnitEnv, "0")
 	dir := t.TempDir()
 	writeEarlierReport(t, dir, "t", "s")
-	paths, err := WriteReportTo(dir, types.Report{SpecReports: types.SpecReports{syntheticSpec("GetIdentitySource/A/Passes", "M", types.SpecStatePassed, "t", "")}})
+	paths, err := writeReportTo(dir, types.Report{SpecReports: types.SpecReports{syntheticSpec("GetIdentitySource/A/Passes", "M", types.SpecStatePassed, "t", "")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -573,7 +573,7 @@ func TestNotStarted(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	if paths, err := WriteReportTo(dir, types.Report{SpecReports: types.SpecReports{filtered}}); !errors.Is(err, ErrRunNotStarted) || len(paths) != 0 {
+	if paths, err := writeReportTo(dir, types.Report{SpecReports: types.SpecReports{filtered}}); !errors.Is(err, ErrRunNotStarted) || len(paths) != 0 {
 		t.Errorf("WriteReportTo of a run where nothing ran = %v, %v", paths, err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
@@ -595,11 +595,11 @@ func TestConformancesOneTarget(t *testing.T) {
 
 func TestReportDir(t *testing.T) {
 	t.Setenv(ReportDirEnv, "/tmp/somewhere")
-	if d, err := ReportDir(); err != nil || d != "/tmp/somewhere" {
+	if d, err := reportDir(); err != nil || d != "/tmp/somewhere" {
 		t.Errorf("ReportDir with %s set = %q, %v", ReportDirEnv, d, err)
 	}
 	t.Setenv(ReportDirEnv, "")
-	d, err := ReportDir()
+	d, err := reportDir()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,50 +10,73 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 )
 
-// MustCreatePolicyStore creates a policy store (validation mode OFF,
+// mustCreatePolicyStore creates a policy store (validation mode OFF,
 // deletion protection off, tagged with Target.PolicyStoreTags) and returns
 // its id. DeferCleanup deletes it after
 // the spec, after whatever was created in it later.
-func (s *Session) MustCreatePolicyStore(ctx context.Context) string {
+func (s *session) mustCreatePolicyStore(ctx context.Context) string {
 	GinkgoHelper()
 	var tags map[string]string
-	if len(s.Target.PolicyStoreTags) > 0 {
-		tags = make(map[string]string, len(s.Target.PolicyStoreTags))
-		for k, v := range s.Target.PolicyStoreTags {
+	if len(s.target.PolicyStoreTags) > 0 {
+		tags = make(map[string]string, len(s.target.PolicyStoreTags))
+		for k, v := range s.target.PolicyStoreTags {
 			tags[k] = v
 		}
 	}
-	out, err := s.Client.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
+	out, err := s.client.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
 		ClientToken:        aws.String(s.clientToken()),
 		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
 		DeletionProtection: types.DeletionProtectionDisabled,
-		Description:        aws.String(policyStoreDescription(s.Scenario.ID)),
+		Description:        aws.String(policyStoreDescription(s.scenario.ID)),
 		Tags:               tags,
 	})
 	s.mustSucceed(err, "CreatePolicyStore", "setup")
 	id := aws.ToString(out.PolicyStoreId)
 	s.mustHave(id != "", "CreatePolicyStore", "a policyStoreId", "setup")
 	DeferCleanup(func(ctx SpecContext) {
-		_, err := s.Client.DeletePolicyStore(ctx, &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: aws.String(id)})
+		_, err := s.client.DeletePolicyStore(ctx, &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: aws.String(id)})
 		s.mustSucceed(err, "DeletePolicyStore", "cleanup of policy store "+id)
 	})
 	return id
 }
 
-// MustCreateIdentitySource creates an identity source with configuration cfg
-// (and principalEntityType when not nil) in the policy store, waits until
-// GetIdentitySource sees it, and returns its id. DeferCleanup deletes it
-// after the spec unless the scenario already has.
-func (s *Session) MustCreateIdentitySource(ctx context.Context, policyStoreID string, cfg types.Configuration, principalEntityType *string) string {
+// setUpSource is the set-up of most scenarios: it creates a policy store
+// and, in it, an identity source with configuration cfg and
+// principalEntityType (nil: none), waits until GetIdentitySource sees the
+// source, and returns both ids. The cleanups delete both after the spec,
+// the source unless the scenario already has.
+func (s *session) setUpSource(ctx context.Context, cfg types.Configuration, principalEntityType *string) (store, src string) {
 	GinkgoHelper()
-	id := s.mustCreateIdentitySourceWith(ctx, &verifiedpermissions.CreateIdentitySourceInput{
+	store = s.mustCreatePolicyStore(ctx)
+	src = s.mustCreateIdentitySourceWith(ctx, &verifiedpermissions.CreateIdentitySourceInput{
 		ClientToken:         aws.String(s.clientToken()),
-		PolicyStoreId:       aws.String(policyStoreID),
+		PolicyStoreId:       aws.String(store),
 		Configuration:       cfg,
 		PrincipalEntityType: principalEntityType,
 	}).id
-	s.AwaitIdentitySource(ctx, policyStoreID, id, nil)
-	return id
+	s.awaitIdentitySource(ctx, store, src, nil)
+	return store, src
+}
+
+// setUpCognitoSource is setUpSource with a Cognito configuration of the
+// fixtures' first user pool and first client id, no group configuration
+// and no principalEntityType.
+func (s *session) setUpCognitoSource(ctx context.Context) (store, src string) {
+	GinkgoHelper()
+	f := s.fixtures()
+	return s.setUpSource(ctx, cognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], ""), nil)
+}
+
+// setUpOIDCSource is setUpSource with an OpenID Connect configuration of the
+// fixtures' issuer with the token selection, and principalEntityType
+// MyCorp::User.
+func (s *session) setUpOIDCSource(ctx context.Context, tokenSelection types.OpenIdConnectTokenSelection) (store, src string) {
+	GinkgoHelper()
+	cfg := &types.ConfigurationMemberOpenIdConnectConfiguration{Value: types.OpenIdConnectConfiguration{
+		Issuer:         aws.String(s.fixtures().OIDCIssuer),
+		TokenSelection: tokenSelection,
+	}}
+	return s.setUpSource(ctx, cfg, aws.String("MyCorp::User"))
 }
 
 // createdIdentitySource is what a successful CreateIdentitySource returned.
@@ -66,7 +89,7 @@ type createdIdentitySource struct {
 // clientToken as given), fails the spec on any error and returns the new
 // source's id and the output. DeferCleanup deletes the source after the
 // spec unless the scenario already has.
-func (s *Session) mustCreateIdentitySourceWith(ctx context.Context, in *verifiedpermissions.CreateIdentitySourceInput) createdIdentitySource {
+func (s *session) mustCreateIdentitySourceWith(ctx context.Context, in *verifiedpermissions.CreateIdentitySourceInput) createdIdentitySource {
 	GinkgoHelper()
 	policyStoreID := aws.ToString(in.PolicyStoreId)
 	out, err := s.createIdentitySource(ctx, in)
@@ -83,13 +106,13 @@ func (s *Session) mustCreateIdentitySourceWith(ctx context.Context, in *verified
 // retries for a minute): while the store is not found, it sends the same
 // request again, same clientToken, as a careful client does, and returns the
 // last answer.
-func (s *Session) createIdentitySource(ctx context.Context, in *verifiedpermissions.CreateIdentitySourceInput) (*verifiedpermissions.CreateIdentitySourceOutput, error) {
+func (s *session) createIdentitySource(ctx context.Context, in *verifiedpermissions.CreateIdentitySourceInput) (*verifiedpermissions.CreateIdentitySourceOutput, error) {
 	GinkgoHelper()
 	var out *verifiedpermissions.CreateIdentitySourceOutput
 	var err error
 	s.await(ctx, "CreateIdentitySource in the policy store just created", "an answer other than ResourceNotFoundException", func() attempt {
-		out, err = s.Client.CreateIdentitySource(ctx, in)
-		if a := s.answerOf(opCreate, err); a.code == ResourceNotFoundException {
+		out, err = s.client.CreateIdentitySource(ctx, in)
+		if a := s.answerOf(opCreate, err); a.code == resourceNotFoundException {
 			return pending(a.String(), a.cause(opCreate)+" for the policy store just created")
 		}
 		return attempt{done: true}
@@ -99,50 +122,45 @@ func (s *Session) createIdentitySource(ctx context.Context, in *verifiedpermissi
 
 // deferDeleteIdentitySource has DeferCleanup delete the identity source
 // after the spec, unless the scenario already has.
-func (s *Session) deferDeleteIdentitySource(policyStoreID, id string) {
+func (s *session) deferDeleteIdentitySource(policyStoreID, id string) {
 	DeferCleanup(func(ctx SpecContext) {
-		_, err := s.Client.DeleteIdentitySource(ctx, &verifiedpermissions.DeleteIdentitySourceInput{
+		_, err := s.client.DeleteIdentitySource(ctx, &verifiedpermissions.DeleteIdentitySourceInput{
 			PolicyStoreId: aws.String(policyStoreID), IdentitySourceId: aws.String(id),
 		})
-		if s.answerOf("DeleteIdentitySource", err).code == ResourceNotFoundException {
+		if s.answerOf("DeleteIdentitySource", err).code == resourceNotFoundException {
 			return // the scenario deleted it
 		}
 		s.mustSucceed(err, "DeleteIdentitySource", "cleanup of identity source "+id)
 	})
 }
 
-// AwaitPolicyStore polls GetPolicyStore (every 100 ms, for at most the
+// awaitPolicyStore polls GetPolicyStore (every 100 ms, for at most the
 // consistency timeout) while it answers ResourceNotFoundException, until it
 // finds the policy store, so that reads that depend on the store see it.
 // Any other error fails the spec at once.
-func (s *Session) AwaitPolicyStore(ctx context.Context, policyStoreID string) {
+func (s *session) awaitPolicyStore(ctx context.Context, policyStoreID string) {
 	GinkgoHelper()
 	s.await(ctx, "GetPolicyStore after CreatePolicyStore", "HTTP 200 finding the policy store", func() attempt {
-		_, err := s.Client.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(policyStoreID)})
-		a := s.answerOf("GetPolicyStore", err)
-		switch {
-		case err == nil:
-			return attempt{done: true}
-		case a.code == ResourceNotFoundException:
-			return pending(a.String(), a.cause("GetPolicyStore")+" for the policy store just created")
-		default:
-			return settledBy(a.String(), a.cause("GetPolicyStore"))
+		_, err := s.client.GetPolicyStore(ctx, &verifiedpermissions.GetPolicyStoreInput{PolicyStoreId: aws.String(policyStoreID)})
+		if a, failed := s.failedRead("GetPolicyStore", err, "the policy store just created"); failed {
+			return a
 		}
+		return attempt{done: true}
 	})
 }
 
-// AwaitIdentitySourceGone polls GetIdentitySource while it still finds the
+// awaitIdentitySourceGone polls GetIdentitySource while it still finds the
 // identity source, until it fails with ResourceNotFoundException, and
 // returns that error: the deletion has propagated. Any other error fails
 // the spec at once.
-func (s *Session) AwaitIdentitySourceGone(ctx context.Context, policyStoreID, identitySourceID string) error {
+func (s *session) awaitIdentitySourceGone(ctx context.Context, policyStoreID, identitySourceID string) error {
 	GinkgoHelper()
 	var last error
 	s.await(ctx, "GetIdentitySource after DeleteIdentitySource", "HTTP 404 ResourceNotFoundException", func() attempt {
 		_, err := s.getIdentitySource(ctx, policyStoreID, identitySourceID)
 		a := s.answerOf(opGet, err)
 		switch {
-		case a.code == ResourceNotFoundException:
+		case a.code == resourceNotFoundException:
 			last = err
 			return attempt{done: true}
 		case err == nil:
@@ -164,51 +182,27 @@ func policyStoreDescription(scenarioID string) string {
 	return d
 }
 
-// MustCreateCognitoIdentitySource creates an identity source for the
-// fixtures' first user pool and first client id, with no group
-// configuration and no principalEntityType, and returns its id.
-func (s *Session) MustCreateCognitoIdentitySource(ctx context.Context, policyStoreID string) string {
-	GinkgoHelper()
-	f := s.Fixtures()
-	return s.MustCreateIdentitySource(ctx, policyStoreID, CognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], ""), nil)
-}
-
-// MustCreateOIDCIdentitySource creates an identity source for the fixtures'
-// OIDC issuer with the given token selection and returns its id.
-func (s *Session) MustCreateOIDCIdentitySource(ctx context.Context, policyStoreID string, tokenSelection types.OpenIdConnectTokenSelection) string {
-	GinkgoHelper()
-	cfg := &types.ConfigurationMemberOpenIdConnectConfiguration{Value: types.OpenIdConnectConfiguration{
-		Issuer:         aws.String(s.Fixtures().OIDCIssuer),
-		TokenSelection: tokenSelection,
-	}}
-	return s.MustCreateIdentitySource(ctx, policyStoreID, cfg, aws.String("MyCorp::User"))
-}
-
-// MustUpdateIdentitySource calls UpdateIdentitySource and fails the spec on
+// mustUpdateIdentitySource calls UpdateIdentitySource and fails the spec on
 // any error.
-func (s *Session) MustUpdateIdentitySource(ctx context.Context, in *verifiedpermissions.UpdateIdentitySourceInput) *verifiedpermissions.UpdateIdentitySourceOutput {
+func (s *session) mustUpdateIdentitySource(ctx context.Context, in *verifiedpermissions.UpdateIdentitySourceInput) *verifiedpermissions.UpdateIdentitySourceOutput {
 	GinkgoHelper()
-	out, err := s.Client.UpdateIdentitySource(ctx, in)
+	out, err := s.client.UpdateIdentitySource(ctx, in)
 	s.mustSucceed(err, opUpdate, "the update")
 	return out
 }
 
-// AwaitIdentitySource polls GetIdentitySource (every 100 ms, for at most the
+// awaitIdentitySource polls GetIdentitySource (every 100 ms, for at most the
 // consistency timeout) while the identity source is not found or ready, when
 // not nil, does not accept the output yet, and returns the first output
 // accepted. Any error but ResourceNotFoundException fails the spec at once.
-// The raw body of that answer is LastResponse("GetIdentitySource").
-func (s *Session) AwaitIdentitySource(ctx context.Context, policyStoreID, identitySourceID string, ready func(*verifiedpermissions.GetIdentitySourceOutput) error) *verifiedpermissions.GetIdentitySourceOutput {
+// The raw body of that answer is lastResponse("GetIdentitySource").
+func (s *session) awaitIdentitySource(ctx context.Context, policyStoreID, identitySourceID string, ready readyFunc) *verifiedpermissions.GetIdentitySourceOutput {
 	GinkgoHelper()
 	var got *verifiedpermissions.GetIdentitySourceOutput
 	s.await(ctx, "GetIdentitySource after a write", "HTTP 200 showing the write", func() attempt {
 		out, err := s.getIdentitySource(ctx, policyStoreID, identitySourceID)
-		a := s.answerOf(opGet, err)
-		switch {
-		case a.code == ResourceNotFoundException:
-			return pending(a.String(), a.cause(opGet)+" for the identity source just written")
-		case err != nil:
-			return settledBy(a.String(), a.cause(opGet))
+		if a, failed := s.failedRead(opGet, err, "the identity source just written"); failed {
+			return a
 		}
 		if ready != nil {
 			if err := ready(out); err != nil {
@@ -221,12 +215,12 @@ func (s *Session) AwaitIdentitySource(ctx context.Context, policyStoreID, identi
 	return got
 }
 
-// LastResponse returns the body of the newest recorded answer to operation,
+// lastResponse returns the body of the newest recorded answer to operation,
 // decoded as a JSON object, failing the spec if there is none or it is not a
 // JSON object.
-func (s *Session) LastResponse(operation string) map[string]any {
+func (s *session) lastResponse(operation string) map[string]any {
 	GinkgoHelper()
-	x, ok := s.LastExchange(operation)
+	x, ok := s.lastExchange(operation)
 	if !ok {
 		failWith("", fmt.Sprintf("expected a recorded %s exchange, got none", operation))
 	}
@@ -238,10 +232,10 @@ func (s *Session) LastResponse(operation string) map[string]any {
 	return m
 }
 
-// CognitoConfiguration is a CreateIdentitySource configuration for the user
+// cognitoConfiguration is a CreateIdentitySource configuration for the user
 // pool with clientIds (left out when nil) and, when groupEntityType is not
 // empty, a group configuration.
-func CognitoConfiguration(userPoolArn string, clientIds []string, groupEntityType string) types.Configuration {
+func cognitoConfiguration(userPoolArn string, clientIds []string, groupEntityType string) types.Configuration {
 	c := types.CognitoUserPoolConfiguration{UserPoolArn: aws.String(userPoolArn), ClientIds: clientIds}
 	if groupEntityType != "" {
 		c.GroupConfiguration = &types.CognitoGroupConfiguration{GroupEntityType: aws.String(groupEntityType)}
@@ -249,9 +243,9 @@ func CognitoConfiguration(userPoolArn string, clientIds []string, groupEntityTyp
 	return &types.ConfigurationMemberCognitoUserPoolConfiguration{Value: c}
 }
 
-// UpdateCognitoConfiguration is the UpdateConfiguration counterpart of
-// CognitoConfiguration.
-func UpdateCognitoConfiguration(userPoolArn string, clientIds []string, groupEntityType string) types.UpdateConfiguration {
+// updateCognitoConfiguration is the UpdateConfiguration counterpart of
+// cognitoConfiguration.
+func updateCognitoConfiguration(userPoolArn string, clientIds []string, groupEntityType string) types.UpdateConfiguration {
 	c := types.UpdateCognitoUserPoolConfiguration{UserPoolArn: aws.String(userPoolArn), ClientIds: clientIds}
 	if groupEntityType != "" {
 		c.GroupConfiguration = &types.UpdateCognitoGroupConfiguration{GroupEntityType: aws.String(groupEntityType)}

@@ -19,7 +19,7 @@ const quickRetryDelay = 50 * time.Millisecond
 // clients of its sessions share.
 var retryQuotas sync.Map // string → *ratelimit.TokenRateLimit
 
-// kitRetryer is the retryer of the clients a Session builds when the
+// kitRetryer is the retryer of the clients a session builds when the
 // target's AWSConfig has none: the SDK's standard retryer (3 attempts, the
 // default retryable errors, throttling backed off as usual, up to 20 s)
 // with two changes that keep a run against a target that fails everything

@@ -24,45 +24,46 @@ const DefaultConsistencyTimeout = 10 * time.Second
 // pollInterval is the pause between two polls of a read after a write.
 const pollInterval = 100 * time.Millisecond
 
-// Session is what one scenario works with: the target, a Verified
+// session is what one scenario works with: the target, a Verified
 // Permissions client whose every exchange is recorded and validated, a raw
 // signed-request sender, and helpers that create resources and assert
 // errors. Register builds one per spec.
-type Session struct {
-	// Target is the implementation under test.
-	Target Target
-	// Scenario is the scenario being run.
-	Scenario Scenario
-	// Client is an aws-sdk-go-v2 client built from Target.AWSConfig whose
+type session struct {
+	// target is the implementation under test.
+	target Target
+	// scenario is the scenario being run.
+	scenario Scenario
+	// client is an aws-sdk-go-v2 client built from Target.AWSConfig whose
 	// HTTP client goes through the validating transport.
-	Client *verifiedpermissions.Client
-	// DeniedClient is built like Client from Target.DeniedAWSConfig, with
+	client *verifiedpermissions.Client
+	// deniedClient is built like client from Target.DeniedAWSConfig, with
 	// credentials the target denies; nil when the target has none.
-	DeniedClient *verifiedpermissions.Client
+	deniedClient *verifiedpermissions.Client
 
 	transport *validatingTransport
 	// consistency bounds the polling of reads after writes.
 	consistency time.Duration
 
 	mu sync.Mutex
-	// names counts the names, tokens and made-up ids the session minted.
-	names int
+	// minted counts the names, client tokens and made-up ids the session
+	// has minted: next returns it.
+	minted int
 	// secrets are credentials the session signed with besides the
 	// target's, which recordings must not keep.
 	secrets []string
 	// goldenAuthority is set when the scenario is compared against a golden
 	// set recorded from AWS and its expectations are advisory: the golden
-	// set decides, and Advisory only notes what it would have reported.
+	// set decides, and advisory only notes what it would have reported.
 	goldenAuthority bool
 	// overridden are the advisory expectations not met while
 	// goldenAuthority was set.
 	overridden []string
 }
 
-// NewSession builds the Session of scenario sc against target t. Register
-// calls it; a suite that drives scenarios by hand can too.
-func NewSession(t Target, sc Scenario) (*Session, error) {
-	if err := t.Validate(); err != nil {
+// newSession builds the session of scenario sc against target t. Register
+// calls it for every spec, and the package's tests for theirs.
+func newSession(t Target, sc Scenario) (*session, error) {
+	if err := t.validate(); err != nil {
 		return nil, err
 	}
 	tr := newValidatingTransport(t.AWSConfig.HTTPClient)
@@ -71,10 +72,10 @@ func NewSession(t Target, sc Scenario) (*Session, error) {
 	if cfg.Retryer == nil {
 		cfg.Retryer = kitRetryer(t)
 	}
-	s := &Session{
-		Target:      t,
-		Scenario:    sc,
-		Client:      verifiedpermissions.NewFromConfig(cfg),
+	s := &session{
+		target:      t,
+		scenario:    sc,
+		client:      verifiedpermissions.NewFromConfig(cfg),
 		transport:   tr,
 		consistency: t.consistencyTimeout(),
 	}
@@ -84,16 +85,16 @@ func NewSession(t Target, sc Scenario) (*Session, error) {
 		if denied.Retryer == nil {
 			denied.Retryer = cfg.Retryer
 		}
-		s.DeniedClient = verifiedpermissions.NewFromConfig(denied)
+		s.deniedClient = verifiedpermissions.NewFromConfig(denied)
 	}
 	return s, nil
 }
 
-// Fixtures returns the target's fixtures.
-func (s *Session) Fixtures() Fixtures { return s.Target.Fixtures }
+// fixtures returns the target's fixtures.
+func (s *session) fixtures() Fixtures { return s.target.Fixtures }
 
-// Exchanges returns every exchange recorded so far, oldest first.
-func (s *Session) Exchanges() []schemas.Exchange {
+// exchanges returns every exchange recorded so far, oldest first.
+func (s *session) exchanges() []schemas.Exchange {
 	var out []schemas.Exchange
 	for _, r := range s.transport.all() {
 		out = append(out, r.Exchange)
@@ -101,9 +102,9 @@ func (s *Session) Exchanges() []schemas.Exchange {
 	return out
 }
 
-// LastExchange returns the newest recorded exchange of operation, and
+// lastExchange returns the newest recorded exchange of operation, and
 // whether there is one.
-func (s *Session) LastExchange(operation string) (schemas.Exchange, bool) {
+func (s *session) lastExchange(operation string) (schemas.Exchange, bool) {
 	recs := s.transport.all()
 	for i := len(recs) - 1; i >= 0; i-- {
 		if recs[i].Operation == operation {
@@ -129,7 +130,7 @@ type exchangeProblem struct {
 // output or error schema and Content-Type, and each request against its input
 // schema unless it was deliberately invalid. checkRequests false leaves the
 // requests unchecked.
-func (s *Session) exchangeProblems(checkRequests bool) []exchangeProblem {
+func (s *session) exchangeProblems(checkRequests bool) []exchangeProblem {
 	var problems []exchangeProblem
 	for i, r := range s.transport.all() {
 		where := fmt.Sprintf("exchange %d (%s, HTTP %d)", i+1, r.Operation, r.Status)
@@ -238,17 +239,17 @@ func oneLine(err error) string {
 }
 
 // next returns the session's next sequence number, from 1.
-func (s *Session) next() int {
+func (s *session) next() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.names++
-	return s.names
+	s.minted++
+	return s.minted
 }
 
 // scenarioHash is a short digest of the scenario id, which fits where the
 // id itself does not (client tokens allow [a-zA-Z0-9-] only).
-func (s *Session) scenarioHash() string {
-	sum := sha256.Sum256([]byte(s.Scenario.ID))
+func (s *session) scenarioHash() string {
+	sum := sha256.Sum256([]byte(s.scenario.ID))
 	return hex.EncodeToString(sum[:4])
 }
 
@@ -256,7 +257,7 @@ func (s *Session) scenarioHash() string {
 // every run of it: the prefix, a digest of the scenario id and the
 // session's counter. Nothing in it depends on time or chance, so that a
 // deterministic target answers a scenario the same way every time.
-func (s *Session) uniqueName(prefix string) string {
+func (s *session) uniqueName(prefix string) string {
 	return prefix + "-" + s.scenarioHash() + "-" + strconv.Itoa(s.next())
 }
 
@@ -265,10 +266,10 @@ func (s *Session) uniqueName(prefix string) string {
 // running, AWS, which remembers tokens for 8 hours) needs the run id, or a
 // token of an earlier run with other input would be a ConflictException;
 // recordings replace tokens by placeholders either way.
-func (s *Session) clientToken() string {
+func (s *session) clientToken() string {
 	tok := s.uniqueName("vpconform")
-	if s.Target.RunID != "" {
-		tok += "-" + s.Target.RunID
+	if s.target.RunID != "" {
+		tok += "-" + s.target.RunID
 	}
 	if len(tok) > 64 {
 		tok = tok[:64]
@@ -278,7 +279,7 @@ func (s *Session) clientToken() string {
 
 // addSecret remembers a credential string the session signed with, so that
 // recordings redact it.
-func (s *Session) addSecret(v ...string) {
+func (s *session) addSecret(v ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.secrets = append(s.secrets, v...)
@@ -289,7 +290,7 @@ func (s *Session) addSecret(v ...string) {
 // recordings keep only the last attempt (fixtures.FinalAttempts), since how
 // many attempts a read after a write takes depends on the target's
 // propagation delay, not on its answers.
-func polled[T any](s *Session, f func() T) func() T {
+func polled[T any](s *session, f func() T) func() T {
 	poll := s.transport.log.newPoll()
 	attempt := 0
 	return func() T {
@@ -302,14 +303,13 @@ func polled[T any](s *Session, f func() T) func() T {
 
 // decodeJSONObject decodes a JSON object keeping numbers exact.
 func decodeJSONObject(body []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("decode JSON object: %w", err)
+	v, err := decodeJSON(body)
+	if err != nil {
+		return nil, err
 	}
-	if m == nil {
-		return nil, errors.New("decode JSON object: body is null")
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("decode JSON object: expected an object, got %s", clip(string(body), 40))
 	}
 	return m, nil
 }
@@ -336,7 +336,7 @@ func lookup(doc map[string]any, path string) (any, bool) {
 // show it: the unit of the finest fractional digit of any createdDate or
 // lastUpdatedDate recorded (one second for dates written without a
 // fraction). Two writes less than a tick apart may carry the same date.
-func (s *Session) dateTick() time.Duration {
+func (s *session) dateTick() time.Duration {
 	digits := 0
 	var scan func(v any)
 	scan = func(v any) {

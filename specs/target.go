@@ -4,15 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
-// StrictEnv is the environment variable that, set to "1", makes advisory
-// expectations fail for every target, as Target.Strict does for one.
+// StrictEnv is the environment variable that, set to "1", makes the targets
+// built from the environment (EndpointTargetFromEnv, AWSTargetFromEnv)
+// strict (Target.Strict).
 const StrictEnv = "VPCONFORM_STRICT"
 
 // Target is one implementation of the Verified Permissions API under test and
@@ -57,7 +57,9 @@ type Target struct {
 	// to; DefaultFixtures suits a fake.
 	Fixtures Fixtures
 	// Strict makes advisory expectations (evidence I) fail the spec instead
-	// of only being reported as deviations. VPCONFORM_STRICT=1 also sets it.
+	// of only being reported as deviations. The targets built from the
+	// environment set it from VPCONFORM_STRICT=1; a suite building its own
+	// Target sets it itself.
 	Strict bool
 	// Kind is the kind of target recorded in a golden file's provenance:
 	// "fake", "endpoint" or "aws". Empty means Name.
@@ -106,12 +108,6 @@ func (t Target) kind() string {
 	return t.Name
 }
 
-// IsStrict reports whether advisory expectations fail for this target:
-// Target.Strict, or VPCONFORM_STRICT=1 in the environment.
-func (t Target) IsStrict() bool {
-	return t.Strict || os.Getenv(StrictEnv) == "1"
-}
-
 // RawEndpoint is the base URL raw requests are sent to (see Target.Endpoint).
 func (t Target) RawEndpoint() string {
 	switch {
@@ -124,19 +120,19 @@ func (t Target) RawEndpoint() string {
 	}
 }
 
-// ControlURL is the base URL of the control routes (see
+// controlURL is the base URL of the control routes (see
 // Target.ControlEndpoint).
-func (t Target) ControlURL() string {
+func (t Target) controlURL() string {
 	if t.ControlEndpoint != "" {
 		return t.ControlEndpoint
 	}
 	return t.RawEndpoint()
 }
 
-// Validate reports what is missing or malformed in the target, so that a
+// validate reports what is missing or malformed in the target, so that a
 // suite misconfiguration fails with a clear message rather than as a
 // scenario failure.
-func (t Target) Validate() error {
+func (t Target) validate() error {
 	var errs []error
 	if t.Name == "" {
 		errs = append(errs, errors.New("the Name field is empty"))

@@ -42,14 +42,14 @@ const (
 	// ConsistencyTimeoutEnv bounds, as a Go duration such as 30s, how long
 	// reads after writes are polled (Target.ConsistencyTimeout).
 	ConsistencyTimeoutEnv = "VPCONFORM_CONSISTENCY_TIMEOUT"
-	// RunTag is the tag key of every policy store suites/aws creates; its
+	// runTag is the tag key of every policy store suites/aws creates; its
 	// value is RunID.
-	RunTag = "vpconform-run"
+	runTag = "vpconform-run"
 )
 
-// HealthPath is the control route that describes a vpfake-compatible
+// healthPath is the control route that describes a vpfake-compatible
 // endpoint: {"status":"ok","capabilities":[…],"authentication":bool}.
-const HealthPath = "/_vpfake/health"
+const healthPath = "/_vpfake/health"
 
 // Static credentials for an endpoint that does not check them.
 const (
@@ -124,7 +124,7 @@ type EndpointOptions struct {
 	Strict bool
 }
 
-// EndpointOptionsFromEnv reads EndpointOptions from the environment:
+// endpointOptionsFromEnv reads EndpointOptions from the environment:
 //
 //   - VPCONFORM_ENDPOINT, the base URL;
 //   - AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN),
@@ -137,10 +137,11 @@ type EndpointOptions struct {
 //     VPCONFORM_CLIENT_IDS (comma-separated) and VPCONFORM_OIDC_ISSUER
 //     override DefaultFixtures;
 //   - VPCONFORM_CONSISTENCY_TIMEOUT (a Go duration);
+//   - VPCONFORM_STRICT=1, a strict target (Target.Strict);
 //   - VPCONFORM_RECORD_DIR or VPCONFORM_GOLDEN_DIR, VPCONFORM_UPDATE_GOLDEN
 //     and VPCONFORM_COMPARE_IGNORE: record or compare golden files (see
 //     GoldenSettings.FromEnv).
-func EndpointOptionsFromEnv() (EndpointOptions, error) {
+func endpointOptionsFromEnv() (EndpointOptions, error) {
 	o := EndpointOptions{
 		Endpoint:              os.Getenv(EndpointEnv),
 		Region:                os.Getenv("AWS_REGION"),
@@ -151,6 +152,7 @@ func EndpointOptionsFromEnv() (EndpointOptions, error) {
 		DeniedSecretAccessKey: os.Getenv(DeniedSecretAccessKeyEnv),
 		ControlToken:          os.Getenv(ControlTokenEnv),
 		Fixtures:              endpointFixtureEnv.apply(DefaultFixtures()),
+		Strict:                strictFromEnv(),
 	}
 	var err error
 	if o.ConsistencyTimeout, err = consistencyTimeoutFromEnv(); err != nil {
@@ -164,9 +166,9 @@ func EndpointOptionsFromEnv() (EndpointOptions, error) {
 
 // EndpointTargetFromEnv builds the Target of an endpoint URL, such as a
 // standalone vpfake or another emulator, from the environment
-// (EndpointOptionsFromEnv, then EndpointTarget).
+// (endpointOptionsFromEnv, then EndpointTarget).
 func EndpointTargetFromEnv(ctx context.Context) (Target, error) {
-	o, err := EndpointOptionsFromEnv()
+	o, err := endpointOptionsFromEnv()
 	if err != nil {
 		return Target{}, err
 	}
@@ -221,7 +223,7 @@ func EndpointTarget(ctx context.Context, o EndpointOptions) (Target, error) {
 	for _, c := range health.Capabilities {
 		switch Capability(c) {
 		case FaultInjection, Reset, DeniedCredentials:
-			if !t.Has(Capability(c)) {
+			if !t.has(Capability(c)) {
 				t.Capabilities = append(t.Capabilities, Capability(c))
 			}
 		}
@@ -230,18 +232,18 @@ func EndpointTarget(ctx context.Context, o EndpointOptions) (Target, error) {
 	switch {
 	case dk != "" && ds != "":
 		if health.Authentication != nil && !*health.Authentication {
-			return Target{}, fmt.Errorf("specs: denied credentials are given (%s, %s), but %s%s says the endpoint does not authenticate requests (start vpfake with -credentials-file)", DeniedAccessKeyIDEnv, DeniedSecretAccessKeyEnv, endpoint, HealthPath)
+			return Target{}, fmt.Errorf("specs: denied credentials are given (%s, %s), but %s%s says the endpoint does not authenticate requests (start vpfake with -credentials-file)", DeniedAccessKeyIDEnv, DeniedSecretAccessKeyEnv, endpoint, healthPath)
 		}
 		denied := t.AWSConfig.Copy()
 		denied.Credentials = credentials.NewStaticCredentialsProvider(dk, ds, "")
 		t.DeniedAWSConfig = &denied
-		if !t.Has(DeniedCredentials) {
+		if !t.has(DeniedCredentials) {
 			t.Capabilities = append(t.Capabilities, DeniedCredentials)
 		}
 	case dk != "" || ds != "":
 		return Target{}, fmt.Errorf("specs: give both denied credentials (%s and %s), or neither", DeniedAccessKeyIDEnv, DeniedSecretAccessKeyEnv)
 	}
-	if err := t.Validate(); err != nil {
+	if err := t.validate(); err != nil {
 		return Target{}, fmt.Errorf("%w (fixtures: %s)", err, endpointFixtureEnv.names())
 	}
 	return t, nil
@@ -278,7 +280,7 @@ type health struct {
 func fetchHealth(ctx context.Context, client *http.Client, endpoint string) (health, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+HealthPath, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+healthPath, nil)
 	if err != nil {
 		return health{}, fmt.Errorf("specs: build health request: %w", err)
 	}
@@ -320,8 +322,9 @@ func RunID() string { return runID() }
 // serves OpenID Connect discovery). VPCONFORM_AWS_DENIED_PROFILE, a
 // shared-config profile without the identity-source permissions, enables
 // DeniedCredentials. Every policy store is tagged vpconform-run=<RunID>.
-// VPCONFORM_RECORD_DIR or VPCONFORM_GOLDEN_DIR record or compare golden
-// files (see GoldenSettings.FromEnv).
+// VPCONFORM_CONSISTENCY_TIMEOUT and VPCONFORM_STRICT=1 are read as for an
+// endpoint; VPCONFORM_RECORD_DIR or VPCONFORM_GOLDEN_DIR record or compare
+// golden files (see GoldenSettings.FromEnv).
 func AWSTargetFromEnv(ctx context.Context) (Target, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
@@ -339,16 +342,17 @@ func AWSTargetFromEnv(ctx context.Context) (Target, error) {
 		f.SecondUserPoolArn = f.UserPoolArn
 	}
 	if f.OIDCIssuer == "" {
-		f.OIDCIssuer = CognitoIssuer(f.UserPoolArn)
+		f.OIDCIssuer = cognitoIssuer(f.UserPoolArn)
 	}
 	t := Target{
 		Name:            "aws",
 		AWSConfig:       cfg,
 		Endpoint:        resolvedEndpoint(cfg),
 		Fixtures:        f,
-		PolicyStoreTags: map[string]string{RunTag: RunID()},
+		PolicyStoreTags: map[string]string{runTag: RunID()},
 		Kind:            "aws",
 		RunID:           RunID(),
+		Strict:          strictFromEnv(),
 	}
 	if t.ConsistencyTimeout, err = consistencyTimeoutFromEnv(); err != nil {
 		return Target{}, err
@@ -364,7 +368,7 @@ func AWSTargetFromEnv(ctx context.Context) (Target, error) {
 		t.DeniedAWSConfig = &denied
 		t.Capabilities = append(t.Capabilities, DeniedCredentials)
 	}
-	if err := t.Validate(); err != nil {
+	if err := t.validate(); err != nil {
 		return Target{}, fmt.Errorf("%w (fixtures: %s)", err, awsFixtureEnv.names())
 	}
 	return t, nil
@@ -380,6 +384,9 @@ func resolvedEndpoint(cfg aws.Config) string {
 	}
 	return ""
 }
+
+// strictFromEnv reads StrictEnv: "1" is a strict target.
+func strictFromEnv() bool { return os.Getenv(StrictEnv) == "1" }
 
 // consistencyTimeoutFromEnv reads ConsistencyTimeoutEnv; unset is 0 (the
 // default timeout).

@@ -25,7 +25,7 @@ func TestEndpointTargetFromEnv(t *testing.T) {
 	if tg.RawEndpoint() != srv.URL() || tg.AWSConfig.Region != "us-east-1" || tg.Name != "endpoint" {
 		t.Errorf("target %+v", tg)
 	}
-	if !tg.Has(FaultInjection) || !tg.Has(Reset) || tg.Has(DeniedCredentials) {
+	if !tg.has(FaultInjection) || !tg.has(Reset) || tg.has(DeniedCredentials) {
 		t.Errorf("capabilities %v, want those the health route lists", tg.Capabilities)
 	}
 	if strings.Join(tg.Fixtures.ClientIds, ",") != "c1,c2" {
@@ -60,14 +60,31 @@ func TestEndpointTargetWithoutHealthRoute(t *testing.T) {
 	}
 }
 
-func TestAWSTargetFromEnvNeedsAUserPool(t *testing.T) {
+// endpointEnv points EndpointTargetFromEnv at a fake started for the test,
+// without denied credentials.
+func endpointEnv(t *testing.T) {
+	srv := fake.NewServer()
+	t.Cleanup(srv.Close)
+	t.Setenv(EndpointEnv, srv.URL())
+	t.Setenv(DeniedAccessKeyIDEnv, "")
+	t.Setenv(DeniedSecretAccessKeyEnv, "")
+}
+
+// awsEnv gives AWSTargetFromEnv, for the test, a region, static
+// credentials, no shared config, the user pool (none when "") and no
+// denied profile.
+func awsEnv(t *testing.T, userPoolArn string) {
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-	t.Setenv(awsFixtureEnv.userPoolArn, "")
+	t.Setenv(awsFixtureEnv.userPoolArn, userPoolArn)
 	t.Setenv(AWSDeniedProfileEnv, "")
+}
+
+func TestAWSTargetFromEnvNeedsAUserPool(t *testing.T) {
+	awsEnv(t, "")
 	_, err := AWSTargetFromEnv(context.Background())
 	if err == nil || !strings.Contains(err.Error(), awsFixtureEnv.userPoolArn) || !strings.Contains(err.Error(), awsFixtureEnv.oidcIssuer) {
 		t.Fatalf("AWSTargetFromEnv without fixtures: %v", err)
@@ -79,17 +96,13 @@ func TestAWSTargetFromEnvNeedsAUserPool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tg.RawEndpoint() != "http://127.0.0.1:4599" || tg.Fixtures.OIDCIssuer != CognitoIssuer(arn) || tg.Fixtures.SecondUserPoolArn != arn || tg.PolicyStoreTags[RunTag] != RunID() {
+	if tg.RawEndpoint() != "http://127.0.0.1:4599" || tg.Fixtures.OIDCIssuer != cognitoIssuer(arn) || tg.Fixtures.SecondUserPoolArn != arn || tg.PolicyStoreTags[runTag] != RunID() {
 		t.Errorf("target %+v", tg)
 	}
 }
 
 func TestConsistencyTimeoutFromEnv(t *testing.T) {
-	srv := fake.NewServer()
-	defer srv.Close()
-	t.Setenv(EndpointEnv, srv.URL())
-	t.Setenv(DeniedAccessKeyIDEnv, "")
-	t.Setenv(DeniedSecretAccessKeyEnv, "")
+	endpointEnv(t)
 
 	t.Setenv(ConsistencyTimeoutEnv, "")
 	tg, err := EndpointTargetFromEnv(context.Background())
@@ -104,7 +117,7 @@ func TestConsistencyTimeoutFromEnv(t *testing.T) {
 	if tg, err = EndpointTargetFromEnv(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewSession(tg, Scenario{ID: "X/Y", Kind: Happy})
+	s, err := newSession(tg, Scenario{ID: "X/Y", Kind: KindHappy})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,6 +129,28 @@ func TestConsistencyTimeoutFromEnv(t *testing.T) {
 		t.Setenv(ConsistencyTimeoutEnv, bad)
 		if _, err := EndpointTargetFromEnv(context.Background()); err == nil || !strings.Contains(err.Error(), ConsistencyTimeoutEnv) {
 			t.Errorf("%s=%q: err %v, want one naming the variable", ConsistencyTimeoutEnv, bad, err)
+		}
+	}
+}
+
+// TestStrictFromEnv: the targets built from the environment are strict
+// with VPCONFORM_STRICT=1 and only then.
+func TestStrictFromEnv(t *testing.T) {
+	endpointEnv(t)
+	awsEnv(t, DefaultFixtures().UserPoolArn)
+	for _, v := range []string{"1", "", "0", "true"} {
+		t.Setenv(StrictEnv, v)
+		want := v == "1"
+		ep, err := EndpointTargetFromEnv(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		awsTarget, err := AWSTargetFromEnv(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ep.Strict != want || awsTarget.Strict != want {
+			t.Errorf("%s=%q: endpoint target Strict %v, aws target Strict %v; want %v", StrictEnv, v, ep.Strict, awsTarget.Strict, want)
 		}
 	}
 }

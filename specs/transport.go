@@ -23,13 +23,13 @@ type exchangeRecord struct {
 	// name an error shape outside this API, as long as it names one.
 	protocolError bool
 	// poll and attempt say which polling loop, and which attempt of it,
-	// sent the request (0: none); see Session.polled.
+	// sent the request (0: none); see polled.
 	poll, attempt int
 }
 
 // validatingTransport is an aws.HTTPClient that forwards every request to
 // next and records it, with its response, as a schemas.Exchange. The checks
-// themselves run after the spec (Session.exchangeProblems), so that a
+// themselves run after the spec (session.exchangeProblems), so that a
 // scenario sees exactly what the target answered.
 type validatingTransport struct {
 	next aws.HTTPClient
@@ -37,7 +37,7 @@ type validatingTransport struct {
 }
 
 // exchangeLog is the record of exchanges, shared by the transports of one
-// Session.
+// session.
 type exchangeLog struct {
 	mu      sync.Mutex
 	records []*exchangeRecord

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 	"time"
 
@@ -182,7 +181,7 @@ func recordedAnswer(x *exchangeRecord) answer {
 // wire when an answer came back (the newest recorded exchange of op, the
 // call just made), so that an error code the SDK could not read shows as
 // missing rather than as the SDK's "UnknownError".
-func (s *Session) answerOf(op string, err error) answer {
+func (s *session) answerOf(op string, err error) answer {
 	a := answerOf(err)
 	if err == nil || a.transport != nil {
 		return a
@@ -201,7 +200,7 @@ func (s *Session) answerOf(op string, err error) answer {
 // mustSucceed fails the spec when err, the result of calling op for the
 // given purpose ("setup: CreatePolicyStore", "the update"), is not nil,
 // saying what came back; the root cause is op's answer.
-func (s *Session) mustSucceed(err error, op, purpose string) {
+func (s *session) mustSucceed(err error, op, purpose string) {
 	GinkgoHelper()
 	if err == nil {
 		return
@@ -212,57 +211,21 @@ func (s *Session) mustSucceed(err error, op, purpose string) {
 
 // mustHave fails the spec when a member op's successful answer must carry is
 // missing or empty.
-func (s *Session) mustHave(ok bool, op, member, purpose string) {
+func (s *session) mustHave(ok bool, op, member, purpose string) {
 	GinkgoHelper()
 	if ok {
 		return
 	}
 	got := "an answer without it"
-	if x, found := s.LastExchange(op); found {
+	if x, found := s.lastExchange(op); found {
 		got = fmt.Sprintf("HTTP %d without it: %s", x.Status, clip(string(x.ResponseBody), maxBodyInMessage))
 	}
 	failWith(fmt.Sprintf("%s answers HTTP 200 without %s", op, member),
 		fmt.Sprintf("%s: expected %s's answer to carry %s, got %s", purpose, op, member, got))
 }
 
-// expectEqual fails the spec unless got equals want (reflect.DeepEqual),
-// saying what (format and args) was expected and what came back, both as
-// JSON.
-func expectEqual(got, want any, format string, args ...any) {
-	GinkgoHelper()
-	if reflect.DeepEqual(got, want) {
-		return
-	}
-	failWith("", fmt.Sprintf("%s: expected %s, got %s", fmt.Sprintf(format, args...), jsonText(want), jsonText(got)))
-}
-
-// expectSameTime fails the spec unless got and want are the same instant.
-func expectSameTime(got, want time.Time, format string, args ...any) {
-	GinkgoHelper()
-	if !got.Equal(want) {
-		failWith("", fmt.Sprintf("%s: expected %s, got %s", fmt.Sprintf(format, args...), rfc3339(want), rfc3339(got)))
-	}
-}
-
-// expectAfter fails the spec unless got is after than.
-func expectAfter(got, than time.Time, format string, args ...any) {
-	GinkgoHelper()
-	if !got.After(than) {
-		failWith("", fmt.Sprintf("%s: expected a time after %s, got %s", fmt.Sprintf(format, args...), rfc3339(than), rfc3339(got)))
-	}
-}
-
 // rfc3339 renders a time for a failure message.
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
-// expectAbsent fails the spec when the member at path of a decoded answer
-// is present, saying what it holds.
-func expectAbsent(body map[string]any, path, why string) {
-	GinkgoHelper()
-	if v, has := lookup(body, path); has {
-		failWith("", fmt.Sprintf("%s: expected no such member (%s), got %s", path, why, jsonText(v)))
-	}
-}
 
 // jsonText renders v as compact JSON for a failure message, clipped.
 func jsonText(v any) string {

@@ -55,13 +55,13 @@ func wrongTarget(handler http.Handler) Target {
 // calling spec, and says why the scenario failed, or "" if it passed.
 func runScenario(ctx context.Context, t Target, sc Scenario) string {
 	GinkgoHelper()
-	s, err := NewSession(t, sc)
+	s, err := newSession(t, sc)
 	Expect(err).NotTo(HaveOccurred())
 	s.consistency = 300 * time.Millisecond
-	if failure := InterceptGomegaFailure(func() { sc.Run(ctx, s) }); failure != nil {
+	if failure := InterceptGomegaFailure(func() { sc.run(ctx, s) }); failure != nil {
 		return failure.Error()
 	}
-	if problems := s.exchangeProblems(sc.Kind == Happy); len(problems) > 0 {
+	if problems := s.exchangeProblems(sc.Kind == KindHappy); len(problems) > 0 {
 		return problems[0].text
 	}
 	return ""
