@@ -4,29 +4,24 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/vpconform/vpconform/schemas"
+	"github.com/vpconform/vpconform/specs"
 )
 
 func cognitoDetailsMissing() Deviation {
 	return Deviation{
 		Name:        "cognito-details-missing",
 		Description: "GetIdentitySource and ListIdentitySources leave out the deprecated details member for a Cognito identity source.",
-		Evidence:    EvidenceInferred,
+		Evidence:    specs.EvidenceInferred,
 		DetectedBy: []string{
 			"GetIdentitySource/Cognito/Details",
 			"UpdateIdentitySource/Cognito/ChangeUserPoolIssuerFollows",
 		},
 		Shows: `details: expected the deprecated details of a Cognito identity source, got none`,
 		middleware: identitySourceRewrite(func(_ *call, src map[string]any) bool {
-			if object(src, "configuration", "cognitoUserPoolConfiguration") == nil {
-				return false
-			}
-			_, had := src["details"]
-			delete(src, "details")
-			return had
+			return object(src, "configuration", "cognitoUserPoolConfiguration") != nil && dropMember(src, "details")
 		}),
 	}
 }
@@ -35,7 +30,7 @@ func oidcSourceHasDetails() Deviation {
 	return Deviation{
 		Name:        "oidc-source-has-details",
 		Description: "GetIdentitySource and ListIdentitySources send the Cognito-only deprecated details for an OpenID Connect identity source too, with discoveryUrl the issuer.",
-		Evidence:    EvidenceInferred,
+		Evidence:    specs.EvidenceInferred,
 		DetectedBy: []string{
 			"GetIdentitySource/OIDC/NoDetails",
 			"UpdateIdentitySource/Switch/CognitoToOIDC",
@@ -63,7 +58,7 @@ func clientIdsOmitted() Deviation {
 	return Deviation{
 		Name:        "client-ids-omitted",
 		Description: "A Cognito identity source without client ids is answered with clientIds left out instead of an empty list.",
-		Evidence:    EvidenceObserved,
+		Evidence:    specs.EvidenceObserved,
 		DetectedBy: []string{
 			"GetIdentitySource/Cognito/ClientIdsOmittedGivesEmptyList",
 			"UpdateIdentitySource/Cognito/ClientIdsOmittedGivesEmptyList",
@@ -86,7 +81,7 @@ func principalIdClaimNotDefaulted() Deviation {
 	return Deviation{
 		Name:        "principal-id-claim-not-defaulted",
 		Description: "An OpenID Connect token selection created or updated without principalIdClaim is answered without one instead of with the default sub.",
-		Evidence:    EvidenceModel,
+		Evidence:    specs.EvidenceModel,
 		DetectedBy: []string{
 			"GetIdentitySource/OIDC/AccessTokenPrincipalIdClaimDefaultsToSub",
 			"GetIdentitySource/OIDC/IdentityTokenPrincipalIdClaimDefaultsToSub",
@@ -94,56 +89,72 @@ func principalIdClaimNotDefaulted() Deviation {
 		},
 		Shows: `principalIdClaim: expected "sub", got no such member`,
 		middleware: func(next http.Handler) http.Handler {
-			var mu sync.Mutex
-			omitted := map[string]bool{} // identity source key → its token selection came without principalIdClaim
+			omitted := newSourceMemory[bool]() // its token selection came without principalIdClaim
 			return apiMiddleware(func(next http.Handler, c *call) *answer {
 				a := c.forward(next)
-				if !a.ok() {
-					return a
+				if key, ok := c.written(a); ok {
+					omitted.remember(key, claimOmitted(object(c.configuration(), "openIdConnectConfiguration", "tokenSelection")))
 				}
-				body := a.json()
-				if body == nil {
-					return a
-				}
-				mu.Lock()
-				defer mu.Unlock()
-				switch c.Operation {
-				case "CreateIdentitySource", "UpdateIdentitySource":
-					member := "configuration"
-					if c.Operation == "UpdateIdentitySource" {
-						member = "updateConfiguration"
-					}
-					if key, ok := identitySourceKey(body); ok {
-						omitted[key] = claimOmitted(object(c.Input, member, "openIdConnectConfiguration", "tokenSelection"))
-					}
-				case "GetIdentitySource", "ListIdentitySources":
+				return omitted.rewrite(c, a, func(src map[string]any, omitted bool) bool {
 					changed := false
-					for _, src := range identitySourceBodies(c.Operation, body) {
-						key, ok := identitySourceKey(src)
-						if !ok || !omitted[key] {
-							continue
-						}
-						for _, kind := range []string{"accessTokenOnly", "identityTokenOnly"} {
-							if sel := object(src, "configuration", "openIdConnectConfiguration", "tokenSelection", kind); sel != nil {
-								delete(sel, "principalIdClaim")
-								changed = true
-							}
+					for _, kind := range tokenSelections {
+						if sel := object(src, "configuration", "openIdConnectConfiguration", "tokenSelection", kind); omitted && sel != nil {
+							changed = dropMember(sel, "principalIdClaim") || changed
 						}
 					}
-					if changed {
-						a.setJSON(body)
-					}
-				}
-				return a
+					return changed
+				})
 			})(next)
 		},
 	}
 }
 
+// defaultPrincipalEntityType is the principalEntityType an identity
+// source created or updated without one gets, and wrongPrincipalEntityType
+// the one principal-entity-type-wrong-default gives it instead.
+const (
+	defaultPrincipalEntityType = "AWS::Cognito"
+	wrongPrincipalEntityType   = "Cognito::User"
+)
+
+func principalEntityTypeWrongDefault() Deviation {
+	return Deviation{
+		Name: "principal-entity-type-wrong-default",
+		Description: "An identity source created or updated without principalEntityType is answered with " + wrongPrincipalEntityType +
+			" instead of the default " + defaultPrincipalEntityType + ".",
+		Evidence: specs.EvidenceDocs,
+		DetectedBy: []string{
+			"GetIdentitySource/Cognito/DefaultPrincipalEntityType",
+			"UpdateIdentitySource/PrincipalEntityType/Omitted",
+		},
+		Shows: `principalEntityType[^:]*: expected "?AWS::Cognito"?, got "Cognito::User"`,
+		middleware: func(next http.Handler) http.Handler {
+			omitted := newSourceMemory[bool]() // it was written without principalEntityType
+			return apiMiddleware(func(next http.Handler, c *call) *answer {
+				a := c.forward(next)
+				if key, ok := c.written(a); ok {
+					_, given := c.Input["principalEntityType"]
+					omitted.remember(key, !given)
+				}
+				return omitted.rewrite(c, a, func(src map[string]any, omitted bool) bool {
+					if !omitted || src["principalEntityType"] != defaultPrincipalEntityType {
+						return false
+					}
+					src["principalEntityType"] = wrongPrincipalEntityType
+					return true
+				})
+			})(next)
+		},
+	}
+}
+
+// tokenSelections are the members of an OpenID Connect token selection.
+var tokenSelections = []string{"accessTokenOnly", "identityTokenOnly"}
+
 // claimOmitted reports whether a token selection (nil for a Cognito
 // configuration) left principalIdClaim out.
 func claimOmitted(tokenSelection map[string]any) bool {
-	for _, kind := range []string{"accessTokenOnly", "identityTokenOnly"} {
+	for _, kind := range tokenSelections {
 		if sel := object(tokenSelection, kind); sel != nil {
 			_, has := sel["principalIdClaim"]
 			return !has
@@ -172,7 +183,7 @@ func cognitoIssuerWrongRegion() Deviation {
 		Name: "cognito-issuer-wrong-region",
 		Description: "A Cognito configuration's issuer (and details.discoveryUrl) is derived with the region the request was signed for " +
 			"instead of the user pool ARN's region.",
-		Evidence: EvidenceDocs,
+		Evidence: specs.EvidenceDocs,
 		DetectedBy: []string{
 			"GetIdentitySource/Cognito/IssuerDerivedFromUserPoolArn",
 			"UpdateIdentitySource/Cognito/ChangeUserPoolIssuerFollows",
@@ -234,79 +245,41 @@ func userPoolArnPatternNotEnforced() Deviation {
 		Name: "user-pool-arn-pattern-not-enforced",
 		Description: "CreateIdentitySource and UpdateIdentitySource accept a userPoolArn that does not match the model's pattern " +
 			"(its length limits still hold), and GetIdentitySource then answers with it.",
-		Evidence: EvidenceModel,
+		Evidence: specs.EvidenceModel,
 		DetectedBy: []string{
 			"UpdateIdentitySource/Validation/MalformedUserPoolArn",
 			"UpdateIdentitySource/Generated/updateConfiguration.cognitoUserPoolConfiguration.userPoolArn/pattern",
 		},
 		Shows: `expected HTTP 400 ValidationException, got HTTP 200`,
 		middleware: func(next http.Handler) http.Handler {
-			var mu sync.Mutex
-			accepted := map[string]string{} // identity source key → the invalid userPoolArn it was given
+			accepted := newSourceMemory[string]() // the invalid userPoolArn it was given, "" for a valid one
 			return apiMiddleware(func(next http.Handler, c *call) *answer {
-				switch c.Operation {
-				case "CreateIdentitySource", "UpdateIdentitySource":
-					member := "configuration"
-					if c.Operation == "UpdateIdentitySource" {
-						member = "updateConfiguration"
+				cognito := object(c.configuration(), "cognitoUserPoolConfiguration")
+				arn, given := cognito["userPoolArn"].(string)
+				send := c.forward
+				if given && userPoolArnBreaksOnlyPattern(arn) {
+					// Store a valid ARN in its place, and answer with it.
+					cognito["userPoolArn"] = placeholderUserPoolArn
+					if body, err := encodeObject(c.Input); err == nil {
+						send = func(next http.Handler) *answer { return c.send(next, body) }
 					}
-					cognito := object(c.Input, member, "cognitoUserPoolConfiguration")
-					arn, ok := cognito["userPoolArn"].(string)
-					if !ok {
-						return c.forward(next)
-					}
-					valid := !userPoolArnBreaksOnlyPattern(arn)
-					var a *answer
-					if valid {
-						a = c.forward(next)
-					} else {
-						cognito["userPoolArn"] = placeholderUserPoolArn
-						body, err := encodeObject(c.Input)
-						if err != nil {
-							return c.forward(next)
-						}
-						a = c.send(next, body)
-					}
-					if !a.ok() {
-						return a
-					}
-					if key, ok := identitySourceKey(a.json()); ok {
-						mu.Lock()
-						if valid {
-							delete(accepted, key)
-						} else {
-							accepted[key] = arn
-						}
-						mu.Unlock()
-					}
-					return a
-				case "GetIdentitySource", "ListIdentitySources":
-					a := c.forward(next)
-					body := a.json()
-					if !a.ok() || body == nil {
-						return a
-					}
-					mu.Lock()
-					defer mu.Unlock()
-					changed := false
-					for _, src := range identitySourceBodies(c.Operation, body) {
-						key, ok := identitySourceKey(src)
-						if !ok || accepted[key] == "" {
-							continue
-						}
-						for _, m := range []map[string]any{object(src, "configuration", "cognitoUserPoolConfiguration"), object(src, "details")} {
-							if _, has := m["userPoolArn"]; has {
-								m["userPoolArn"] = accepted[key]
-								changed = true
-							}
-						}
-					}
-					if changed {
-						a.setJSON(body)
-					}
-					return a
+				} else {
+					arn = ""
 				}
-				return c.forward(next)
+				a := send(next)
+				if key, ok := c.written(a); ok && given {
+					accepted.remember(key, arn)
+				}
+				return accepted.rewrite(c, a, func(src map[string]any, arn string) bool {
+					changed := false
+					for _, m := range []map[string]any{object(src, "configuration", "cognitoUserPoolConfiguration"), object(src, "details")} {
+						if _, has := m["userPoolArn"]; has && arn != "" {
+							m["userPoolArn"] = arn
+							changed = true
+						}
+					}
+					return changed
+				})
 			})(next)
 		},
 	}

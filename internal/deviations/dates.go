@@ -3,9 +3,11 @@ package deviations
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/vpconform/vpconform/specs"
 )
 
 // dateMembers are the timestamp members of the identity-source and
@@ -16,7 +18,7 @@ func timestampsAsEpochNumbers() Deviation {
 	return Deviation{
 		Name:        "timestamps-as-epoch-numbers",
 		Description: "Every createdDate and lastUpdatedDate is sent as a number of seconds since the epoch instead of an RFC 3339 date-time string.",
-		Evidence:    EvidenceModel,
+		Evidence:    specs.EvidenceModel,
 		DetectedBy: []string{
 			"GetIdentitySource/Dates/RFC3339Strings",
 			"GetIdentitySource/Cognito/AllMembers",
@@ -46,77 +48,41 @@ func epochDates(v any) bool {
 // 3339 string by what to makes of its instant, and reports whether it
 // changed anything.
 func rewriteDates(v any, to func(time.Time) any) bool {
-	changed := false
-	switch x := v.(type) {
-	case map[string]any:
-		for k, child := range x {
-			if s, ok := child.(string); ok && isDateMember(k) {
-				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-					if out := to(t); out != child {
-						x[k] = out
-						changed = true
-					}
-				}
-				continue
-			}
-			changed = rewriteDates(child, to) || changed
+	return editStrings(v, func(member, s string) any {
+		if !slices.Contains(dateMembers, member) {
+			return s
 		}
-	case []any:
-		for _, child := range x {
-			changed = rewriteDates(child, to) || changed
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return s
 		}
-	}
-	return changed
-}
-
-func isDateMember(name string) bool {
-	for _, m := range dateMembers {
-		if name == m {
-			return true
-		}
-	}
-	return false
+		return to(t)
+	})
 }
 
 func createdDateChangedByUpdate() Deviation {
 	return Deviation{
 		Name:        "created-date-changed-by-update",
 		Description: "UpdateIdentitySource resets createdDate to the time of the update, in its output and in later GetIdentitySource answers.",
-		Evidence:    EvidenceObserved,
+		Evidence:    specs.EvidenceObserved,
 		DetectedBy: []string{
 			"UpdateIdentitySource/Dates/CreatedDateKept",
 			"UpdateIdentitySource/Dates/LastUpdatedDateAdvances",
 		},
 		Shows: `createdDate [^:]*: expected \d{4}-\d\d-\d\dT[\d:.]+Z, got \d{4}-\d\d-\d\dT[\d:.]+Z`,
 		middleware: func(next http.Handler) http.Handler {
-			var mu sync.Mutex
-			created := map[string]any{} // identity source key → createdDate sent since the update
-			return jsonAnswerRewrite(func(c *call, a *answer, body map[string]any) bool {
-				if !a.ok() {
-					return false
-				}
-				mu.Lock()
-				defer mu.Unlock()
-				switch c.Operation {
-				case "UpdateIdentitySource":
-					key, ok := identitySourceKey(body)
-					if !ok || body["lastUpdatedDate"] == nil {
-						return false
+			created := newSourceMemory[any]() // the createdDate sent since the update
+			return apiMiddleware(func(next http.Handler, c *call) *answer {
+				a := c.forward(next)
+				if key, ok := c.written(a); ok && c.Operation == "UpdateIdentitySource" {
+					if date := a.json()["lastUpdatedDate"]; date != nil {
+						created.remember(key, date)
 					}
-					body["createdDate"] = body["lastUpdatedDate"]
-					created[key] = body["lastUpdatedDate"]
+				}
+				return created.rewrite(c, a, func(src map[string]any, date any) bool {
+					src["createdDate"] = date
 					return true
-				case "GetIdentitySource", "ListIdentitySources":
-					changed := false
-					for _, src := range identitySourceBodies(c.Operation, body) {
-						if key, ok := identitySourceKey(src); ok && created[key] != nil {
-							src["createdDate"] = created[key]
-							changed = true
-						}
-					}
-					return changed
-				}
-				return false
+				})
 			})(next)
 		},
 	}
@@ -126,69 +92,25 @@ func lastUpdatedDateNotAdvanced() Deviation {
 	return Deviation{
 		Name:        "last-updated-date-not-advanced",
 		Description: "UpdateIdentitySource leaves lastUpdatedDate at its value before the first update, in its output and in later GetIdentitySource answers.",
-		Evidence:    EvidenceObserved,
+		Evidence:    specs.EvidenceObserved,
 		DetectedBy:  []string{"UpdateIdentitySource/Dates/LastUpdatedDateAdvances"},
 		Shows:       `lastUpdatedDate [^:]*: expected a time after \d{4}-\d\d-\d\dT[\d:.]+Z, got \d{4}-\d\d-\d\dT[\d:.]+Z`,
 		middleware: func(next http.Handler) http.Handler {
-			var mu sync.Mutex
-			frozen := map[string]any{} // identity source key → lastUpdatedDate before its first update
+			frozen := newSourceMemory[any]() // lastUpdatedDate before its first update
 			return apiMiddleware(func(next http.Handler, c *call) *answer {
-				switch c.Operation {
-				case "UpdateIdentitySource":
-					key, ok := identitySourceKey(c.Input)
-					if !ok {
-						return c.forward(next)
-					}
-					mu.Lock()
-					_, known := frozen[key]
-					mu.Unlock()
-					if !known {
+				if key, ok := identitySourceKey(c.Input); ok && c.Operation == "UpdateIdentitySource" {
+					if _, known := frozen.recall(key); !known {
 						// Read the date the update is about to move.
-						if before := c.sideCall(next, "GetIdentitySource", c.getInput()); before.ok() {
-							if m := before.json(); m != nil && m["lastUpdatedDate"] != nil {
-								mu.Lock()
-								if _, known := frozen[key]; !known {
-									frozen[key] = m["lastUpdatedDate"]
-								}
-								mu.Unlock()
-							}
+						if _, before := c.current(next); before["lastUpdatedDate"] != nil {
+							frozen.rememberFirst(key, before["lastUpdatedDate"])
 						}
 					}
-					return freezeDates(c.forward(next), c.Operation, &mu, frozen)
-				case "GetIdentitySource", "ListIdentitySources":
-					return freezeDates(c.forward(next), c.Operation, &mu, frozen)
 				}
-				return c.forward(next)
+				return frozen.rewrite(c, c.forward(next), func(src map[string]any, date any) bool {
+					src["lastUpdatedDate"] = date
+					return true
+				})
 			})(next)
 		},
 	}
-}
-
-// freezeDates sets the lastUpdatedDate of every identity source in a
-// success answer to its frozen value, when it has one.
-func freezeDates(a *answer, op string, mu *sync.Mutex, frozen map[string]any) *answer {
-	if !a.ok() {
-		return a
-	}
-	body := a.json()
-	if body == nil {
-		return a
-	}
-	srcs := identitySourceBodies(op, body)
-	if op == "UpdateIdentitySource" {
-		srcs = []map[string]any{body}
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	changed := false
-	for _, src := range srcs {
-		if key, ok := identitySourceKey(src); ok && frozen[key] != nil {
-			src["lastUpdatedDate"] = frozen[key]
-			changed = true
-		}
-	}
-	if changed {
-		a.setJSON(body)
-	}
-	return a
 }

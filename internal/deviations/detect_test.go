@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -63,9 +62,9 @@ func (o outcome) detected() bool { return o.failed() || len(o.deviations) > 0 }
 
 // TestDeviationsAreDetected runs the endpoint suite against the faithful
 // fake, which must pass cleanly, and against the fake wrapped in each
-// deviation, which at least one of the deviation's DetectedBy scenarios must
-// catch: by failing, or for an evidence-I behaviour by reporting a
-// deviation.
+// deviation, which every one of the deviation's DetectedBy scenarios that
+// runs must catch: by failing, or for an evidence-I behaviour by reporting
+// a deviation.
 func TestDeviationsAreDetected(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the endpoint suite and runs it once per deviation; not in -short")
@@ -75,12 +74,9 @@ func TestDeviationsAreDetected(t *testing.T) {
 		catalogue[sc.ID] = true
 	}
 	all := deviations.All()
+	detectedBy := map[string][]string{} // deviation → the ids its DetectedBy names
 	for _, d := range all {
-		for _, id := range d.DetectedBy {
-			if !catalogue[id] {
-				t.Errorf("deviation %s: DetectedBy names %q, which is not a scenario of specs.Catalogue()", d.Name, id)
-			}
-		}
+		detectedBy[d.Name] = detectors(t, d, catalogue)
 	}
 	if t.Failed() {
 		t.FailNow()
@@ -143,7 +139,7 @@ func TestDeviationsAreDetected(t *testing.T) {
 				r := pool.start(&run{name: "deviation/" + d.Name, wrap: func(h http.Handler) http.Handler { return deviations.Wrap(h, d) }, priority: priority})
 				t.Parallel()
 				<-r.done
-				checkDetected(t, d, r, faithful)
+				checkDetected(t, d, detectedBy[d.Name], r, faithful)
 			})
 		}
 	})
@@ -155,7 +151,7 @@ func TestDeviationsAreDetected(t *testing.T) {
 // specs.DefaultConsistencyTimeout, one after the other. They start first
 // (their subtests come first, and prioritySlow puts them before the runs
 // already waiting), so that the other runs fill the second slot meanwhile.
-var slowRuns = []string{"stale-get-after-update", "update-merges-configuration"}
+var slowRuns = []string{"stale-get-after-update", "update-ignored", "update-merges-configuration"}
 
 // runOrder is the order the deviations' subtests, and so their runs, start
 // in: slowRuns first, then the rest by name.
@@ -248,7 +244,7 @@ func endpointRuns(t testing.TB) *runPool {
 	t.Helper()
 	shared.once.Do(func() {
 		start := time.Now()
-		root, err := moduleRoot()
+		root, err := specs.ModuleRoot()
 		if err != nil {
 			shared.err = err
 			return
@@ -309,16 +305,40 @@ func (p *runPool) work() {
 	}
 }
 
-// checkDetected runs the suite against the fake wrapped in d and asserts
-// that a scenario of d.DetectedBy that is clean against the faithful fake
-// fails or reports a deviation.
-func checkDetected(t *testing.T, d deviations.Deviation, r *run, faithful map[string]outcome) {
+// detectors returns the catalogue ids that d.DetectedBy names: each id as
+// it is, each prefix ending in "*" as every id starting with it, sorted. It
+// fails t for an entry that names no scenario of the catalogue.
+func detectors(t *testing.T, d deviations.Deviation, catalogue map[string]bool) []string {
+	t.Helper()
+	var ids []string
+	for _, entry := range d.DetectedBy {
+		prefix, isPrefix := strings.CutSuffix(entry, "*")
+		n := len(ids)
+		for id := range catalogue {
+			if id == entry || isPrefix && strings.HasPrefix(id, prefix) {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == n {
+			t.Errorf("deviation %s: DetectedBy names %q, which is no scenario of specs.Catalogue()", d.Name, entry)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// checkDetected asserts that every scenario of detectedBy (d's DetectedBy,
+// expanded) that is clean against the faithful fake and ran against the
+// fake wrapped in d failed or reported a deviation, and that the report's
+// rows of those scenarios say what was expected and what came back, one of
+// them as d.Shows says.
+func checkDetected(t *testing.T, d deviations.Deviation, detectedBy []string, r *run, faithful map[string]outcome) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
 	got := r.got
-	var detectors, ran []string
-	for _, id := range d.DetectedBy {
+	var detectors, ran, missed []string
+	for _, id := range detectedBy {
 		if !faithful[id].clean() {
 			continue // skipped for the faithful fake: proves nothing
 		}
@@ -329,13 +349,18 @@ func checkDetected(t *testing.T, d deviations.Deviation, r *run, faithful map[st
 		ran = append(ran, id)
 		if o.detected() {
 			detectors = append(detectors, id)
+		} else {
+			missed = append(missed, id)
 		}
 	}
 	var others []string
 	for _, id := range sortedIDs(got) {
-		if got[id].detected() && !slices.Contains(d.DetectedBy, id) {
+		if got[id].detected() && !slices.Contains(detectedBy, id) {
 			others = append(others, id)
 		}
+	}
+	if len(missed) > 0 {
+		t.Errorf("%s: %d scenarios of DetectedBy passed without a deviation against it: %s", d.Name, len(missed), strings.Join(missed, ", "))
 	}
 	switch {
 	case len(ran) == 0:
@@ -343,7 +368,7 @@ func checkDetected(t *testing.T, d deviations.Deviation, r *run, faithful map[st
 	case len(detectors) == 0:
 		t.Errorf("%s went undetected: every scenario of DetectedBy passed without a deviation: %s", d.Name, strings.Join(ran, ", "))
 	default:
-		t.Logf("%s detected by %s", d.Name, strings.Join(detectors, ", "))
+		t.Logf("%s detected by %d scenarios: %s", d.Name, len(detectors), strings.Join(detectors, ", "))
 		shows, err := regexp.Compile(d.Shows)
 		if err != nil || d.Shows == "" {
 			t.Errorf("%s: Shows %q is not a regular expression: %v", d.Name, d.Shows, err)
@@ -365,25 +390,6 @@ func checkDetected(t *testing.T, d deviations.Deviation, r *run, faithful map[st
 		}
 	}
 	t.Logf("%s: %d other scenarios also caught it; run took %v", d.Name, len(others), r.took.Round(time.Millisecond))
-}
-
-// moduleRoot walks up from the working directory to the directory holding
-// go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("find module root: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("find module root: no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // buildSuite compiles the endpoint suite's test binary into dir and

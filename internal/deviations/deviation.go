@@ -2,22 +2,10 @@ package deviations
 
 import (
 	"net/http"
-	"sort"
-)
+	"slices"
+	"strings"
 
-// Evidence letters, as in the wire-behaviour table of the design: what the
-// behaviour a deviation breaks rests on.
-const (
-	// EvidenceModel is the API model (M).
-	EvidenceModel = "M"
-	// EvidenceDocs is the AWS documentation (D).
-	EvidenceDocs = "D"
-	// EvidenceObserved is behaviour observed on AWS by a third party (O).
-	EvidenceObserved = "O"
-	// EvidenceInferred is inference only (I): the catalogue holds such a
-	// behaviour as an advisory expectation and reports a mismatch as a
-	// deviation instead of failing.
-	EvidenceInferred = "I"
+	"github.com/vpconform/vpconform/specs"
 )
 
 // Deviation is one way an emulator can differ from AWS, as an HTTP
@@ -30,15 +18,17 @@ type Deviation struct {
 	Description string
 	// Evidence is the evidence letter (M, D, O or I) of the behaviour the
 	// deviation breaks.
-	Evidence string
-	// DetectedBy lists the ids of catalogue scenarios of which at least one
-	// must fail, or for an evidence-I behaviour report a deviation, when the
-	// deviation is on.
+	Evidence specs.Evidence
+	// DetectedBy lists the catalogue scenarios aimed at the behaviour the
+	// deviation breaks: each must fail, or for an evidence-I behaviour
+	// report a deviation, when the deviation is on. An entry is a scenario
+	// id, or a prefix ending in "*" standing for every scenario whose id
+	// starts with it (such as the generated negatives of an operation).
 	DetectedBy []string
 	// Shows is a regular expression that the conformance report's row
-	// (what differed) of a scenario of DetectedBy that catches the
-	// deviation must match, so that an emulator author can act on it: it
-	// spells out the value expected and the value that came back.
+	// (what differed) of at least one scenario of DetectedBy must match,
+	// so that an emulator author can act on it: it spells out the value
+	// expected and the value that came back.
 	Shows string
 
 	// middleware builds the deviating handler in front of next; each call
@@ -52,45 +42,66 @@ type Deviation struct {
 // untouched, and so does every call the deviation is not about. Each call
 // of Wrap has its own state (caches, remembered dates), so two wrapped
 // servers never share it. A zero Deviation changes nothing.
-func Wrap(h http.Handler, d Deviation) http.Handler {
-	if d.middleware == nil {
-		return h
-	}
-	return d.middleware(h)
-}
+func Wrap(h http.Handler, d Deviation) http.Handler { return wrap(h, d.middleware) }
 
 // All returns every deviation, sorted by name.
 func All() []Deviation {
-	all := []Deviation{
+	return sortedByName([]Deviation{
 		validationExceptionWithoutFieldList(),
 		conflictExceptionWithoutResources(),
 		throttlingExceptionStatus400(),
+		resourceNotFoundExceptionStatus400(),
 		notFoundWrongResourceType(),
 		errorTypeMissing(),
+		malformedBodyValidationException(),
 		timestampsAsEpochNumbers(),
 		createdDateChangedByUpdate(),
 		lastUpdatedDateNotAdvanced(),
 		updateMergesConfiguration(),
+		updateIgnored(),
+		updateAnswersPrincipalEntityType(),
+		deleteIgnored(),
 		staleGetAfterUpdate(),
 		cognitoDetailsMissing(),
 		oidcSourceHasDetails(),
 		clientIdsOmitted(),
 		principalIdClaimNotDefaulted(),
+		principalEntityTypeWrongDefault(),
 		cognitoIssuerWrongRegion(),
 		userPoolArnPatternNotEnforced(),
 		unknownOutputMember(),
 		jsonContentType(),
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
-	return all
+	}, deviationName)
 }
 
 // ByName returns the deviation called name, and whether there is one.
 func ByName(name string) (Deviation, bool) {
-	for _, d := range All() {
-		if d.Name == name {
-			return d, true
-		}
+	return findByName(All(), name, deviationName)
+}
+
+func deviationName(d Deviation) string { return d.Name }
+
+// wrap returns h behind middleware, or h itself when there is none.
+func wrap(h http.Handler, middleware func(http.Handler) http.Handler) http.Handler {
+	if middleware == nil {
+		return h
 	}
-	return Deviation{}, false
+	return middleware(h)
+}
+
+// sortedByName sorts all by the name nameOf gives each, and returns it.
+func sortedByName[T any](all []T, nameOf func(T) string) []T {
+	slices.SortFunc(all, func(a, b T) int { return strings.Compare(nameOf(a), nameOf(b)) })
+	return all
+}
+
+// findByName returns the element of all that nameOf calls name, and
+// whether there is one.
+func findByName[T any](all []T, name string, nameOf func(T) string) (T, bool) {
+	i := slices.IndexFunc(all, func(x T) bool { return nameOf(x) == name })
+	if i < 0 {
+		var zero T
+		return zero, false
+	}
+	return all[i], true
 }

@@ -1,85 +1,75 @@
-// Package deviations proves that the vpconform catalogue catches an emulator
-// that differs from AWS. It is test-only tooling of this repository: an
-// emulator author never imports it, and nothing outside its own tests does.
+// Package deviations is the test-only harness that proves the vpconform
+// catalogue (package specs) tells a conforming emulator from one that is
+// not: nothing outside this package's own tests imports it.
 //
-// Each Deviation is one way a third-party emulator could get the
-// identity-source API wrong (a ValidationException without fieldList, a
-// stale GetIdentitySource, timestamps as numbers, …). Wrap puts it in front
-// of the faithful bundled fake as an HTTP middleware that rewrites requests
-// and responses: it buffers the answer, decodes it, changes it and encodes
-// it again with a correct Content-Length; where the deviation needs to know
-// the emulator's state it asks the wrapped handler, as an emulator would
-// read its own store. The fake itself stays faithful, and each wrapped
-// server deviates in exactly one way.
+// It holds two lists of HTTP middlewares, each put in front of the
+// faithful bundled fake to change it in exactly one way:
 //
-// Beside the deviations stand the conforming variants: each Variant is one
-// way an emulator can differ from the bundled fake and still conform, a
-// liberty the awsJson1_0 protocol, the API model or AWS's documentation
-// allows (the error code only in __type, namespaced or only in the
-// X-Amzn-ErrorType header; ids of another form the model's pattern allows;
-// timestamps with another number of fractional digits; clientIds in
-// another order; an optional member left out; reworded error messages; …).
-// WrapVariant puts one in front of the fake, built from the same
-// middleware helpers as the deviations; Conforming lists them. They guard
-// the catalogue against false alarms, as the deviations guard it against
-// missed ones.
+//   - All returns the Deviations: each is one way an emulator can get the
+//     API wrong, with the Evidence letter of the behaviour it breaks, the
+//     catalogue scenarios aimed at that behaviour (DetectedBy) and what
+//     the report row of a detecting scenario must show (Shows). Wrap puts
+//     one in front of a handler.
+//   - Conforming returns the Variants: each is one way an emulator can
+//     differ from the fake and still conform, with the sentence naming
+//     what allows it (Allowed). WrapVariant puts one in front of a
+//     handler.
 //
-// The detection test (detect_test.go) builds the endpoint suite
-// (suites/endpoint) once and runs it against the faithful fake and against
-// the fake wrapped in each deviation, parsing Ginkgo's JSON report. The
-// faithful run must have no failed spec and no advisory deviation; each
-// deviation must make at least one of the scenarios in its DetectedBy fail
-// or, when the behaviour rests on inference (evidence I), report a
-// deviation, and the kit's own report (conformance.json) must say so
-// usefully: every detecting row says what was expected and what came back,
-// and one matches the deviation's Shows, the two values spelled out. The
-// test logs which scenarios detected each one, with their rows.
-// TestConformingVariantsPassCleanly (conforming_test.go) runs the same
-// build against the fake wrapped in each variant: every run must report at
-// least 150 scenarios, none failed and no advisory deviation, and a run
-// that does not lists each failing scenario and each deviation. The
-// variants that leave requests intact run against a fake that verifies
-// SigV4, so the scenarios about credentials run too. Both tests share one
-// pool of two runs at a time, with the runs of the failing servers
-// (failing_test.go).
+// # Files
+//
+// deviation.go and variant.go declare the two types and their lists.
+// rewrite.go is the one rewriting machinery both are built from:
+// apiMiddleware hands each API call (a call, its body decoded) to a
+// handler that returns the answer (an answer, buffered, sent with a
+// correct Content-Length); answerRewrite, jsonAnswerRewrite and
+// identitySourceRewrite narrow it to edits of answers, and a call can ask
+// the wrapped fake for the state an emulator would read from its store
+// (sideCall, current). memory.go keeps what a deviation remembers of each
+// identity source between calls. The deviations are grouped by what they
+// break: errors.go (error answers), dates.go, update.go (writes and what
+// reads show of them), configuration.go (the members of an identity
+// source) and protocol.go (the wire). The variants are in variant_*.go.
+//
+// The tests: deviation_test.go and variant_test.go hold one unit test per
+// deviation and per variant (its rewrite does what its Description says
+// and leaves other traffic alone), and wrapper_test.go the checks common
+// to both (declarations, untouched traffic, malformed bodies, a test for
+// each). detect_test.go builds the endpoint suite once and runs it, two
+// runs at a time, against the faithful fake (which must pass cleanly) and
+// against each deviation, reading Ginkgo's JSON report and the kit's
+// conformance.json: every scenario of DetectedBy that ran must fail or,
+// for an evidence-I behaviour, report a deviation; every detecting row
+// must say what was expected and what came back, and one must match
+// Shows. conforming_test.go runs the same build against each variant
+// (none may fail or report a deviation) and failing_test.go against
+// servers that get everything wrong.
 //
 // # Adding a deviation
 //
-//  1. Write a constructor returning a Deviation with a kebab-case Name, a
-//     one-sentence Description of what the deviating emulator does, the
-//     Evidence letter of the behaviour it breaks (the design's wire table),
-//     DetectedBy: the catalogue ids (specs/testdata/catalogue.txt) that
-//     aim at that behaviour, and Shows: a regular expression for the report
-//     row of a detecting scenario, matching the value expected and the
-//     value received. Build its middleware from apiMiddleware,
-//     answerRewrite, jsonAnswerRewrite or identitySourceRewrite; keep it
-//     total (a body that is not JSON, or not the shape expected, passes
-//     through unchanged) and keep its state inside the middleware function,
-//     so each Wrap has its own.
-//  2. Add it to All.
-//  3. Add its unit test to the table in deviation_test.go: the rewrite does
-//     what the Description says and leaves other traffic alone. A test
-//     fails while a deviation has none.
-//  4. Run go test ./internal/deviations/. If no scenario in DetectedBy
-//     catches it, the catalogue has a gap: add the scenario in package
-//     specs rather than bending the deviation.
+//  1. Write a constructor returning a Deviation: a kebab-case Name, a
+//     one-sentence Description, the Evidence letter, DetectedBy (ids of
+//     specs/testdata/catalogue.txt, or id prefixes ending in "*") and
+//     Shows, a regular expression derived from the report row of a run,
+//     never guessed. Build its middleware from the helpers of rewrite.go;
+//     keep it total (a body that is not JSON, or not the shape expected,
+//     passes through unchanged) and its state inside the middleware
+//     function, so that each Wrap has its own.
+//  2. Add it to All, and its unit test to unitTests in deviation_test.go.
+//  3. Run go test ./internal/deviations/. A scenario of DetectedBy that
+//     does not catch it is a gap of the catalogue: add or fix the
+//     scenario in package specs rather than bending the deviation.
 //
 // # Adding a conforming variant
 //
-//  1. Write a constructor returning a Variant with a kebab-case Name (not
-//     the name of a deviation), a one-sentence Description of what it
-//     changes and a one-sentence Allowed naming what allows the change: the
-//     protocol, a pattern or an optional member of the model, the
-//     documentation's prose. A change no such source allows is a
-//     deviation, not a variant. Build its middleware from the same helpers
-//     as a deviation's, total and with its state inside the middleware
-//     function.
-//  2. Add it to Conforming.
-//  3. Add its unit test to variantUnitTests in variant_test.go: the
-//     rewrite does what the Description says and leaves other traffic
-//     alone. A test fails while a variant has none.
-//  4. Run go test ./internal/deviations/. A scenario that fails or reports
-//     a deviation against the variant is a false alarm: fix the scenario
-//     in package specs (compare as the Allowed sentence permits) rather
-//     than bending the variant.
+//  1. Write a constructor returning a Variant: a kebab-case Name (not a
+//     deviation's), a one-sentence Description and a one-sentence Allowed
+//     naming the protocol rule, model pattern, optional member or
+//     documentation that allows the change; a change nothing allows is a
+//     deviation. Build it from the same helpers, total and with its own
+//     state.
+//  2. Add it to Conforming, and its unit test to variantUnitTests in
+//     variant_test.go.
+//  3. Run go test ./internal/deviations/. A scenario that fails or
+//     reports a deviation against the variant is a false alarm: fix the
+//     scenario in package specs rather than bending the variant.
 package deviations

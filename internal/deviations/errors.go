@@ -1,11 +1,22 @@
 package deviations
 
-import "net/http"
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode"
+
+	"github.com/vpconform/vpconform/schemas"
+	"github.com/vpconform/vpconform/specs"
+)
 
 // Scenario ids of the catalogue that several deviations share.
 var (
-	// validationScenarios assert a ValidationException's fieldList.
+	// validationScenarios assert a ValidationException's fieldList: the
+	// hand-written ones and the generated negatives.
 	validationScenarios = []string{
+		"GetIdentitySource/Generated/*",
+		"UpdateIdentitySource/Generated/*",
 		"GetIdentitySource/Validation/IdentitySourceId/BadCharacters",
 		"GetIdentitySource/Validation/IdentitySourceId/Empty",
 		"GetIdentitySource/Validation/IdentitySourceId/TooLong",
@@ -23,6 +34,7 @@ var (
 		"UpdateIdentitySource/Validation/NoUnionMember",
 		"UpdateIdentitySource/Validation/PolicyStoreIdBadCharacters",
 		"UpdateIdentitySource/Validation/TooManyClientIds",
+		"UpdateIdentitySource/Validation/UnknownMember",
 	}
 	// notFoundScenarios expect a ResourceNotFoundException.
 	notFoundScenarios = []string{
@@ -48,17 +60,10 @@ func validationExceptionWithoutFieldList() Deviation {
 	return Deviation{
 		Name:        "validation-exception-without-field-list",
 		Description: "A ValidationException answer leaves out fieldList, so it does not name the member that broke a constraint.",
-		Evidence:    EvidenceInferred, // fieldList is optional in the model; the kit holds it as advisory
+		Evidence:    specs.EvidenceInferred, // fieldList is optional in the model; the kit holds it as advisory
 		DetectedBy:  validationScenarios,
 		Shows:       `ValidationException\.fieldList: expected a path \S+, got no fieldList path`,
-		middleware: jsonAnswerRewrite(func(_ *call, a *answer, body map[string]any) bool {
-			if a.errorShape() != "ValidationException" {
-				return false
-			}
-			_, had := body["fieldList"]
-			delete(body, "fieldList")
-			return had
-		}),
+		middleware:  errorWithoutMember("ValidationException", "fieldList"),
 	}
 }
 
@@ -66,46 +71,66 @@ func conflictExceptionWithoutResources() Deviation {
 	return Deviation{
 		Name:        "conflict-exception-without-resources",
 		Description: "A ConflictException answer leaves out its required resources member.",
-		Evidence:    EvidenceModel,
+		Evidence:    specs.EvidenceModel,
 		DetectedBy: []string{
 			"CreateIdentitySource/ClientToken/OtherInputConflict", // a real conflict: needs no fault injection
 			"UpdateIdentitySource/Fault/ConflictException",
 		},
-		Shows: `ConflictException: expected its required member resources, got a body without it: \{.*"message"`,
-		middleware: jsonAnswerRewrite(func(_ *call, a *answer, body map[string]any) bool {
-			if a.errorShape() != "ConflictException" {
-				return false
-			}
-			_, had := body["resources"]
-			delete(body, "resources")
-			return had
-		}),
+		Shows:      `ConflictException: expected its required member resources, got a body without it: \{.*"message"`,
+		middleware: errorWithoutMember("ConflictException", "resources"),
 	}
 }
 
 func throttlingExceptionStatus400() Deviation {
+	return errorStatus400("ThrottlingException", []string{
+		"GetIdentitySource/Fault/ThrottlingException",
+		"UpdateIdentitySource/Fault/ThrottlingException",
+	})
+}
+
+func resourceNotFoundExceptionStatus400() Deviation {
+	return errorStatus400("ResourceNotFoundException", withIDs(notFoundScenarios, []string{
+		"GetIdentitySource/Fault/ResourceNotFoundException",
+		"UpdateIdentitySource/Fault/ResourceNotFoundException",
+	}))
+}
+
+// errorStatus400 is the deviation that answers the error shape with HTTP
+// 400 instead of its status in the model (the registry's); detectedBy are
+// the scenarios that expect the shape.
+func errorStatus400(shape string, detectedBy []string) Deviation {
+	status, _ := schemas.ErrorStatus(shape)
 	return Deviation{
-		Name:        "throttling-exception-status-400",
-		Description: "A ThrottlingException is answered with HTTP 400 instead of the model's 429.",
-		Evidence:    EvidenceModel,
-		DetectedBy: []string{
-			"GetIdentitySource/Fault/ThrottlingException",
-			"UpdateIdentitySource/Fault/ThrottlingException",
-		},
-		Shows: `expected HTTP 429 ThrottlingException, got HTTP 400 ThrottlingException`,
-		middleware: answerRewrite(func(_ *call, a *answer) {
-			if a.errorShape() == "ThrottlingException" {
-				a.status = http.StatusBadRequest
-			}
-		}),
+		Name:        kebabCase(shape) + "-status-400",
+		Description: fmt.Sprintf("A %s is answered with HTTP 400 instead of the model's %d.", shape, status),
+		Evidence:    specs.EvidenceModel,
+		DetectedBy:  detectedBy,
+		Shows:       fmt.Sprintf(`expected HTTP %d %s, got HTTP 400 %[2]s`, status, shape),
+		middleware:  errorWithStatus(shape, http.StatusBadRequest),
 	}
+}
+
+// kebabCase spells a shape name such as ResourceNotFoundException in
+// kebab-case: resource-not-found-exception.
+func kebabCase(name string) string {
+	var b strings.Builder
+	for i, r := range name {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func notFoundWrongResourceType() Deviation {
 	return Deviation{
 		Name:        "not-found-wrong-resource-type",
 		Description: "A ResourceNotFoundException names the wrong resourceType: IDENTITY_SOURCE for a missing policy store and POLICY_STORE for a missing identity source.",
-		Evidence:    EvidenceInferred,
+		Evidence:    specs.EvidenceInferred,
 		DetectedBy: withIDs(notFoundScenarios, []string{
 			"GetIdentitySource/Fault/ResourceNotFoundException",
 			"UpdateIdentitySource/Fault/ResourceNotFoundException",
@@ -139,7 +164,7 @@ func errorTypeMissing() Deviation {
 	return Deviation{
 		Name:        "error-type-missing",
 		Description: "An error answer names no error shape: __type is left out of the body and no X-Amzn-ErrorType header is sent.",
-		Evidence:    EvidenceModel,
+		Evidence:    specs.EvidenceModel,
 		DetectedBy: withIDs(validationScenarios, notFoundScenarios, []string{
 			"CreateIdentitySource/ClientToken/OtherInputConflict",
 			"CreateIdentitySource/Quota/SecondIdentitySource",
@@ -150,12 +175,56 @@ func errorTypeMissing() Deviation {
 				return
 			}
 			a.header.Del("X-Amzn-ErrorType")
-			if m := a.json(); m != nil {
-				if _, had := m["__type"]; had {
-					delete(m, "__type")
-					a.setJSON(m)
-				}
+			if m := a.json(); m != nil && dropMember(m, "__type") {
+				a.setJSON(m)
 			}
 		}),
 	}
+}
+
+func malformedBodyValidationException() Deviation {
+	return Deviation{
+		Name:        "malformed-body-validation-exception",
+		Description: "A request body that is not JSON is refused with ValidationException instead of the protocol's SerializationException.",
+		Evidence:    specs.EvidenceInferred, // the model declares no error for it; the kit holds SerializationException as advisory
+		DetectedBy:  []string{"UpdateIdentitySource/Validation/MalformedBody"},
+		Shows:       `expected SerializationException, got ValidationException`,
+		middleware:  errorRenamed("SerializationException", "ValidationException"),
+	}
+}
+
+// errorWithoutMember builds a middleware that leaves member out of every
+// answer naming the error shape.
+func errorWithoutMember(shape, member string) func(http.Handler) http.Handler {
+	return errorCodeRewrite(func(_ *answer, body map[string]any, named string) bool {
+		return named == shape && dropMember(body, member)
+	})
+}
+
+// errorWithStatus builds a middleware that sends every answer naming the
+// error shape with HTTP status instead of its own.
+func errorWithStatus(shape string, status int) func(http.Handler) http.Handler {
+	return answerRewrite(func(_ *call, a *answer) {
+		if a.errorShape() == shape {
+			a.status = status
+		}
+	})
+}
+
+// errorRenamed builds a middleware that makes every answer naming the error
+// shape from name the shape to instead, wherever it named it: the
+// X-Amzn-ErrorType header, the body's __type or both.
+func errorRenamed(from, to string) func(http.Handler) http.Handler {
+	return answerRewrite(func(_ *call, a *answer) {
+		if a.errorShape() != from {
+			return
+		}
+		if a.header.Get("X-Amzn-ErrorType") != "" {
+			a.header.Set("X-Amzn-ErrorType", to)
+		}
+		if m := a.json(); m != nil && m["__type"] != nil {
+			m["__type"] = to
+			a.setJSON(m)
+		}
+	})
 }

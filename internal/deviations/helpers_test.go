@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,14 +30,11 @@ type rig struct {
 	wrapped  http.Handler
 }
 
-func newRig(t *testing.T, d Deviation) *rig {
+// newRig returns the rig of the deviation or variant whose middleware is
+// given.
+func newRig(t *testing.T, middleware func(http.Handler) http.Handler) *rig {
 	t.Helper()
-	return &rig{t: t, faithful: newFake(), wrapped: Wrap(newFake(), d)}
-}
-
-func newVariantRig(t *testing.T, v Variant) *rig {
-	t.Helper()
-	return &rig{t: t, faithful: newFake(), wrapped: WrapVariant(newFake(), v)}
+	return &rig{t: t, faithful: newFake(), wrapped: wrap(newFake(), middleware)}
 }
 
 func newFake() http.Handler {
@@ -52,26 +50,25 @@ type reply struct {
 	JSON   map[string]any
 }
 
-// send sends one API call to h, signed-looking for region us-east-1.
-func send(t *testing.T, h http.Handler, op string, body any) reply {
+// send sends one API call with a raw body to h, signed-looking for region
+// us-east-1.
+func send(t *testing.T, h http.Handler, op, body string) reply {
 	t.Helper()
-	var payload []byte
-	switch b := body.(type) {
-	case []byte:
-		payload = b
-	case string:
-		payload = []byte(b)
-	default:
-		var err error
-		if payload, err = json.Marshal(b); err != nil {
-			t.Fatalf("marshal %s request: %v", op, err)
-		}
-	}
-	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(payload))
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
 	req.Header.Set("Content-Type", schemas.ContentType)
 	req.Header.Set("X-Amz-Target", schemas.TargetPrefix+op)
 	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240501/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host, Signature=0")
 	return do(t, h, req)
+}
+
+// sendJSON sends one API call with input, encoded, as its body to h.
+func sendJSON(t *testing.T, h http.Handler, op string, input map[string]any) reply {
+	t.Helper()
+	body, err := json.Marshal(input)
+	if err != nil {
+		t.Fatalf("marshal %s request: %v", op, err)
+	}
+	return send(t, h, op, string(body))
 }
 
 // do serves req with h and checks that the answer's Content-Length, when
@@ -89,16 +86,16 @@ func do(t *testing.T, h http.Handler, req *http.Request) reply {
 }
 
 // both sends the same call to the faithful and the wrapped fake.
-func (r *rig) both(op string, body any) (want, got reply) {
+func (r *rig) both(op string, input map[string]any) (want, got reply) {
 	r.t.Helper()
-	return send(r.t, r.faithful, op, body), send(r.t, r.wrapped, op, body)
+	return sendJSON(r.t, r.faithful, op, input), sendJSON(r.t, r.wrapped, op, input)
 }
 
 // same sends the call to both fakes and fails unless the answers have the
 // same status, Content-Type and body: traffic the wrapper is not about.
-func (r *rig) same(op string, body any) reply {
+func (r *rig) same(op string, input map[string]any) reply {
 	r.t.Helper()
-	want, got := r.both(op, body)
+	want, got := r.both(op, input)
 	if want.Status != got.Status || want.Header.Get("Content-Type") != got.Header.Get("Content-Type") || !bytes.Equal(canonical(want.Body), canonical(got.Body)) {
 		r.t.Errorf("%s answer changed by the wrapper:\nfaithful: %d %s %s\nwrapped:  %d %s %s", op,
 			want.Status, want.Header.Get("Content-Type"), want.Body, got.Status, got.Header.Get("Content-Type"), got.Body)
@@ -126,6 +123,15 @@ func (r *rig) createStore() string {
 		r.t.Fatalf("CreatePolicyStore: %d %s", got.Status, got.Body)
 	}
 	return id
+}
+
+// newSource creates a policy store and in it an identity source with
+// configuration cfg, in both fakes, and returns their ids in the wrapped
+// fake.
+func (r *rig) newSource(cfg map[string]any) (store, src string) {
+	r.t.Helper()
+	store = r.createStore()
+	return store, r.createSource(store, cfg)
 }
 
 // createSource creates an identity source in both fakes with configuration
@@ -190,4 +196,11 @@ func canned(status int, header map[string]string, body string) http.Handler {
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(body))
 	})
+}
+
+// jsonEqual reports whether a and b encode to the same JSON, keys sorted.
+func jsonEqual(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(canonical(x), canonical(y))
 }

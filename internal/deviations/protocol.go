@@ -1,10 +1,12 @@
 package deviations
 
+import "github.com/vpconform/vpconform/specs"
+
 func unknownOutputMember() Deviation {
 	return Deviation{
 		Name:        "unknown-output-member",
 		Description: "GetIdentitySource answers with a member the model does not define (vpconformEmulatorRevision).",
-		Evidence:    EvidenceModel,
+		Evidence:    specs.EvidenceModel,
 		DetectedBy: []string{
 			"GetIdentitySource/Cognito/AllMembers",
 			"GetIdentitySource/OIDC/AccessTokenOnly",
@@ -25,7 +27,7 @@ func jsonContentType() Deviation {
 	return Deviation{
 		Name:        "json-content-type",
 		Description: "Every API answer has Content-Type application/json instead of application/x-amz-json-1.0.",
-		Evidence:    EvidenceModel,
+		Evidence:    specs.EvidenceModel,
 		DetectedBy: []string{
 			"GetIdentitySource/Cognito/AllMembers",
 			"GetIdentitySource/NotFound/UnknownPolicyStore",

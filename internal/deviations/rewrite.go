@@ -78,6 +78,40 @@ func (c *call) getInput() map[string]any {
 	return map[string]any{"policyStoreId": c.Input["policyStoreId"], "identitySourceId": c.Input["identitySourceId"]}
 }
 
+// current asks next for the identity source the call names, as
+// GetIdentitySource answers it, and returns that answer and its body; the
+// body is nil unless the answer is a success with a JSON object.
+func (c *call) current(next http.Handler) (*answer, map[string]any) {
+	a := c.sideCall(next, "GetIdentitySource", c.getInput())
+	if !a.ok() {
+		return a, nil
+	}
+	return a, a.json()
+}
+
+// configuration is the configuration member of a CreateIdentitySource
+// input or the updateConfiguration member of an UpdateIdentitySource input,
+// or nil for any other call.
+func (c *call) configuration() map[string]any {
+	switch c.Operation {
+	case "CreateIdentitySource":
+		return object(c.Input, "configuration")
+	case "UpdateIdentitySource":
+		return object(c.Input, "updateConfiguration")
+	}
+	return nil
+}
+
+// written returns the key of the identity source that a, the answer to a
+// CreateIdentitySource or UpdateIdentitySource call, says was written, and
+// whether a is such a success.
+func (c *call) written(a *answer) (string, bool) {
+	if c.Operation != "CreateIdentitySource" && c.Operation != "UpdateIdentitySource" || !a.ok() {
+		return "", false
+	}
+	return identitySourceKey(a.json())
+}
+
 // answer is a buffered response.
 type answer struct {
 	status int
@@ -247,6 +281,44 @@ func object(doc map[string]any, path ...string) map[string]any {
 		cur = next
 	}
 	return cur
+}
+
+// dropMember removes member from m and reports whether it was there.
+func dropMember(m map[string]any, member string) bool {
+	_, had := m[member]
+	delete(m, member)
+	return had
+}
+
+// editStrings replaces, anywhere in v (a decoded JSON value), each string
+// that an object member or an array element holds by what edit returns for
+// it, given the member's name ("" for an array element); edit returns s to
+// keep it. It reports whether anything changed.
+func editStrings(v any, edit func(member, s string) any) bool {
+	changed := false
+	step := func(member string, child any) any {
+		s, ok := child.(string)
+		if !ok {
+			changed = editStrings(child, edit) || changed
+			return child
+		}
+		out := edit(member, s)
+		if out != any(s) {
+			changed = true
+		}
+		return out
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		for k, child := range x {
+			x[k] = step(k, child)
+		}
+	case []any:
+		for i, child := range x {
+			x[i] = step("", child)
+		}
+	}
+	return changed
 }
 
 // identitySourceBodies returns the identity-source objects of a success

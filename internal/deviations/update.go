@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/vpconform/vpconform/schemas"
+	"github.com/vpconform/vpconform/specs"
 )
 
 // maxClientIds is the model's bound on a list of client ids.
@@ -16,7 +17,7 @@ func updateMergesConfiguration() Deviation {
 		Name: "update-merges-configuration",
 		Description: "UpdateIdentitySource merges the new configuration into the old one instead of replacing it: " +
 			"client ids and audiences are added to the old lists, and a group configuration, entity id prefix or principalIdClaim left out is kept.",
-		Evidence: EvidenceModel,
+		Evidence: specs.EvidenceModel,
 		DetectedBy: []string{
 			"UpdateIdentitySource/Cognito/ReplaceClientIds",
 			"UpdateIdentitySource/Cognito/DropGroupConfiguration",
@@ -28,11 +29,8 @@ func updateMergesConfiguration() Deviation {
 			if c.Operation != "UpdateIdentitySource" || !c.valid() {
 				return c.forward(next)
 			}
-			current := c.sideCall(next, "GetIdentitySource", c.getInput())
-			if !current.ok() {
-				return c.forward(next)
-			}
-			old := object(current.json(), "configuration")
+			_, current := c.current(next)
+			old := object(current, "configuration")
 			update := object(c.Input, "updateConfiguration")
 			if old == nil || update == nil || !mergeConfiguration(old, update) {
 				return c.forward(next)
@@ -112,7 +110,7 @@ func staleGetAfterUpdate() Deviation {
 	return Deviation{
 		Name:        "stale-get-after-update",
 		Description: "GetIdentitySource keeps answering with the first answer it gave for an identity source, for ever: updates (and a deletion) never become visible.",
-		Evidence:    EvidenceDocs,
+		Evidence:    specs.EvidenceDocs,
 		DetectedBy: []string{
 			"UpdateIdentitySource/Cognito/ReplaceClientIds",
 			"UpdateIdentitySource/Cognito/AddGroupConfiguration",
@@ -151,5 +149,95 @@ func staleGetAfterUpdate() Deviation {
 				return &answer{status: http.StatusOK, header: h, body: first}
 			})(next)
 		},
+	}
+}
+
+// updateOutputMembers are the members of an UpdateIdentitySource answer.
+var updateOutputMembers = []string{"createdDate", "identitySourceId", "lastUpdatedDate", "policyStoreId"}
+
+func updateIgnored() Deviation {
+	return Deviation{
+		Name: "update-ignored",
+		Description: "UpdateIdentitySource answers a valid update of an existing identity source with success, " +
+			"its ids and dates as they were, and changes nothing.",
+		Evidence: specs.EvidenceModel,
+		DetectedBy: []string{
+			"UpdateIdentitySource/Cognito/ReplaceClientIds",
+			"UpdateIdentitySource/Cognito/ChangeUserPoolIssuerFollows",
+			"UpdateIdentitySource/Cognito/AddGroupConfiguration",
+			"UpdateIdentitySource/Cognito/DropGroupConfiguration",
+			"UpdateIdentitySource/Cognito/ClientIdsOmittedGivesEmptyList",
+			"UpdateIdentitySource/Switch/CognitoToOIDC",
+			"UpdateIdentitySource/Switch/OIDCToCognito",
+			"UpdateIdentitySource/OIDC/AccessTokenToIdentityToken",
+			"UpdateIdentitySource/OIDC/PrincipalIdClaimDefaultsToSub",
+			"UpdateIdentitySource/PrincipalEntityType/Given",
+			"UpdateIdentitySource/PrincipalEntityType/Omitted",
+			"UpdateIdentitySource/Dates/CreatedDateKept",
+			"UpdateIdentitySource/Dates/LastUpdatedDateAdvances",
+			"UpdateIdentitySource/Idempotent/SameUpdateTwice",
+		},
+		Shows: `expected HTTP 200 showing the write within \S+ \(the consistency timeout\), got HTTP 200 \(.*not as updated`,
+		middleware: apiMiddleware(func(next http.Handler, c *call) *answer {
+			if c.Operation != "UpdateIdentitySource" || !c.valid() {
+				return c.forward(next)
+			}
+			a, current := c.current(next)
+			if current == nil {
+				return c.forward(next) // no such identity source: the server refuses the update
+			}
+			out := map[string]any{}
+			for _, m := range updateOutputMembers {
+				if v, ok := current[m]; ok {
+					out[m] = v
+				}
+			}
+			a.setJSON(out)
+			return a
+		}),
+	}
+}
+
+func updateAnswersPrincipalEntityType() Deviation {
+	return Deviation{
+		Name: "update-answers-principal-entity-type",
+		Description: "UpdateIdentitySource answers with the identity source's principalEntityType besides its ids and dates, " +
+			"a member its output does not have.",
+		Evidence:   specs.EvidenceModel,
+		DetectedBy: []string{"UpdateIdentitySource/Output/ExactlyFourMembers"},
+		Shows:      `expected to consist of \["createdDate", "identitySourceId", "lastUpdatedDate", "policyStoreId"\], got \[[^]]*\]; the extra elements were \["principalEntityType"\]`,
+		middleware: apiMiddleware(func(next http.Handler, c *call) *answer {
+			a := c.forward(next)
+			if c.Operation != "UpdateIdentitySource" || !a.ok() {
+				return a
+			}
+			body := a.json()
+			if _, current := c.current(next); body != nil && current["principalEntityType"] != nil {
+				body["principalEntityType"] = current["principalEntityType"]
+				a.setJSON(body)
+			}
+			return a
+		}),
+	}
+}
+
+func deleteIgnored() Deviation {
+	return Deviation{
+		Name:        "delete-ignored",
+		Description: "DeleteIdentitySource answers a valid deletion of an existing identity source with success and deletes nothing.",
+		Evidence:    specs.EvidenceModel,
+		DetectedBy:  []string{"GetIdentitySource/NotFound/AfterDeleteIdentitySource"},
+		Shows:       `expected HTTP 404 ResourceNotFoundException within \S+ \(the consistency timeout\), got HTTP 200 still finding the identity source`,
+		middleware: apiMiddleware(func(next http.Handler, c *call) *answer {
+			if c.Operation != "DeleteIdentitySource" || !c.valid() {
+				return c.forward(next)
+			}
+			a, current := c.current(next)
+			if current == nil {
+				return c.forward(next) // no such identity source: nothing to delete
+			}
+			a.body = []byte(`{}`)
+			return a
+		}),
 	}
 }

@@ -1,9 +1,6 @@
 package deviations
 
-import (
-	"net/http"
-	"sort"
-)
+import "net/http"
 
 // Variant is one way an emulator can differ from the bundled fake and still
 // conform: an HTTP middleware that changes the faithful fake's answers (or
@@ -36,16 +33,11 @@ type Variant struct {
 // Wrap, it lets every request the variant is not about pass through
 // untouched, gives each call its own state, and changes nothing for a zero
 // Variant.
-func WrapVariant(h http.Handler, v Variant) http.Handler {
-	if v.middleware == nil {
-		return h
-	}
-	return v.middleware(h)
-}
+func WrapVariant(h http.Handler, v Variant) http.Handler { return wrap(h, v.middleware) }
 
 // Conforming returns every conforming variant, sorted by name.
 func Conforming() []Variant {
-	all := []Variant{
+	return sortedByName([]Variant{
 		errorCodeBodyOnly(),
 		errorCodeHeaderOnly(),
 		errorCodeNamespaced(),
@@ -59,18 +51,11 @@ func Conforming() []Variant {
 		discoveryURLWellKnown(),
 		listItemsWithoutConfiguration(),
 		messagesReworded(),
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
-	return all
+	}, variantName)
 }
 
 // VariantByName returns the conforming variant called name, and whether
 // there is one.
-func VariantByName(name string) (Variant, bool) {
-	for _, v := range Conforming() {
-		if v.Name == name {
-			return v, true
-		}
-	}
-	return Variant{}, false
-}
+func VariantByName(name string) (Variant, bool) { return findByName(Conforming(), name, variantName) }
+
+func variantName(v Variant) string { return v.Name }

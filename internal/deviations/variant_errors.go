@@ -47,65 +47,52 @@ func setErrorType(body map[string]any, t string) bool {
 	return true
 }
 
-// dropErrorType removes the body's __type and reports whether it was there.
-func dropErrorType(body map[string]any) bool {
-	_, had := body["__type"]
-	delete(body, "__type")
-	return had
+// errorCodeVariant is a variant that changes where and in which form
+// error answers name their shape, as edit does (see errorCodeRewrite).
+func errorCodeVariant(name, description string, edit func(a *answer, body map[string]any, shape string) bool) Variant {
+	return Variant{Name: name, Description: description, Allowed: protocolAllowsErrorCode, middleware: errorCodeRewrite(edit)}
 }
 
 func errorCodeBodyOnly() Variant {
-	return Variant{
-		Name:        "error-code-body-only",
-		Description: "An error answer names its shape only in the body's __type, with no X-Amzn-ErrorType header.",
-		Allowed:     protocolAllowsErrorCode,
-		middleware: errorCodeRewrite(func(a *answer, body map[string]any, shape string) bool {
+	return errorCodeVariant("error-code-body-only",
+		"An error answer names its shape only in the body's __type, with no X-Amzn-ErrorType header.",
+		func(a *answer, body map[string]any, shape string) bool {
 			a.header.Del("X-Amzn-ErrorType")
 			if t, ok := body["__type"].(string); ok && t != "" {
 				return false
 			}
 			return setErrorType(body, shape)
-		}),
-	}
+		})
 }
 
 func errorCodeHeaderOnly() Variant {
-	return Variant{
-		Name:        "error-code-header-only",
-		Description: "An error answer names its shape only in the X-Amzn-ErrorType header, with no __type in the body.",
-		Allowed:     protocolAllowsErrorCode,
-		middleware: errorCodeRewrite(func(a *answer, body map[string]any, shape string) bool {
+	return errorCodeVariant("error-code-header-only",
+		"An error answer names its shape only in the X-Amzn-ErrorType header, with no __type in the body.",
+		func(a *answer, body map[string]any, shape string) bool {
 			if a.header.Get("X-Amzn-ErrorType") == "" {
 				a.header.Set("X-Amzn-ErrorType", shape)
 			}
-			return dropErrorType(body)
-		}),
-	}
+			return dropMember(body, "__type")
+		})
 }
 
 func errorCodeNamespaced() Variant {
-	return Variant{
-		Name:        "error-code-namespaced",
-		Description: "An error answer names its shape only in the body's __type, namespaced as com.amazonaws.verifiedpermissions#Name, with no X-Amzn-ErrorType header.",
-		Allowed:     protocolAllowsErrorCode,
-		middleware: errorCodeRewrite(func(a *answer, body map[string]any, shape string) bool {
+	return errorCodeVariant("error-code-namespaced",
+		"An error answer names its shape only in the body's __type, namespaced as com.amazonaws.verifiedpermissions#Name, with no X-Amzn-ErrorType header.",
+		func(a *answer, body map[string]any, shape string) bool {
 			a.header.Del("X-Amzn-ErrorType")
 			return setErrorType(body, errorNamespace+"#"+shape)
-		}),
-	}
+		})
 }
 
 func errorCodeHeaderURIForm() Variant {
-	return Variant{
-		Name: "error-code-header-uri-form",
-		Description: "An error answer names its shape only in the X-Amzn-ErrorType header, in the form " +
+	return errorCodeVariant("error-code-header-uri-form",
+		"An error answer names its shape only in the X-Amzn-ErrorType header, in the form "+
 			"Name:http://internal.amazon.com/coral/com.amazonaws.verifiedpermissions/, with no __type in the body.",
-		Allowed: protocolAllowsErrorCode,
-		middleware: errorCodeRewrite(func(a *answer, body map[string]any, shape string) bool {
+		func(a *answer, body map[string]any, shape string) bool {
 			a.header.Set("X-Amzn-ErrorType", shape+errorTypeURISuffix)
-			return dropErrorType(body)
-		}),
-	}
+			return dropMember(body, "__type")
+		})
 }
 
 // faultControlPath is the control route faults are injected through (POST);

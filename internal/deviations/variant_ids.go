@@ -4,15 +4,19 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/vpconform/vpconform/schemas"
 )
 
 // idMembers are the members, in requests and answers, that hold a policy
-// store or identity source id.
-var idMembers = []string{"policyStoreId", "identitySourceId"}
+// store or identity source id: the registry's id members, sorted.
+var idMembers = slices.Sorted(maps.Keys(schemas.Default().IDMembers()))
 
 // idsAllowed is the Allowed sentence of the id variants.
 const idsAllowed = "The model's PolicyStoreId and IdentitySourceId allow any id of 1 to 200 characters of [a-zA-Z0-9-] " +
@@ -99,20 +103,12 @@ func (m *idMap) fakeIDOf(id string) (string, bool) {
 // register presents every id member anywhere in v, a success answer's body:
 // the ids the fake issued.
 func (m *idMap) register(v any) {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, child := range x {
-			if s, ok := child.(string); ok && s != "" && isIDMember(k) {
-				m.present(s)
-				continue
-			}
-			m.register(child)
+	editStrings(v, func(member, s string) any {
+		if s != "" && slices.Contains(idMembers, member) {
+			m.present(s)
 		}
-	case []any:
-		for _, child := range x {
-			m.register(child)
-		}
-	}
+		return s
+	})
 }
 
 // rewrite replaces, in every string anywhere in v except a nextToken, each
@@ -120,35 +116,12 @@ func (m *idMap) register(v any) {
 // changed anything. Ids are the maximal runs of [a-zA-Z0-9-], so an ARN's
 // policy-store/<id> and an id quoted in a message are rewritten too.
 func (m *idMap) rewrite(v any) bool {
-	changed := false
-	switch x := v.(type) {
-	case map[string]any:
-		for k, child := range x {
-			if k == "nextToken" {
-				continue
-			}
-			if s, ok := child.(string); ok {
-				if out := m.rewriteString(s); out != s {
-					x[k] = out
-					changed = true
-				}
-				continue
-			}
-			changed = m.rewrite(child) || changed
+	return editStrings(v, func(member, s string) any {
+		if member == "nextToken" {
+			return s
 		}
-	case []any:
-		for i, child := range x {
-			if s, ok := child.(string); ok {
-				if out := m.rewriteString(s); out != s {
-					x[i] = out
-					changed = true
-				}
-				continue
-			}
-			changed = m.rewrite(child) || changed
-		}
-	}
-	return changed
+		return m.rewriteString(s)
+	})
 }
 
 func (m *idMap) rewriteString(s string) string {
@@ -179,15 +152,6 @@ func (m *idMap) rewriteString(s string) string {
 
 func isIDByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-'
-}
-
-func isIDMember(name string) bool {
-	for _, m := range idMembers {
-		if name == m {
-			return true
-		}
-	}
-	return false
 }
 
 // idsVariant presents every policy store and identity source id the fake

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,8 +55,7 @@ var variantUnitTests = map[string]func(t *testing.T, r *rig){
 	"timestamps-3-digits": func(t *testing.T, r *rig) { checkTimestamps(t, r, 3) },
 	"timestamps-6-digits": func(t *testing.T, r *rig) { checkTimestamps(t, r, 6) },
 	"unordered-lists": func(t *testing.T, r *rig) {
-		store := r.createStore()
-		src := r.createSource(store, cognito(testUserPoolArn, []string{"a", "b", "c"}, "MyCorp::Group"))
+		store, src := r.newSource(cognito(testUserPoolArn, []string{"a", "b", "c"}, "MyCorp::Group"))
 		for _, op := range []string{"GetIdentitySource", "ListIdentitySources"} {
 			want, got := r.both(op, ids(store, src))
 			if op == "ListIdentitySources" {
@@ -81,8 +79,7 @@ var variantUnitTests = map[string]func(t *testing.T, r *rig){
 			}
 		}
 		// OpenID Connect: identity token client ids and access token audiences.
-		store2 := r.createStore()
-		src2 := r.createSource(store2, oidc(map[string]any{"identityTokenOnly": map[string]any{"clientIds": []string{"x", "y"}}}))
+		store2, src2 := r.newSource(oidc(map[string]any{"identityTokenOnly": map[string]any{"clientIds": []string{"x", "y"}}}))
 		_, got := r.both("GetIdentitySource", ids(store2, src2))
 		if v, _ := at(got.JSON, "configuration", "openIdConnectConfiguration", "tokenSelection", "identityTokenOnly", "clientIds"); !jsonEqual(v, []any{"y", "x"}) {
 			t.Errorf("identityTokenOnly.clientIds %v, want [y x]", v)
@@ -93,15 +90,13 @@ var variantUnitTests = map[string]func(t *testing.T, r *rig){
 			t.Errorf("accessTokenOnly.audiences %v, want [y x]", v)
 		}
 		// A list of one has no other order; other answers are untouched.
-		store3 := r.createStore()
-		src3 := r.createSource(store3, cognito(testUserPoolArn, []string{"a"}, ""))
+		store3, src3 := r.newSource(cognito(testUserPoolArn, []string{"a"}, ""))
 		r.same("GetIdentitySource", ids(store3, src3))
 		r.same("UpdateIdentitySource", update(store3, src3, cognito(testUserPoolArn, []string{"a", "b"}, "")))
 		r.same("GetIdentitySource", ids(store3, "missing"))
 	},
 	"discovery-url-well-known": func(t *testing.T, r *rig) {
-		store := r.createStore()
-		src := r.createSource(store, cognito(testUserPoolArn, []string{"a"}, ""))
+		store, src := r.newSource(cognito(testUserPoolArn, []string{"a"}, ""))
 		for _, op := range []string{"GetIdentitySource", "ListIdentitySources"} {
 			want, got := r.both(op, ids(store, src))
 			if op == "ListIdentitySources" {
@@ -126,8 +121,7 @@ var variantUnitTests = map[string]func(t *testing.T, r *rig){
 			}
 		}
 		// An OpenID Connect identity source has no details to change.
-		store2 := r.createStore()
-		src2 := r.createSource(store2, oidc(map[string]any{"identityTokenOnly": map[string]any{}}))
+		store2, src2 := r.newSource(oidc(map[string]any{"identityTokenOnly": map[string]any{}}))
 		r.same("GetIdentitySource", ids(store2, src2))
 		// Already in the well-known form: untouched.
 		body := `{"identitySourceId":"s","policyStoreId":"p","details":{"openIdIssuer":"COGNITO","discoveryUrl":"https://x/.well-known/openid-configuration"}}`
@@ -137,8 +131,7 @@ var variantUnitTests = map[string]func(t *testing.T, r *rig){
 		}
 	},
 	"list-items-without-configuration": func(t *testing.T, r *rig) {
-		store := r.createStore()
-		src := r.createSource(store, cognito(testUserPoolArn, []string{"a"}, ""))
+		store, src := r.newSource(cognito(testUserPoolArn, []string{"a"}, ""))
 		want, got := r.both("ListIdentitySources", map[string]any{"policyStoreId": store})
 		items, _ := got.JSON["identitySources"].([]any)
 		if len(items) != 1 {
@@ -250,7 +243,7 @@ func checkIDs(t *testing.T, r *rig, v Variant, pattern *regexp.Regexp) {
 	// replaced.
 	call := func(op string, in map[string]any, member string) (want, got reply) {
 		t.Helper()
-		want = send(t, r.faithful, op, in)
+		want = sendJSON(t, r.faithful, op, in)
 		mapped := map[string]any{}
 		for k, val := range in {
 			mapped[k] = val
@@ -258,7 +251,7 @@ func checkIDs(t *testing.T, r *rig, v Variant, pattern *regexp.Regexp) {
 				mapped[k] = presented[s]
 			}
 		}
-		got = send(t, r.wrapped, op, mapped)
+		got = sendJSON(t, r.wrapped, op, mapped)
 		if member != "" {
 			fakeID, _ := want.JSON[member].(string)
 			id, _ := got.JSON[member].(string)
@@ -309,7 +302,7 @@ func checkIDs(t *testing.T, r *rig, v Variant, pattern *regexp.Regexp) {
 	}
 	// Each Wrap has its own ids: another one knows none of these.
 	other := WrapVariant(newFake(), v)
-	if got := send(t, other, "GetPolicyStore", map[string]any{"policyStoreId": presented[store]}); got.Status != 404 || got.JSON["resourceId"] != presented[store] {
+	if got := sendJSON(t, other, "GetPolicyStore", map[string]any{"policyStoreId": presented[store]}); got.Status != 404 || got.JSON["resourceId"] != presented[store] {
 		t.Errorf("another Wrap resolved %s: %d %s", presented[store], got.Status, got.Body)
 	}
 	// A nextToken is left alone, even holding an id.
@@ -330,8 +323,7 @@ func checkTimestamps(t *testing.T, r *rig, digits int) {
 	if digits > 0 {
 		frac = "." + strings.Repeat("0", digits)
 	}
-	store := r.createStore()
-	src := r.createSource(store, cognito(testUserPoolArn, nil, ""))
+	store, src := r.newSource(cognito(testUserPoolArn, nil, ""))
 	for _, c := range []struct {
 		op string
 		in map[string]any
@@ -403,105 +395,4 @@ func (r *rig) control(method, path, body string) (want, got reply) {
 		return req
 	}
 	return do(r.t, r.faithful, req()), do(r.t, r.wrapped, req())
-}
-
-func TestEveryVariantHasAUnitTest(t *testing.T) {
-	names := map[string]bool{}
-	for _, v := range Conforming() {
-		names[v.Name] = true
-		if variantUnitTests[v.Name] == nil {
-			t.Errorf("variant %s has no unit test in variantUnitTests", v.Name)
-		}
-	}
-	for name := range variantUnitTests {
-		if !names[name] {
-			t.Errorf("variantUnitTests has %s, which Conforming does not return", name)
-		}
-	}
-}
-
-func TestWrapVariant(t *testing.T) {
-	for _, v := range Conforming() {
-		test := variantUnitTests[v.Name]
-		if test == nil {
-			continue
-		}
-		t.Run(v.Name, func(t *testing.T) {
-			t.Parallel()
-			test(t, newVariantRig(t, v))
-		})
-	}
-}
-
-func TestVariantDeclarations(t *testing.T) {
-	all := Conforming()
-	if len(all) < 13 {
-		t.Errorf("Conforming returns %d variants, want at least 13", len(all))
-	}
-	if !slices.IsSortedFunc(all, func(a, b Variant) int { return strings.Compare(a.Name, b.Name) }) {
-		t.Error("Conforming is not sorted by name")
-	}
-	seen := map[string]bool{}
-	for _, d := range All() {
-		seen[d.Name] = true
-	}
-	for _, v := range all {
-		if !kebab.MatchString(v.Name) {
-			t.Errorf("name %q is not kebab-case", v.Name)
-		}
-		if seen[v.Name] {
-			t.Errorf("name %q appears twice, among the variants or the deviations", v.Name)
-		}
-		seen[v.Name] = true
-		for what, s := range map[string]string{"description": v.Description, "allowed": v.Allowed} {
-			if !strings.HasSuffix(s, ".") || strings.ContainsAny(s, "\n\t") {
-				t.Errorf("%s: %s %q is not one sentence", v.Name, what, s)
-			}
-		}
-		if v.middleware == nil {
-			t.Errorf("%s: no middleware", v.Name)
-		}
-		if got, ok := VariantByName(v.Name); !ok || got.Name != v.Name {
-			t.Errorf("VariantByName(%q) = %v, %v", v.Name, got.Name, ok)
-		}
-	}
-	if _, ok := VariantByName("no-such-variant"); ok {
-		t.Error("VariantByName found no-such-variant")
-	}
-}
-
-func TestZeroVariantChangesNothing(t *testing.T) {
-	h := canned(200, nil, "x")
-	rec := httptest.NewRecorder()
-	WrapVariant(h, Variant{}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
-	if rec.Body.String() != "x" {
-		t.Errorf("body %q", rec.Body)
-	}
-}
-
-// TestVariantOtherTrafficUntouched sends what is not an API call through
-// every variant.
-func TestVariantOtherTrafficUntouched(t *testing.T) {
-	for _, v := range Conforming() {
-		t.Run(v.Name, func(t *testing.T) {
-			t.Parallel()
-			r := newVariantRig(t, v)
-			checkNonAPIUntouched(t, r)
-			want, got := r.control(http.MethodGet, faultControlPath, "")
-			if want.Status != got.Status || !bytes.Equal(want.Body, got.Body) {
-				t.Errorf("GET %s: faithful %d %s, wrapped %d %s", faultControlPath, want.Status, want.Body, got.Status, got.Body)
-			}
-		})
-	}
-}
-
-// TestVariantMalformedBodiesNeverPanic sends bodies that are not what any
-// variant expects through each of them.
-func TestVariantMalformedBodiesNeverPanic(t *testing.T) {
-	for _, v := range Conforming() {
-		t.Run(v.Name, func(t *testing.T) {
-			t.Parallel()
-			checkMalformedBodies(t, func(h http.Handler) http.Handler { return WrapVariant(h, v) })
-		})
-	}
 }
