@@ -64,6 +64,11 @@
 // is not set) or the directory cannot be written, so that a session is
 // never run only to be lost at the end. An empty session writes no file.
 //
-// Stats and Findings report what was seen, for a summary; cmd/vpconform's
-// "vpconform proxy" subcommand runs a Proxy as a standalone process.
+// Stats and Findings report what was seen, for a summary.
+//
+// proxy.go holds Config, New and the handler that forwards (and signs);
+// record.go checks, logs and records each exchange, and writes the
+// recording. cmd/vpconform's "vpconform proxy" subcommand runs a Proxy as a
+// standalone process: see vpconform proxy -h, and the README's section on
+// it for a walk-through.
 package proxy

@@ -118,6 +118,17 @@ func newRig(t *testing.T, upstream string, mutate ...func(*proxy.Config)) *rig {
 	return &rig{proxy: p, srv: srv, log: lb, dir: dir}
 }
 
+// signingUpstream starts a fake that knows only the upstream's credentials,
+// so that a request reaches it only when the proxy signed it again.
+func signingUpstream(t *testing.T) *fake.Server {
+	t.Helper()
+	srv := fake.NewServer(fake.WithCredentials(fake.Credential{
+		AccessKeyID: upstreamKeyID, SecretAccessKey: upstreamSecret, SessionToken: upstreamToken, Allow: []string{"verifiedpermissions:*"},
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // client is an SDK client pointed at the proxy, with the client's own
 // credentials.
 func (r *rig) client() *verifiedpermissions.Client {
@@ -190,10 +201,7 @@ func assertNoSecrets(t *testing.T, dir string) {
 }
 
 func TestSessionThroughProxyIsResignedRecordedAndRedacted(t *testing.T) {
-	upstream := fake.NewServer(fake.WithCredentials(fake.Credential{
-		AccessKeyID: upstreamKeyID, SecretAccessKey: upstreamSecret, SessionToken: upstreamToken, Allow: []string{"verifiedpermissions:*"},
-	}))
-	defer upstream.Close()
+	upstream := signingUpstream(t)
 	r := newRig(t, upstream.URL())
 	vp := r.client()
 	ctx := context.Background()
@@ -330,11 +338,7 @@ func TestSessionThroughProxyIsResignedRecordedAndRedacted(t *testing.T) {
 }
 
 func TestRequestViolationIsLoggedWithItsPath(t *testing.T) {
-	upstream := fake.NewServer(fake.WithCredentials(fake.Credential{
-		AccessKeyID: upstreamKeyID, SecretAccessKey: upstreamSecret, SessionToken: upstreamToken, Allow: []string{"verifiedpermissions:*"},
-	}))
-	defer upstream.Close()
-	r := newRig(t, upstream.URL())
+	r := newRig(t, signingUpstream(t).URL())
 	ctx := context.Background()
 	vp := r.client()
 	store, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
@@ -511,6 +515,36 @@ func TestControlRoutesAndOtherRequestsPassThroughUnrecorded(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(r.dir, "app-session.json")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("an empty session wrote a golden file: %v", err)
+	}
+}
+
+// TestOperationWithoutSchemaIsForwardedAndRecordedUnchecked: an operation
+// of the model the kit has no schema for (one the registry does not serve)
+// is forwarded and recorded, and counted unchecked rather than checked.
+func TestOperationWithoutSchemaIsForwardedAndRecordedUnchecked(t *testing.T) {
+	unserved := schemas.Default().Unserved()
+	if len(unserved) == 0 {
+		t.Skip("the registry serves every operation of the model")
+	}
+	op := unserved[0]
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Content-Type", schemas.ContentType)
+		_, _ = io.WriteString(w, `{"anything":"goes"}`)
+	}))
+	defer upstream.Close()
+	r := newRig(t, upstream.URL, func(c *proxy.Config) { c.Credentials = nil })
+	if resp, body := r.sendRaw(t, op, `{"whatever":1}`, nil); resp.StatusCode != http.StatusOK || string(body) != `{"anything":"goes"}` {
+		t.Errorf("%s answered %d %s, want the upstream's 200 answer", op, resp.StatusCode, body)
+	}
+	if st := r.proxy.Stats(); st.Exchanges != 1 || st.Unchecked != 1 || st.Recorded != 1 || st.Violations != 0 {
+		t.Errorf("Stats = %+v, want one exchange, unchecked, recorded, no violation", st)
+	}
+	if err := r.proxy.Close(); err != nil {
+		t.Fatal(err)
+	}
+	g, err := fixtures.LoadFile(r.proxy.File())
+	if err != nil || len(g.Exchanges) != 1 || g.Exchanges[0].Operation != op {
+		t.Errorf("the golden file: %+v, %v; want the one exchange of %s", g, err, op)
 	}
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -48,41 +47,24 @@ var (
 )
 
 // newProxyFlagSet binds the proxy's flags to cfg, each defaulting to its
-// environment variable (through getenv), then to a built-in value. The map
-// holds, by flag name, the variables that are set but malformed.
-func newProxyFlagSet(cfg *proxyConfig, getenv func(string) string) (*flag.FlagSet, map[string]error) {
-	fs := flag.NewFlagSet("vpconform proxy", flag.ContinueOnError)
-	errs := map[string]error{}
-	env := func(name, def string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
-		}
-		return def
-	}
-	region := env("VPCONFORM_PROXY_REGION", env("AWS_REGION", defaultProxyRegion))
-	update := false
-	if v := env("VPCONFORM_PROXY_UPDATE", ""); v != "" {
-		b, err := parseBool(v)
-		if err != nil {
-			errs["update"] = fmt.Errorf("$VPCONFORM_PROXY_UPDATE=%q: %w", v, err)
-		}
-		update = b
-	}
-	fs.StringVar(&cfg.upstream, "upstream", env("VPCONFORM_PROXY_UPSTREAM", ""),
-		"base `URL` requests are forwarded to: an emulator such as http://127.0.0.1:4599, or https://verifiedpermissions.<region>.amazonaws.com (required) ($VPCONFORM_PROXY_UPSTREAM)")
-	fs.StringVar(&cfg.listen, "listen", env("VPCONFORM_PROXY_LISTEN", defaultProxyListen),
-		"`host:port` the application connects to; port 0 picks a free one ($VPCONFORM_PROXY_LISTEN)")
-	fs.StringVar(&cfg.region, "region", region,
-		"`region` requests are signed for and the recording names ($VPCONFORM_PROXY_REGION, else $AWS_REGION, else us-east-1)")
-	fs.StringVar(&cfg.sign, "sign", env("VPCONFORM_PROXY_SIGN", signDefault),
-		"how requests are signed, `default|none`: default signs every request again with SigV4, with credentials from the AWS default chain (AWS_ACCESS_KEY_ID…, AWS_PROFILE, SSO, instance roles), so the application's own credentials never reach the upstream; none forwards each request as the application signed it ($VPCONFORM_PROXY_SIGN)")
-	fs.StringVar(&cfg.recordDir, "record-dir", env("VPCONFORM_PROXY_RECORD_DIR", ""),
-		"record the session as one golden file, `DIR`/NAME.json, normalised and without credentials, when the proxy stops; empty records nothing ($VPCONFORM_PROXY_RECORD_DIR)")
-	fs.StringVar(&cfg.name, "name", env("VPCONFORM_PROXY_NAME", defaultProxyName),
-		"`NAME` of the recording: its scenario id and file name, ASCII letters, digits and '-' ($VPCONFORM_PROXY_NAME)")
-	fs.BoolVar(&cfg.update, "update", update,
-		"let the recording replace an existing DIR/NAME.json; without it the proxy refuses to start when the file exists ($VPCONFORM_PROXY_UPDATE)")
-	return fs, errs
+// environment variable (through getenv), then to a built-in value.
+func newProxyFlagSet(cfg *proxyConfig, getenv func(string) string) *envFlagSet {
+	fs := newEnvFlagSet("vpconform proxy", getenv)
+	fs.str(&cfg.upstream, envFlag{"upstream", "VPCONFORM_PROXY_UPSTREAM",
+		"base `URL` requests are forwarded to: an emulator such as http://127.0.0.1:4599, or https://verifiedpermissions.<region>.amazonaws.com (required)"}, "")
+	fs.str(&cfg.listen, envFlag{"listen", "VPCONFORM_PROXY_LISTEN",
+		"`host:port` the application connects to; port 0 picks a free one"}, defaultProxyListen)
+	fs.strElse(&cfg.region, envFlag{"region", "VPCONFORM_PROXY_REGION",
+		"`region` requests are signed for and the recording names"}, "AWS_REGION", defaultProxyRegion)
+	fs.str(&cfg.sign, envFlag{"sign", "VPCONFORM_PROXY_SIGN",
+		"how requests are signed, `default|none`: default signs every request again with SigV4, with credentials from the AWS default chain (AWS_ACCESS_KEY_ID…, AWS_PROFILE, SSO, instance roles), so the application's own credentials never reach the upstream; none forwards each request as the application signed it"}, signDefault)
+	fs.str(&cfg.recordDir, envFlag{"record-dir", "VPCONFORM_PROXY_RECORD_DIR",
+		"record the session as one golden file, `DIR`/NAME.json, normalised and without credentials, when the proxy stops; empty records nothing"}, "")
+	fs.str(&cfg.name, envFlag{"name", "VPCONFORM_PROXY_NAME",
+		"`NAME` of the recording: its scenario id and file name, ASCII letters, digits and '-'"}, defaultProxyName)
+	fs.boolean(&cfg.update, envFlag{"update", "VPCONFORM_PROXY_UPDATE",
+		"let the recording replace an existing DIR/NAME.json; without it the proxy refuses to start when the file exists"}, false)
+	return fs
 }
 
 // loadProxyConfig reads the proxy's flags from args over defaults from the
@@ -91,23 +73,8 @@ func newProxyFlagSet(cfg *proxyConfig, getenv func(string) string) (*flag.FlagSe
 // error saying what is wrong for anything malformed.
 func loadProxyConfig(args []string, getenv func(string) string) (proxyConfig, error) {
 	var cfg proxyConfig
-	fs, envErrs := newProxyFlagSet(&cfg, getenv)
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return proxyConfig{}, err
-		}
-		return proxyConfig{}, fmt.Errorf("parse flags: %w", err)
-	}
-	if fs.NArg() > 0 {
-		return proxyConfig{}, fmt.Errorf("unexpected arguments %q: vpconform proxy takes flags only", fs.Args())
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for name, err := range envErrs {
-		if !set[name] {
-			return proxyConfig{}, err
-		}
+	if err := newProxyFlagSet(&cfg, getenv).parse(args); err != nil {
+		return proxyConfig{}, err
 	}
 	if cfg.upstream == "" {
 		return proxyConfig{}, errors.New("-upstream/$VPCONFORM_PROXY_UPSTREAM is required: the base URL to forward to, such as http://127.0.0.1:4599 or https://verifiedpermissions.us-east-1.amazonaws.com")
@@ -132,10 +99,7 @@ func loadProxyConfig(args []string, getenv func(string) string) (proxyConfig, er
 
 // proxyUsage is the help text of the proxy subcommand.
 func proxyUsage(getenv func(string) string) string {
-	var b strings.Builder
-	fs, _ := newProxyFlagSet(&proxyConfig{}, getenv)
-	fs.SetOutput(&b)
-	b.WriteString(`vpconform proxy forwards an application's Verified Permissions traffic to
+	return newProxyFlagSet(&proxyConfig{}, getenv).defaults(`vpconform proxy forwards an application's Verified Permissions traffic to
 the upstream unchanged, logs every request and answer that breaks the API's
 schemas (operation, direction, member path, keyword), and records the whole
 session as one golden file when it stops (SIGINT, SIGTERM). Exit status: 0,
@@ -144,21 +108,14 @@ session as one golden file when it stops (SIGINT, SIGTERM). Exit status: 0,
 
 Flags of vpconform proxy:
 `)
-	fs.PrintDefaults()
-	return b.String()
 }
 
 // runProxy is the proxy subcommand: it serves until ctx is done, then
 // writes the recording, prints a summary and returns the exit status.
 func runProxy(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cfg, err := loadProxyConfig(args, getenv)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		printUsage(stdout, proxyUsage(getenv))
-		return exitOK
-	case err != nil:
-		fmt.Fprintf(stderr, "vpconform proxy: %v\nRun vpconform proxy -h for the flags.\n", err)
-		return exitUsage
+	if code, done := configured(err, "vpconform proxy", func() string { return proxyUsage(getenv) }, stdout, stderr); done {
+		return code
 	}
 	return serveProxy(ctx, cfg, stdout, stderr)
 }

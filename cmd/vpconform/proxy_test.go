@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,17 +16,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	vptypes "github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
+	"github.com/onsi/gomega/gbytes"
 	"github.com/vpconform/vpconform/fake"
 	"github.com/vpconform/vpconform/fixtures"
 )
 
-// proxyEnv is a getenv reading m.
-func proxyEnv(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
-}
-
 func TestLoadProxyConfigDefaultsEnvAndFlags(t *testing.T) {
-	cfg, err := loadProxyConfig([]string{"-upstream", "http://127.0.0.1:4599"}, proxyEnv(nil))
+	cfg, err := loadProxyConfig([]string{"-upstream", "http://127.0.0.1:4599"}, env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +40,7 @@ func TestLoadProxyConfigDefaultsEnvAndFlags(t *testing.T) {
 		"VPCONFORM_PROXY_NAME":       "checkout-flow",
 		"VPCONFORM_PROXY_UPDATE":     "1",
 	}
-	cfg, err = loadProxyConfig(nil, proxyEnv(vars))
+	cfg, err = loadProxyConfig(nil, env(vars))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,11 +52,11 @@ func TestLoadProxyConfigDefaultsEnvAndFlags(t *testing.T) {
 
 	// VPCONFORM_PROXY_REGION wins over AWS_REGION; flags win over both.
 	vars["VPCONFORM_PROXY_REGION"] = "ap-south-1"
-	if cfg, err = loadProxyConfig(nil, proxyEnv(vars)); err != nil || cfg.region != "ap-south-1" {
+	if cfg, err = loadProxyConfig(nil, env(vars)); err != nil || cfg.region != "ap-south-1" {
 		t.Errorf("region with VPCONFORM_PROXY_REGION: %q, %v", cfg.region, err)
 	}
 	cfg, err = loadProxyConfig([]string{"-upstream", "http://localhost:1", "-listen", ":0", "-region", "us-west-2", "-sign", "default",
-		"-record-dir", "", "-name", "other", "-update=false"}, proxyEnv(vars))
+		"-record-dir", "", "-name", "other", "-update=false"}, env(vars))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,11 +67,11 @@ func TestLoadProxyConfigDefaultsEnvAndFlags(t *testing.T) {
 
 	// A malformed variable matters only when its flag does not replace it.
 	bad := map[string]string{"VPCONFORM_PROXY_UPDATE": "maybe"}
-	if _, err := loadProxyConfig([]string{"-upstream", "http://127.0.0.1:1", "-update"}, proxyEnv(bad)); err != nil {
+	if _, err := loadProxyConfig([]string{"-upstream", "http://127.0.0.1:1", "-update"}, env(bad)); err != nil {
 		t.Errorf("-update over a malformed VPCONFORM_PROXY_UPDATE: %v", err)
 	}
 
-	if _, err := loadProxyConfig([]string{"-h"}, proxyEnv(nil)); !errors.Is(err, flag.ErrHelp) {
+	if _, err := loadProxyConfig([]string{"-h"}, env(nil)); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v, want flag.ErrHelp", err)
 	}
 }
@@ -104,19 +99,19 @@ func TestLoadProxyConfigRefusesBadInput(t *testing.T) {
 		{append(up, "-bogus"), nil, "flag provided but not defined: -bogus"},
 		{append(up, "extra"), nil, "unexpected arguments"},
 	} {
-		_, err := loadProxyConfig(c.args, proxyEnv(c.env))
+		_, err := loadProxyConfig(c.args, env(c.env))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("loadProxyConfig(%q, %v) = %v, want an error containing %q", c.args, c.env, err, c.want)
 		}
 	}
 
 	var stdout, stderr bytes.Buffer
-	if code := runProxy(context.Background(), []string{"-sign", "sigv4"}, proxyEnv(nil), &stdout, &stderr); code != exitUsage ||
+	if code := runProxy(context.Background(), []string{"-sign", "sigv4"}, env(nil), &stdout, &stderr); code != exitUsage ||
 		!strings.Contains(stderr.String(), "vpconform proxy: ") || !strings.Contains(stderr.String(), "vpconform proxy -h") {
 		t.Errorf("bad flags: exit %d, stderr %q; want %d and the error", code, stderr.String(), exitUsage)
 	}
 	stdout.Reset()
-	if code := runProxy(context.Background(), []string{"-h"}, proxyEnv(nil), &stdout, &stderr); code != exitOK {
+	if code := runProxy(context.Background(), []string{"-h"}, env(nil), &stdout, &stderr); code != exitOK {
 		t.Errorf("-h: exit %d", code)
 	}
 	for _, f := range []string{"-upstream", "-listen", "-region", "-sign", "-record-dir", "-name", "-update",
@@ -128,29 +123,11 @@ func TestLoadProxyConfigRefusesBadInput(t *testing.T) {
 	}
 }
 
-// syncBuffer is an output the command and the test share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 var listeningLine = regexp.MustCompile(`vpconform proxy listening on (http://\S+) → (\S+)\n`)
 
 // proxyRun is runProxy running in a goroutine.
 type proxyRun struct {
-	stdout, stderr *syncBuffer
+	stdout, stderr *gbytes.Buffer
 	cancel         context.CancelFunc
 	done           chan struct{} // closed when runProxy has returned code
 	code           int
@@ -159,9 +136,9 @@ type proxyRun struct {
 func startProxyRun(t *testing.T, args []string) *proxyRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &proxyRun{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, done: make(chan struct{})}
+	r := &proxyRun{stdout: gbytes.NewBuffer(), stderr: gbytes.NewBuffer(), cancel: cancel, done: make(chan struct{})}
 	go func() {
-		r.code = runProxy(ctx, args, proxyEnv(nil), r.stdout, r.stderr)
+		r.code = runProxy(ctx, args, env(nil), r.stdout, r.stderr)
 		close(r.done)
 	}()
 	t.Cleanup(func() {
@@ -179,16 +156,16 @@ func (r *proxyRun) url(t *testing.T) string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if m := listeningLine.FindStringSubmatch(r.stdout.String()); m != nil {
+		if m := listeningLine.FindStringSubmatch(string(r.stdout.Contents())); m != nil {
 			return m[1]
 		}
 		select {
 		case <-r.done:
-			t.Fatalf("vpconform proxy exited %d before listening\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			t.Fatalf("vpconform proxy exited %d before listening\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout.Contents(), r.stderr.Contents())
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
-	t.Fatalf("vpconform proxy printed no readiness line\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	t.Fatalf("vpconform proxy printed no readiness line\nstdout:\n%s\nstderr:\n%s", r.stdout.Contents(), r.stderr.Contents())
 	return ""
 }
 
@@ -200,7 +177,7 @@ func (r *proxyRun) stop(t *testing.T) int {
 	case <-r.done:
 		return r.code
 	case <-time.After(20 * time.Second):
-		t.Fatalf("vpconform proxy did not stop\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+		t.Fatalf("vpconform proxy did not stop\nstdout:\n%s\nstderr:\n%s", r.stdout.Contents(), r.stderr.Contents())
 	}
 	return -1
 }
@@ -241,24 +218,24 @@ func TestRunProxyRecordsTheSessionAndSummarises(t *testing.T) {
 	// A clean session: exit 0, the file written.
 	run := startProxyRun(t, args)
 	vp := client(run.url(t))
-	if m := listeningLine.FindStringSubmatch(run.stdout.String()); m[2] != upstream.URL() {
+	if m := listeningLine.FindStringSubmatch(string(run.stdout.Contents())); m[2] != upstream.URL() {
 		t.Errorf("readiness line names upstream %q, want %q", m[2], upstream.URL())
 	}
 	store, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
 		ValidationSettings: &vptypes.ValidationSettings{Mode: vptypes.ValidationModeOff},
 	})
 	if err != nil {
-		t.Fatalf("CreatePolicyStore through vpconform proxy: %v\nstderr:\n%s", err, run.stderr)
+		t.Fatalf("CreatePolicyStore through vpconform proxy: %v\nstderr:\n%s", err, run.stderr.Contents())
 	}
 	if _, err := vp.DeletePolicyStore(ctx, &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: store.PolicyStoreId}); err != nil {
 		t.Fatalf("DeletePolicyStore through vpconform proxy: %v", err)
 	}
 	if code := run.stop(t); code != exitOK {
-		t.Errorf("clean session: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitOK, run.stdout, run.stderr)
+		t.Errorf("clean session: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitOK, run.stdout.Contents(), run.stderr.Contents())
 	}
 	wantSummary := "vpconform proxy: 2 exchanges, 0 violations; wrote " + file + "\n"
-	if !strings.HasSuffix(run.stdout.String(), wantSummary) {
-		t.Errorf("summary:\n%s\nwant it to end with %q", run.stdout, wantSummary)
+	if !strings.HasSuffix(string(run.stdout.Contents()), wantSummary) {
+		t.Errorf("summary:\n%s\nwant it to end with %q", run.stdout.Contents(), wantSummary)
 	}
 	g, err := fixtures.LoadFile(file)
 	if err != nil {
@@ -280,7 +257,7 @@ func TestRunProxyRecordsTheSessionAndSummarises(t *testing.T) {
 
 	// The same name again, without -update: refused before listening.
 	var stdout, stderr bytes.Buffer
-	if code := runProxy(ctx, args, proxyEnv(nil), &stdout, &stderr); code != exitInternal ||
+	if code := runProxy(ctx, args, env(nil), &stdout, &stderr); code != exitInternal ||
 		!strings.Contains(stderr.String(), file) || strings.Contains(stdout.String(), "listening") {
 		t.Errorf("over an existing recording: exit %d, stdout %q, stderr %q; want %d naming %s", code, stdout.String(), stderr.String(), exitInternal, file)
 	}
@@ -297,14 +274,14 @@ func TestRunProxyRecordsTheSessionAndSummarises(t *testing.T) {
 		t.Fatalf("GetPolicyStore of a malformed id: %v, want the upstream's ValidationException", err)
 	}
 	if code := run.stop(t); code != exitFailed {
-		t.Errorf("session with a violation: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitFailed, run.stdout, run.stderr)
+		t.Errorf("session with a violation: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitFailed, run.stdout.Contents(), run.stderr.Contents())
 	}
 	wantSummary = "vpconform proxy: 1 exchange, 1 violation; wrote " + file + "\n"
-	if !strings.HasSuffix(run.stdout.String(), wantSummary) {
-		t.Errorf("summary:\n%s\nwant it to end with %q", run.stdout, wantSummary)
+	if !strings.HasSuffix(string(run.stdout.Contents()), wantSummary) {
+		t.Errorf("summary:\n%s\nwant it to end with %q", run.stdout.Contents(), wantSummary)
 	}
-	if !strings.Contains(run.stderr.String(), `msg="schema violation" exchange=1 operation=GetPolicyStore direction=request path=policyStoreId`) {
-		t.Errorf("no violation line on stderr:\n%s", run.stderr)
+	if !strings.Contains(string(run.stderr.Contents()), `msg="schema violation" exchange=1 operation=GetPolicyStore direction=request path=policyStoreId`) {
+		t.Errorf("no violation line on stderr:\n%s", run.stderr.Contents())
 	}
 	if g, err := fixtures.LoadFile(file); err != nil || len(g.Exchanges) != 1 || g.Exchanges[0].Operation != "GetPolicyStore" {
 		t.Errorf("the replaced golden file: %+v, %v", g, err)
@@ -324,16 +301,16 @@ func TestRunProxyWithoutRecordingOrCredentials(t *testing.T) {
 		t.Fatalf("DeletePolicyStore through vpconform proxy -sign none: %v", err)
 	}
 	if code := run.stop(t); code != exitOK {
-		t.Errorf("exit %d, want %d\nstderr:\n%s", code, exitOK, run.stderr)
+		t.Errorf("exit %d, want %d\nstderr:\n%s", code, exitOK, run.stderr.Contents())
 	}
-	if want := "vpconform proxy: 1 exchange, 0 violations; not recorded (no -record-dir)\n"; !strings.HasSuffix(run.stdout.String(), want) {
-		t.Errorf("summary:\n%s\nwant it to end with %q", run.stdout, want)
+	if want := "vpconform proxy: 1 exchange, 0 violations; not recorded (no -record-dir)\n"; !strings.HasSuffix(string(run.stdout.Contents()), want) {
+		t.Errorf("summary:\n%s\nwant it to end with %q", run.stdout.Contents(), want)
 	}
 }
 
 func TestRunProxyCannotListen(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := runProxy(context.Background(), []string{"-upstream", "http://127.0.0.1:1", "-listen", "256.0.0.1:0", "-sign", "none"}, proxyEnv(nil), &stdout, &stderr)
+	code := runProxy(context.Background(), []string{"-upstream", "http://127.0.0.1:1", "-listen", "256.0.0.1:0", "-sign", "none"}, env(nil), &stdout, &stderr)
 	if code != exitFailed || !strings.Contains(stderr.String(), "listen on 256.0.0.1:0") {
 		t.Errorf("exit %d, stderr %q; want %d and the listen error", code, stderr.String(), exitFailed)
 	}

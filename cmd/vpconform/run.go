@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,30 +25,24 @@ const suiteDescription = "vpconform: endpoint"
 // endpoint, or lists it, and returns the exit status.
 func runCatalogue(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cfg, err := loadRunConfig(args, getenv)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		printUsage(stdout, runUsage(getenv))
-		return exitOK
-	case err != nil:
-		fmt.Fprintf(stderr, "vpconform: %v\nRun vpconform -h for the flags.\n", err)
-		return exitUsage
-	case cfg.version:
+	if code, done := configured(err, "vpconform", func() string { return runUsage(getenv) }, stdout, stderr); done {
+		return code
+	}
+	if cfg.version {
 		fmt.Fprintf(stdout, "vpconform %s\n", version.String())
 		return exitOK
-	case cfg.list:
-		if err := listCatalogue(stdout, cfg); err != nil {
+	}
+	selected, err := cfg.selection()
+	if err != nil {
+		fmt.Fprintf(stderr, "vpconform: %v\n", err)
+		return exitUsage
+	}
+	if cfg.list {
+		if err := listCatalogue(stdout, selected); err != nil {
 			fmt.Fprintf(stderr, "vpconform: %v\n", err)
-			return exitUsage
+			return exitInternal
 		}
 		return exitOK
-	}
-	if _, err := types.ParseLabelFilter(cfg.labelFilter); err != nil {
-		fmt.Fprintf(stderr, "vpconform: -label-filter %q: %v\n", cfg.labelFilter, err)
-		return exitUsage
-	}
-	if _, err := regexp.Compile(cfg.focus); err != nil {
-		fmt.Fprintf(stderr, "vpconform: -focus %q: %v\n", cfg.focus, err)
-		return exitUsage
 	}
 	return runSuite(ctx, cfg, getenv, stdout, stderr)
 }
@@ -117,24 +110,31 @@ func runSuite(_ context.Context, cfg runConfig, getenv func(string) string, stdo
 	return exitOK
 }
 
-// listCatalogue prints the scenarios the label filter and focus of cfg
-// select: id, evidence, labels and description, one per line, tab-aligned,
-// then how many.
-func listCatalogue(w io.Writer, cfg runConfig) error {
+// selection compiles the label filter and focus of cfg into the test of
+// whether they select a scenario, as Ginkgo applies them to a run (every
+// scenario also has the label "vpconform").
+func (cfg runConfig) selection() (func(specs.Scenario) bool, error) {
 	match, err := types.ParseLabelFilter(cfg.labelFilter)
 	if err != nil {
-		return fmt.Errorf("-label-filter %q: %w", cfg.labelFilter, err)
+		return nil, fmt.Errorf("-label-filter %q: %w", cfg.labelFilter, err)
 	}
 	focus, err := regexp.Compile(cfg.focus)
 	if err != nil {
-		return fmt.Errorf("-focus %q: %w", cfg.focus, err)
+		return nil, fmt.Errorf("-focus %q: %w", cfg.focus, err)
 	}
+	return func(sc specs.Scenario) bool {
+		return match(append([]string{"vpconform"}, sc.Labels()...)) && focus.MatchString(sc.ID+": "+sc.Description)
+	}, nil
+}
+
+// listCatalogue prints the scenarios selected picks out: id, evidence, labels
+// and description, one per line, tab-aligned, then how many.
+func listCatalogue(w io.Writer, selected func(specs.Scenario) bool) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tEVIDENCE\tLABELS\tDESCRIPTION")
 	n := 0
 	for _, sc := range specs.Catalogue() {
-		labels := append([]string{"vpconform"}, sc.Labels()...)
-		if !match(labels) || !focus.MatchString(sc.ID+": "+sc.Description) {
+		if !selected(sc) {
 			continue
 		}
 		n++
@@ -143,6 +143,6 @@ func listCatalogue(w io.Writer, cfg runConfig) error {
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("print the catalogue: %w", err)
 	}
-	_, err = fmt.Fprintf(w, "%d of %d scenarios\n", n, len(specs.Catalogue()))
+	_, err := fmt.Fprintf(w, "%d of %d scenarios\n", n, len(specs.Catalogue()))
 	return err
 }

@@ -559,58 +559,40 @@ func newClient(id int, s settings, api *apiClient, reg *registry, rep *report) *
 // maxOwnStores bounds each client's policy stores.
 const maxOwnStores = 8
 
-// operations the soak sends, and how often (out of the sum of weights).
-var weights = []struct {
+// moves are what a client does, and how often (out of the sum of
+// weights).
+var moves = []struct {
 	name   string
 	weight int
+	do     func(*client, context.Context)
 }{
-	{"createStore", 8}, {"getStore", 12}, {"getPeer", 12}, {"createSource", 10}, {"getSource", 14},
-	{"updateSource", 14}, {"listSources", 8}, {"deleteSource", 3}, {"deleteStore", 5}, {"invalid", 3},
-	{"replay", 3}, {"fault", 1},
+	{"createStore", 8, func(c *client, ctx context.Context) { c.createStore(ctx, c.rng.IntN(2) == 0) }},
+	{"getStore", 12, (*client).getOwnStore},
+	{"getPeer", 12, (*client).getPeer},
+	{"createSource", 10, (*client).createSource},
+	{"getSource", 14, (*client).getOwnSource},
+	{"updateSource", 14, (*client).updateSource},
+	{"listSources", 8, (*client).listSources},
+	{"deleteSource", 3, (*client).deleteSource},
+	{"deleteStore", 5, (*client).deleteStore},
+	{"invalid", 3, (*client).invalid},
+	{"replay", 3, (*client).replay},
+	{"fault", 1, (*client).injectFault},
 }
 
-func (c *client) pickOperation() string {
+// step makes one move, picked at random by weight.
+func (c *client) step(ctx context.Context) {
 	total := 0
-	for _, w := range weights {
-		total += w.weight
+	for _, m := range moves {
+		total += m.weight
 	}
 	n := c.rng.IntN(total)
-	for _, w := range weights {
-		if n < w.weight {
-			return w.name
+	for _, m := range moves {
+		if n < m.weight {
+			m.do(c, ctx)
+			return
 		}
-		n -= w.weight
-	}
-	return weights[0].name
-}
-
-// step makes one call.
-func (c *client) step(ctx context.Context) {
-	switch c.pickOperation() {
-	case "createStore":
-		c.createStore(ctx, c.rng.IntN(2) == 0)
-	case "getStore":
-		c.getOwnStore(ctx)
-	case "getPeer":
-		c.getPeer(ctx)
-	case "createSource":
-		c.createSource(ctx)
-	case "getSource":
-		c.getOwnSource(ctx)
-	case "updateSource":
-		c.updateSource(ctx)
-	case "listSources":
-		c.listSources(ctx)
-	case "deleteSource":
-		c.deleteSource(ctx)
-	case "deleteStore":
-		c.deleteStore(ctx)
-	case "invalid":
-		c.invalid(ctx)
-	case "replay":
-		c.replay(ctx)
-	case "fault":
-		c.injectFault(ctx)
+		n -= m.weight
 	}
 }
 
@@ -651,6 +633,28 @@ func (c *client) expectError(op string, a answer, allowed ...string) {
 		return
 	}
 	c.rep.anomaly("%s: HTTP %d %s, not one of the errors it may get (%v)", op, a.status, a.body, allowed)
+}
+
+// sendChecked sends a call and reports whether it succeeded. Any other
+// answer of the fake is checked with expectError, what naming the call
+// and allowed the errors it may get.
+func (c *client) sendChecked(ctx context.Context, op, what string, body any, allowed ...string) (answer, bool) {
+	a, ok := c.send(ctx, op, body)
+	if ok && a.status != http.StatusOK {
+		c.expectError(what, a, allowed...)
+		return a, false
+	}
+	return a, ok
+}
+
+// sendOn is sendChecked for a call on an own resource created at created:
+// once the resource must be visible, no error is expected; before, the
+// only one it may get is ResourceNotFoundException.
+func (c *client) sendOn(ctx context.Context, op, what string, created time.Time, body any) (answer, bool) {
+	if c.visible(created) {
+		return c.sendChecked(ctx, op, what, body)
+	}
+	return c.sendChecked(ctx, op, what+", created within the propagation delay", body, "ResourceNotFoundException")
 }
 
 func (c *client) marker() string {
@@ -744,12 +748,8 @@ func (c *client) createStore(ctx context.Context, withToken bool) {
 	if withToken {
 		body["clientToken"] = "tok-" + marker
 	}
-	a, ok := c.send(ctx, "CreatePolicyStore", body)
+	a, ok := c.sendChecked(ctx, "CreatePolicyStore", "CreatePolicyStore", body)
 	if !ok {
-		return
-	}
-	if a.status != http.StatusOK {
-		c.expectError("CreatePolicyStore", a)
 		return
 	}
 	var out struct {
@@ -808,16 +808,9 @@ func (c *client) getOwnStore(ctx context.Context) {
 		c.createStore(ctx, false)
 		return
 	}
-	a, ok := c.send(ctx, "GetPolicyStore", map[string]any{"policyStoreId": ps.id, "tags": true})
+	a, ok := c.sendOn(ctx, "GetPolicyStore", "GetPolicyStore of an own store", ps.created,
+		map[string]any{"policyStoreId": ps.id, "tags": true})
 	if !ok {
-		return
-	}
-	if a.status != http.StatusOK {
-		if c.visible(ps.created) {
-			c.expectError("GetPolicyStore of an own store", a)
-		} else {
-			c.expectError("GetPolicyStore of an own store within the delay", a, "ResourceNotFoundException")
-		}
 		return
 	}
 	if err := c.reg.checkStore(ps.id, a.body); err != nil {
@@ -832,12 +825,9 @@ func (c *client) getPeer(ctx context.Context) {
 		return
 	}
 	if source == "" {
-		a, ok := c.send(ctx, "GetPolicyStore", map[string]any{"policyStoreId": store, "tags": true})
+		a, ok := c.sendChecked(ctx, "GetPolicyStore", "GetPolicyStore of a peer's store",
+			map[string]any{"policyStoreId": store, "tags": true}, "ResourceNotFoundException")
 		if !ok {
-			return
-		}
-		if a.status != http.StatusOK {
-			c.expectError("GetPolicyStore of a peer's store", a, "ResourceNotFoundException")
 			return
 		}
 		if err := c.reg.checkStore(store, a.body); err != nil {
@@ -845,12 +835,9 @@ func (c *client) getPeer(ctx context.Context) {
 		}
 		return
 	}
-	a, ok := c.send(ctx, "GetIdentitySource", map[string]any{"policyStoreId": store, "identitySourceId": source})
+	a, ok := c.sendChecked(ctx, "GetIdentitySource", "GetIdentitySource of a peer's source",
+		map[string]any{"policyStoreId": store, "identitySourceId": source}, "ResourceNotFoundException")
 	if !ok {
-		return
-	}
-	if a.status != http.StatusOK {
-		c.expectError("GetIdentitySource of a peer's source", a, "ResourceNotFoundException")
 		return
 	}
 	if _, err := c.reg.checkSource(store, source, a.body); err != nil {
@@ -892,18 +879,9 @@ func (c *client) createSource(ctx context.Context) {
 	if c.rng.IntN(2) == 0 {
 		body["clientToken"] = "tok-" + marker
 	}
-	a, ok := c.send(ctx, "CreateIdentitySource", body)
+	a, ok := c.sendOn(ctx, "CreateIdentitySource", "CreateIdentitySource in an own store", ps.created, body)
 	if !ok {
 		c.reg.sourceFailed(marker, time.Now())
-		return
-	}
-	if a.status != http.StatusOK {
-		c.reg.sourceFailed(marker, time.Now())
-		if c.visible(ps.created) {
-			c.expectError("CreateIdentitySource", a)
-		} else {
-			c.expectError("CreateIdentitySource in a store created within the delay", a, "ResourceNotFoundException")
-		}
 		return
 	}
 	var out struct {
@@ -957,16 +935,9 @@ func (c *client) getOwnSource(ctx context.Context) {
 		c.createSource(ctx)
 		return
 	}
-	a, ok := c.send(ctx, "GetIdentitySource", map[string]any{"policyStoreId": ps.id, "identitySourceId": ps.sourceID})
+	a, ok := c.sendOn(ctx, "GetIdentitySource", "GetIdentitySource of an own source", ps.sourceCreated,
+		map[string]any{"policyStoreId": ps.id, "identitySourceId": ps.sourceID})
 	if !ok {
-		return
-	}
-	if a.status != http.StatusOK {
-		if c.visible(ps.sourceCreated) {
-			c.expectError("GetIdentitySource of an own source", a)
-		} else {
-			c.expectError("GetIdentitySource of an own source within the delay", a, "ResourceNotFoundException")
-		}
 		return
 	}
 	marker, err := c.reg.checkSource(ps.id, ps.sourceID, a.body)
@@ -990,20 +961,11 @@ func (c *client) updateSource(ctx context.Context) {
 	c.reg.addSource(marker, ps.id, ps.sourceID, cfg)
 	earlier := slices.Clone(ps.markers)
 	ps.markers = append(ps.markers, marker)
-	a, ok := c.send(ctx, "UpdateIdentitySource", map[string]any{
+	_, ok := c.sendOn(ctx, "UpdateIdentitySource", "UpdateIdentitySource of an own source", ps.sourceCreated, map[string]any{
 		"policyStoreId": ps.id, "identitySourceId": ps.sourceID, "updateConfiguration": cfg, "principalEntityType": markerEntityPrefix + marker,
 	})
 	if !ok {
 		c.reg.sourceFailed(marker, time.Now())
-		return
-	}
-	if a.status != http.StatusOK {
-		c.reg.sourceFailed(marker, time.Now())
-		if c.visible(ps.sourceCreated) {
-			c.expectError("UpdateIdentitySource", a)
-		} else {
-			c.expectError("UpdateIdentitySource of a source created within the delay", a, "ResourceNotFoundException")
-		}
 		return
 	}
 	c.reg.sourceWritten(marker, ps.sourceID, earlier, time.Now())
@@ -1021,12 +983,9 @@ func (c *client) listSources(ctx context.Context) {
 	if store == "" {
 		return
 	}
-	a, ok := c.send(ctx, "ListIdentitySources", map[string]any{"policyStoreId": store, "maxResults": 10})
+	a, ok := c.sendChecked(ctx, "ListIdentitySources", "ListIdentitySources",
+		map[string]any{"policyStoreId": store, "maxResults": 10}, "ResourceNotFoundException")
 	if !ok {
-		return
-	}
-	if a.status != http.StatusOK {
-		c.expectError("ListIdentitySources", a, "ResourceNotFoundException")
 		return
 	}
 	var out struct {
@@ -1052,16 +1011,8 @@ func (c *client) deleteSource(ctx context.Context) {
 		c.getOwnSource(ctx)
 		return
 	}
-	a, ok := c.send(ctx, "DeleteIdentitySource", map[string]any{"policyStoreId": ps.id, "identitySourceId": ps.sourceID})
-	if !ok {
-		return
-	}
-	if a.status != http.StatusOK {
-		if c.visible(ps.sourceCreated) {
-			c.expectError("DeleteIdentitySource", a)
-		} else {
-			c.expectError("DeleteIdentitySource of a source created within the delay", a, "ResourceNotFoundException")
-		}
+	if _, ok := c.sendOn(ctx, "DeleteIdentitySource", "DeleteIdentitySource of an own source", ps.sourceCreated,
+		map[string]any{"policyStoreId": ps.id, "identitySourceId": ps.sourceID}); !ok {
 		return
 	}
 	c.reg.sourceWritten("", "", ps.markers, time.Now())
@@ -1090,12 +1041,7 @@ func (c *client) deleteStore(ctx context.Context) {
 	}
 	i := old[c.rng.IntN(len(old))]
 	ps := c.own[i]
-	a, ok := c.send(ctx, "DeletePolicyStore", map[string]any{"policyStoreId": ps.id})
-	if !ok {
-		return
-	}
-	if a.status != http.StatusOK {
-		c.expectError("DeletePolicyStore", a)
+	if _, ok := c.sendChecked(ctx, "DeletePolicyStore", "DeletePolicyStore", map[string]any{"policyStoreId": ps.id}); !ok {
 		return
 	}
 	c.reg.storeDeleted(ps.id, time.Now())

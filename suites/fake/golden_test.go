@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/vpconform/vpconform/fake"
@@ -75,21 +74,9 @@ func goldenTarget() specs.Target {
 	// its clients sign with the real time, which signatures are checked
 	// against.
 	srv.SetSigningClock(time.Now)
-	cfg := srv.AWSConfig()
-	cfg.Credentials = credentials.NewStaticCredentialsProvider(allow.AccessKeyID, allow.SecretAccessKey, token)
-	deniedCfg := cfg.Copy()
-	deniedCfg.Credentials = credentials.NewStaticCredentialsProvider(deny.AccessKeyID, deny.SecretAccessKey, "")
-	return specs.Target{
-		Name:            "fake-golden",
-		Kind:            "fake",
-		AWSConfig:       cfg,
-		DeniedAWSConfig: &deniedCfg,
-		Capabilities:    []specs.Capability{specs.FaultInjection, specs.DeniedCredentials, specs.Reset},
-		Fixtures:        specs.DefaultFixtures(),
-		Strict:          true,
-		Now:             goldenClock,
-		Golden:          settings,
-	}
+	t := target("fake-golden", srv, allow, deny, token)
+	t.Kind, t.Now, t.Golden = "fake", goldenClock, settings
+	return t
 }
 
 var _ = Describe("fake (golden set)", Label("golden"), func() {

@@ -23,6 +23,19 @@ const (
 	distinctiveAccount = "918273645501"
 )
 
+// recordingTest starts a test that records in subprocesses: skipped with
+// -short, run in parallel, and bounded by the context it returns.
+func recordingTest(t *testing.T) context.Context {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("records the catalogue in subprocesses")
+	}
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // recordChild runs this test binary's Ginkgo suite, the golden fake only, in
 // record mode into dir with the distinctive credentials, and returns the
 // command (started, not waited for) and its output.
@@ -75,12 +88,7 @@ func readDir(t *testing.T, dir string) map[string][]byte {
 // and no file holds any of the distinctive strings (the access key reaches
 // a response body, in the injected AccessDeniedException, and is redacted).
 func TestRecordingIsReproducibleAndKeepsNoCredentials(t *testing.T) {
-	if testing.Short() {
-		t.Skip("records the catalogue twice in subprocesses")
-	}
-	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	ctx := recordingTest(t)
 	dirs := []string{filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")}
 	var wg sync.WaitGroup
 	for _, dir := range dirs {
@@ -133,12 +141,7 @@ func TestRecordingIsReproducibleAndKeepsNoCredentials(t *testing.T) {
 // golden sets and git ignore, and which the next recording of that file
 // removes: see fixtures' TestWriteRemovesTemporariesOfAKilledRecording).
 func TestInterruptedRecordingLeavesNoPartialFile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("records in a subprocess")
-	}
-	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	ctx := recordingTest(t)
 	full, cut := filepath.Join(t.TempDir(), "full"), filepath.Join(t.TempDir(), "cut")
 	fullCmd, fullOut := recordChild(t, ctx, full)
 	cutCmd, _ := recordChild(t, ctx, cut)

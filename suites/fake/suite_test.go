@@ -1,21 +1,19 @@
 package fake_test
 
 import (
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"github.com/vpconform/vpconform/fake"
 	"github.com/vpconform/vpconform/specs"
+	"github.com/vpconform/vpconform/suites/internal/suite"
 )
 
 func TestFake(t *testing.T) {
 	t.Parallel() // beside the recording tests, which run it in subprocesses
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "vpconform: fake")
+	suite.Run(t, "vpconform: fake")
 }
 
 // The two credentials the fakes know: one allowed every identity-source
@@ -38,8 +36,8 @@ var (
 const propagationDelay = 250 * time.Millisecond
 
 // consistent and delayed are the fakes the catalogue runs against;
-// BeforeSuite starts them, so they exist by the time Register's BeforeEach
-// asks for a target.
+// BeforeSuite starts them, so they exist by the time a scenario calls the
+// target function given to Register (at the start of its spec).
 var consistent, delayed *fake.Server
 
 var _ = BeforeSuite(func() {
@@ -49,14 +47,14 @@ var _ = BeforeSuite(func() {
 	DeferCleanup(delayed.Close)
 })
 
-// target is the strict target of an in-process fake: the allowed
-// credentials for the client, the denied ones for DeniedAWSConfig, and
-// every capability.
-func target(name string, srv *fake.Server) specs.Target {
+// target is the strict target of an in-process fake, with every
+// capability: the client signs with allow (and session token token),
+// DeniedAWSConfig with deny.
+func target(name string, srv *fake.Server, allow, deny fake.Credential, token string) specs.Target {
 	cfg := srv.AWSConfig()
-	cfg.Credentials = credentials.NewStaticCredentialsProvider(allowed.AccessKeyID, allowed.SecretAccessKey, "")
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(allow.AccessKeyID, allow.SecretAccessKey, token)
 	deniedCfg := cfg.Copy()
-	deniedCfg.Credentials = credentials.NewStaticCredentialsProvider(denied.AccessKeyID, denied.SecretAccessKey, "")
+	deniedCfg.Credentials = credentials.NewStaticCredentialsProvider(deny.AccessKeyID, deny.SecretAccessKey, "")
 	return specs.Target{
 		Name:            name,
 		AWSConfig:       cfg,
@@ -68,7 +66,7 @@ func target(name string, srv *fake.Server) specs.Target {
 }
 
 var _ = Describe("fake (consistent)", func() {
-	specs.Register(func() specs.Target { return target("fake", consistent) })
+	specs.Register(func() specs.Target { return target("fake", consistent, allowed, denied, "") })
 })
 
 // The delayed fake is also compared with the golden set, recorded from a
@@ -78,7 +76,7 @@ var _ = Describe("fake (consistent)", func() {
 // is ignored. Not in record mode: only the golden fake records.
 var _ = Describe("fake (propagation delay 250ms)", func() {
 	specs.Register(func() specs.Target {
-		t := target("fake-delayed", delayed)
+		t := target("fake-delayed", delayed, allowed, denied, "")
 		if g, err := goldenSettings(); err == nil && g.CompareDir != "" {
 			t.Golden = specs.GoldenSettings{CompareDir: g.CompareDir, Compare: specs.EnvCompareOptions()}
 		}
@@ -86,10 +84,4 @@ var _ = Describe("fake (propagation delay 250ms)", func() {
 	})
 })
 
-var _ = ReportAfterSuite("vpconform conformance report", func(r Report) {
-	// A run that could not start has failed already, and WriteReport said
-	// why; any other error is the report's own.
-	if err := specs.WriteReport(r); !errors.Is(err, specs.ErrRunNotStarted) {
-		Expect(err).NotTo(HaveOccurred(), "write the conformance report")
-	}
-})
+var _ = suite.ReportConformance()
