@@ -176,21 +176,3 @@ func TestValidateBoundedCost(t *testing.T) {
 		t.Errorf("took %s", took)
 	}
 }
-
-// TestMemberPathEscapes checks MemberPath's escapes and list indexes.
-func TestMemberPathEscapes(t *testing.T) {
-	for pointer, want := range map[string]string{
-		"":                 "",
-		"/a~1b/c~0d":       "a/b.c~d",
-		"/clientIds/10":    "clientIds[10]",
-		"/10":              "10",
-		"/tags/~01/x":      "tags.~1.x",
-		"/a/-1":            "a[-1]",
-		"/filters/0/name":  "filters[0].name",
-		"/filters/00/name": "filters[00].name",
-	} {
-		if got := schemas.MemberPath(pointer); got != want {
-			t.Errorf("MemberPath(%q) = %q, want %q", pointer, got, want)
-		}
-	}
-}

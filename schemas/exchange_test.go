@@ -9,46 +9,6 @@ import (
 	"github.com/vpconform/vpconform/schemas"
 )
 
-func TestOperationFromTarget(t *testing.T) {
-	for _, c := range []struct{ target, want string }{
-		{"VerifiedPermissions.GetIdentitySource", "GetIdentitySource"},
-		{"VerifiedPermissions.UpdateIdentitySource", "UpdateIdentitySource"},
-		{"VerifiedPermissions.CreatePolicy", "CreatePolicy"}, // an operation, even without a schema
-		{"", ""},
-		{"VerifiedPermissions.", ""},
-		{"VerifiedPermissions", ""},
-		{"GetIdentitySource", ""},
-		{"verifiedpermissions.GetIdentitySource", ""},
-		{"DynamoDB_20120810.GetItem", ""},
-		{"VerifiedPermissions.Get.IdentitySource", ""},
-		{"VerifiedPermissions.Get IdentitySource", ""},
-		{"VerifiedPermissions.../GetIdentitySource", ""},
-		{"VerifiedPermissions./GetIdentitySource", ""},
-	} {
-		if got := schemas.OperationFromTarget(c.target); got != c.want {
-			t.Errorf("OperationFromTarget(%q) = %q, want %q", c.target, got, c.want)
-		}
-	}
-}
-
-func TestSanitizeErrorType(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"ResourceNotFoundException", "ResourceNotFoundException"},
-		{"com.amazonaws.verifiedpermissions#ResourceNotFoundException", "ResourceNotFoundException"},
-		{"ValidationException:http://internal.amazon.com/coral/com.amazon.coral.validate/", "ValidationException"},
-		{"aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/", "FooError"},
-		{"a#b#ThrottlingException", "ThrottlingException"},
-		{"  ConflictException  ", "ConflictException"},
-		{"", ""},
-		{"#", ""},
-		{":suffix", ""},
-	} {
-		if got := schemas.SanitizeErrorType(c.in); got != c.want {
-			t.Errorf("SanitizeErrorType(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}
-
 func TestErrorShape(t *testing.T) {
 	h := func(kv ...string) http.Header {
 		hd := http.Header{}

@@ -63,10 +63,8 @@ func pathTokens(p string) []any {
 // decodeDoc parses JSON keeping numbers exact.
 func decodeDoc(t testing.TB, doc string) any {
 	t.Helper()
-	dec := json.NewDecoder(strings.NewReader(doc))
-	dec.UseNumber()
 	var v any
-	if err := dec.Decode(&v); err != nil {
+	if err := schemas.NewJSONDecoder([]byte(doc)).Decode(&v); err != nil {
 		t.Fatalf("test document is not JSON: %v\n%s", err, doc)
 	}
 	return v

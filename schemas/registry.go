@@ -5,9 +5,9 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -200,14 +200,7 @@ func (r *Registry) Facts(op string) (OperationFacts, bool) {
 
 // Served lists the operations the registry describes (those with schemas),
 // sorted.
-func (r *Registry) Served() []string {
-	out := make([]string, 0, len(r.ops))
-	for name := range r.ops {
-		out = append(out, name)
-	}
-	sort.Strings(out)
-	return out
-}
+func (r *Registry) Served() []string { return slices.Sorted(maps.Keys(r.ops)) }
 
 // Subjects lists, sorted, the operations the kit tests in depth (see
 // OperationFacts.Subject).
@@ -252,14 +245,7 @@ func (r *Registry) Error(shape string) (ErrorFacts, bool) {
 }
 
 // ErrorShapes lists every error shape of the registry, sorted.
-func (r *Registry) ErrorShapes() []string {
-	out := make([]string, 0, len(r.errs))
-	for shape := range r.errs {
-		out = append(out, shape)
-	}
-	sort.Strings(out)
-	return out
-}
+func (r *Registry) ErrorShapes() []string { return slices.Sorted(maps.Keys(r.errs)) }
 
 // IDMembers maps every member that names a resource, in any operation, to
 // the resource type it names: policyStoreId to POLICY_STORE,
@@ -278,10 +264,8 @@ func (r *Registry) Requests(op string, v RequestValues) ([]map[string]any, error
 	values := v.placeholders()
 	out := make([]map[string]any, 0, len(raws))
 	for i, raw := range raws {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
 		var m map[string]any
-		if err := dec.Decode(&m); err != nil {
+		if err := NewJSONDecoder(raw).Decode(&m); err != nil {
 			return nil, fmt.Errorf("schemas: request %d of %s: %w", i, op, err)
 		}
 		filled, err := fill(m, values)
@@ -297,23 +281,9 @@ func (r *Registry) Requests(op string, v RequestValues) ([]map[string]any, error
 func fill(v any, values map[string]string) (any, error) {
 	switch v := v.(type) {
 	case map[string]any:
-		for k, x := range v {
-			f, err := fill(x, values)
-			if err != nil {
-				return nil, err
-			}
-			v[k] = f
-		}
-		return v, nil
+		return v, fillEach(maps.All(v), func(k string, f any) { v[k] = f }, values)
 	case []any:
-		for i, x := range v {
-			f, err := fill(x, values)
-			if err != nil {
-				return nil, err
-			}
-			v[i] = f
-		}
-		return v, nil
+		return v, fillEach(slices.All(v), func(i int, f any) { v[i] = f }, values)
 	case string:
 		if !strings.HasPrefix(v, "{{") {
 			return v, nil
@@ -326,6 +296,19 @@ func fill(v any, values map[string]string) (any, error) {
 	default:
 		return v, nil
 	}
+}
+
+// fillEach fills each element of a JSON object or array, as all yields
+// them, and stores what fill makes of it through set.
+func fillEach[K comparable](all iter.Seq2[K, any], set func(K, any), values map[string]string) error {
+	for k, x := range all {
+		f, err := fill(x, values)
+		if err != nil {
+			return err
+		}
+		set(k, f)
+	}
+	return nil
 }
 
 // Facts returns what the embedded registry says of a served operation.
@@ -394,27 +377,28 @@ func Extend(patch []byte) (*Registry, error) {
 // embedded one: lists are appended, objects merged entry by entry.
 func mergeMember(key string, base, add json.RawMessage) (json.RawMessage, error) {
 	if key == "modelOperations" {
-		var a, b []string
-		if err := json.Unmarshal(base, &a); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(add, &b); err != nil {
-			return nil, err
-		}
-		return json.Marshal(append(a, b...))
+		return mergeJSON(base, add, func(a, b []string) any { return append(a, b...) })
 	}
-	var a, b map[string]json.RawMessage
+	return mergeJSON(base, add, func(a, b map[string]json.RawMessage) any {
+		if a == nil {
+			a = map[string]json.RawMessage{}
+		}
+		maps.Copy(a, b)
+		return a
+	})
+}
+
+// mergeJSON decodes base (when there is one) and add as T, and encodes what
+// merge makes of the two.
+func mergeJSON[T any](base, add json.RawMessage, merge func(a, b T) any) (json.RawMessage, error) {
+	var a, b T
 	if len(base) > 0 {
 		if err := json.Unmarshal(base, &a); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("embedded value: %w", err)
 		}
 	}
 	if err := json.Unmarshal(add, &b); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("patch value: %w", err)
 	}
-	if a == nil {
-		a = map[string]json.RawMessage{}
-	}
-	maps.Copy(a, b)
-	return json.Marshal(a)
+	return json.Marshal(merge(a, b))
 }

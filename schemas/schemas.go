@@ -190,11 +190,20 @@ func validateFile(file string, body []byte) error {
 	return &ValidationError{Schema: file, Violations: flatten(ve)}
 }
 
+// NewJSONDecoder returns a JSON decoder of body that keeps numbers exact
+// (as json.Number, where the destination leaves their type open): how the
+// kit reads every body and document it checks, so that a number is never
+// rounded through float64 before it is compared or validated.
+func NewJSONDecoder(body []byte) *json.Decoder {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	return dec
+}
+
 // decode parses one JSON value, keeping numbers exact, and refuses trailing
 // data.
 func decode(body []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
+	dec := NewJSONDecoder(body)
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("body is not JSON: %w", err)

@@ -10,23 +10,67 @@ import (
 	"github.com/vpconform/vpconform/schemas"
 )
 
-func TestMemberPath(t *testing.T) {
-	for _, c := range []struct{ pointer, want string }{
-		{"", ""},
-		{"/", ""},
-		{"/policyStoreId", "policyStoreId"},
-		{"/updateConfiguration/cognitoUserPoolConfiguration/userPoolArn", "updateConfiguration.cognitoUserPoolConfiguration.userPoolArn"},
-		{"/updateConfiguration/cognitoUserPoolConfiguration/clientIds/0", "updateConfiguration.cognitoUserPoolConfiguration.clientIds[0]"},
-		{"/filters/10/principalEntityType", "filters[10].principalEntityType"},
-		{"/a/0/1", "a[0][1]"},
-		{"/tags/cost~1center", "tags.cost/center"},
-		{"/tags/a~0b", "tags.a~b"},
-		{"/tags/~01", "tags.~1"}, // "~01" is "~" then "1", not "/"
-		{"/tags/~10", "tags./0"},
-		{"/0", "0"}, // a leading numeric token is a member name
+// TestStringFunctions checks the package's functions from one string to
+// another on their tables of inputs and wanted results: the operation an
+// X-Amz-Target names, the error shape a __type or X-Amzn-ErrorType names,
+// and a violation's member path (member names, list indexes, escapes).
+func TestStringFunctions(t *testing.T) {
+	for name, c := range map[string]struct {
+		f     func(string) string
+		cases map[string]string
+	}{
+		"OperationFromTarget": {schemas.OperationFromTarget, map[string]string{
+			"VerifiedPermissions.GetIdentitySource":    "GetIdentitySource",
+			"VerifiedPermissions.UpdateIdentitySource": "UpdateIdentitySource",
+			"VerifiedPermissions.CreatePolicy":         "CreatePolicy", // an operation, even without a schema
+			"":                                         "",
+			"VerifiedPermissions.":                     "",
+			"VerifiedPermissions":                      "",
+			"GetIdentitySource":                        "",
+			"verifiedpermissions.GetIdentitySource":    "",
+			"DynamoDB_20120810.GetItem":                "",
+			"VerifiedPermissions.Get.IdentitySource":   "",
+			"VerifiedPermissions.Get IdentitySource":   "",
+			"VerifiedPermissions.../GetIdentitySource": "",
+			"VerifiedPermissions./GetIdentitySource":   "",
+		}},
+		"SanitizeErrorType": {schemas.SanitizeErrorType, map[string]string{
+			"ResourceNotFoundException":                                                                       "ResourceNotFoundException",
+			"com.amazonaws.verifiedpermissions#ResourceNotFoundException":                                     "ResourceNotFoundException",
+			"ValidationException:http://internal.amazon.com/coral/com.amazon.coral.validate/":                 "ValidationException",
+			"aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/": "FooError",
+			"a#b#ThrottlingException":                                                                         "ThrottlingException",
+			"  ConflictException  ":                                                                           "ConflictException",
+			"":                                                                                                "",
+			"#":                                                                                               "",
+			":suffix":                                                                                         "",
+		}},
+		"MemberPath": {schemas.MemberPath, map[string]string{
+			"":               "",
+			"/":              "",
+			"/policyStoreId": "policyStoreId",
+			"/updateConfiguration/cognitoUserPoolConfiguration/userPoolArn": "updateConfiguration.cognitoUserPoolConfiguration.userPoolArn",
+			"/updateConfiguration/cognitoUserPoolConfiguration/clientIds/0": "updateConfiguration.cognitoUserPoolConfiguration.clientIds[0]",
+			"/filters/10/principalEntityType":                               "filters[10].principalEntityType",
+			"/a/0/1":                                                        "a[0][1]",
+			"/tags/cost~1center":                                            "tags.cost/center",
+			"/tags/a~0b":                                                    "tags.a~b",
+			"/tags/~01":                                                     "tags.~1", // "~01" is "~" then "1", not "/"
+			"/tags/~10":                                                     "tags./0",
+			"/0":                                                            "0", // a leading numeric token is a member name
+			"/a~1b/c~0d":                                                    "a/b.c~d",
+			"/clientIds/10":                                                 "clientIds[10]",
+			"/10":                                                           "10",
+			"/tags/~01/x":                                                   "tags.~1.x",
+			"/a/-1":                                                         "a[-1]",
+			"/filters/0/name":                                               "filters[0].name",
+			"/filters/00/name":                                              "filters[00].name",
+		}},
 	} {
-		if got := schemas.MemberPath(c.pointer); got != c.want {
-			t.Errorf("MemberPath(%q) = %q, want %q", c.pointer, got, c.want)
+		for in, want := range c.cases {
+			if got := c.f(in); got != want {
+				t.Errorf("%s(%q) = %q, want %q", name, in, got, want)
+			}
 		}
 	}
 }

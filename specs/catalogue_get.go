@@ -30,8 +30,7 @@ func getDateScenarios() []Scenario {
 		happy("GetIdentitySource/Dates/RFC3339Strings", EvidenceModel,
 			"GetIdentitySource MUST return createdDate and lastUpdatedDate as RFC 3339 date-time strings.",
 			func(ctx context.Context, s *session, f Fixtures) {
-				store, src := s.setUpCognitoSource(ctx)
-				s.awaitIdentitySource(ctx, store, src, nil)
+				s.setUpAndGet(ctx, s.defaultCognito(), nil)
 				body := s.lastResponse(opGet)
 				for _, member := range []string{"createdDate", "lastUpdatedDate"} {
 					v, ok := body[member].(string)

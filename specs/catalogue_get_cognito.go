@@ -19,8 +19,7 @@ func getCognitoScenarios() []Scenario {
 			"GetIdentitySource MUST return the ids, both dates, the principal entity type and the Cognito configuration (user pool ARN, client ids, issuer) of the identity source.",
 			func(ctx context.Context, s *session, f Fixtures) {
 				before := s.target.now().Add(-time.Hour)
-				store, src := s.setUpSource(ctx, cognitoConfiguration(f.UserPoolArn, f.ClientIds[:2], ""), aws.String("MyCorp::User"))
-				out := s.awaitIdentitySource(ctx, store, src, nil)
+				store, src, out := s.setUpAndGet(ctx, cognitoConfiguration(f.UserPoolArn, f.ClientIds[:2], ""), aws.String("MyCorp::User"))
 				expectEqual(aws.ToString(out.PolicyStoreId), store, "policyStoreId")
 				expectEqual(aws.ToString(out.IdentitySourceId), src, "identitySourceId")
 				expectEqual(aws.ToString(out.PrincipalEntityType), "MyCorp::User", "principalEntityType")
@@ -30,8 +29,7 @@ func getCognitoScenarios() []Scenario {
 				if out.LastUpdatedDate.Before(*out.CreatedDate) {
 					failWith("", fmt.Sprintf("lastUpdatedDate: expected no earlier than createdDate %s, got %s", rfc3339(*out.CreatedDate), rfc3339(*out.LastUpdatedDate)))
 				}
-				c, err := cognitoDetail(out)
-				Expect(err).NotTo(HaveOccurred())
+				c := expectDetail(cognitoDetail, out)
 				expectEqual(aws.ToString(c.UserPoolArn), f.UserPoolArn, "configuration.cognitoUserPoolConfiguration.userPoolArn")
 				Expect(c.ClientIds).To(ConsistOf(f.ClientIds[0], f.ClientIds[1]), "configuration.cognitoUserPoolConfiguration.clientIds")
 				Expect(aws.ToString(c.Issuer)).To(HavePrefix("https://"), "configuration.cognitoUserPoolConfiguration.issuer")
@@ -40,16 +38,14 @@ func getCognitoScenarios() []Scenario {
 		happy("GetIdentitySource/Cognito/IssuerDerivedFromUserPoolArn", EvidenceObserved,
 			"GetIdentitySource MUST return as a Cognito configuration's issuer https://cognito-idp.<region of the user pool ARN>.amazonaws.com/<user pool id>.",
 			func(ctx context.Context, s *session, f Fixtures) {
-				store, src := s.setUpSource(ctx, cognitoConfiguration(f.SecondUserPoolArn, f.ClientIds[:1], ""), nil)
-				c, err := cognitoDetail(s.awaitIdentitySource(ctx, store, src, nil))
-				Expect(err).NotTo(HaveOccurred())
+				_, _, out := s.setUpAndGet(ctx, cognitoConfiguration(f.SecondUserPoolArn, f.ClientIds[:1], ""), nil)
+				c := expectDetail(cognitoDetail, out)
 				expectEqual(aws.ToString(c.Issuer), cognitoIssuer(f.SecondUserPoolArn), "issuer derived from %s", f.SecondUserPoolArn)
 			}),
 		happy("GetIdentitySource/Cognito/Details", EvidenceDocs,
 			"GetIdentitySource MUST return for a Cognito identity source the deprecated details with the client ids, the user pool ARN, openIdIssuer COGNITO and a discoveryUrl in either documented form: the issuer, or the issuer followed by /.well-known/openid-configuration.",
 			func(ctx context.Context, s *session, f Fixtures) {
-				store, src := s.setUpSource(ctx, cognitoConfiguration(f.UserPoolArn, f.ClientIds[:2], ""), nil)
-				out := s.awaitIdentitySource(ctx, store, src, nil)
+				_, _, out := s.setUpAndGet(ctx, cognitoConfiguration(f.UserPoolArn, f.ClientIds[:2], ""), nil)
 				if out.Details == nil {
 					failWith("", "details: expected the deprecated details of a Cognito identity source, got none")
 				}
@@ -61,23 +57,20 @@ func getCognitoScenarios() []Scenario {
 		happy("GetIdentitySource/Cognito/DefaultPrincipalEntityType", EvidenceDocs,
 			"GetIdentitySource MUST return principalEntityType AWS::Cognito for a Cognito identity source created without one.",
 			func(ctx context.Context, s *session, f Fixtures) {
-				store, src := s.setUpCognitoSource(ctx)
-				out := s.awaitIdentitySource(ctx, store, src, nil)
+				_, _, out := s.setUpAndGet(ctx, s.defaultCognito(), nil)
 				expectEqual(aws.ToString(out.PrincipalEntityType), "AWS::Cognito", "principalEntityType")
 			}),
 		happy("GetIdentitySource/Cognito/ClientIdsOmittedGivesEmptyList", EvidenceObserved,
 			"GetIdentitySource MUST return clientIds as an empty list for a Cognito identity source created without client ids.",
 			func(ctx context.Context, s *session, f Fixtures) {
-				store, src := s.setUpSource(ctx, cognitoConfiguration(f.UserPoolArn, nil, ""), nil)
-				s.awaitIdentitySource(ctx, store, src, nil)
+				s.setUpAndGet(ctx, cognitoConfiguration(f.UserPoolArn, nil, ""), nil)
 				expectEmptyList(s.lastResponse(opGet), "configuration.cognitoUserPoolConfiguration.clientIds")
 			}),
 		happy("GetIdentitySource/Cognito/GroupConfiguration", EvidenceObserved,
 			"GetIdentitySource MUST return the groupEntityType a Cognito identity source was created with.",
 			func(ctx context.Context, s *session, f Fixtures) {
-				store, src := s.setUpSource(ctx, cognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], "MyCorp::UserGroup"), nil)
-				c, err := cognitoDetail(s.awaitIdentitySource(ctx, store, src, nil))
-				Expect(err).NotTo(HaveOccurred())
+				_, _, out := s.setUpAndGet(ctx, cognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], "MyCorp::UserGroup"), nil)
+				c := expectDetail(cognitoDetail, out)
 				Expect(c.GroupConfiguration).NotTo(BeNil(), "groupConfiguration")
 				expectEqual(aws.ToString(c.GroupConfiguration.GroupEntityType), "MyCorp::UserGroup", "groupConfiguration.groupEntityType")
 			}),

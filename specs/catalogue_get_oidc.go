@@ -2,7 +2,6 @@ package specs
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,23 +17,18 @@ func getOIDCScenarios() []Scenario {
 		happy("GetIdentitySource/OIDC/AccessTokenOnly", EvidenceObserved,
 			"GetIdentitySource MUST return an OpenID Connect configuration with accessTokenOnly token selection as created: issuer, entityIdPrefix, audiences and principalIdClaim.",
 			func(ctx context.Context, s *session, f Fixtures) {
-				store, src := s.setUpSource(ctx, &types.ConfigurationMemberOpenIdConnectConfiguration{Value: types.OpenIdConnectConfiguration{
+				_, _, out := s.setUpAndGet(ctx, &types.ConfigurationMemberOpenIdConnectConfiguration{Value: types.OpenIdConnectConfiguration{
 					Issuer:         aws.String(f.OIDCIssuer),
 					EntityIdPrefix: aws.String("MyOIDCProvider"),
 					TokenSelection: &types.OpenIdConnectTokenSelectionMemberAccessTokenOnly{Value: types.OpenIdConnectAccessTokenConfiguration{
 						Audiences: []string{"https://myapp.example.com", "https://myapp2.example.com"}, PrincipalIdClaim: aws.String("email"),
 					}},
 				}}, aws.String("MyCorp::User"))
-				out := s.awaitIdentitySource(ctx, store, src, nil)
 				expectEqual(aws.ToString(out.PrincipalEntityType), "MyCorp::User", "principalEntityType")
-				c, err := oidcDetail(out)
-				Expect(err).NotTo(HaveOccurred())
+				c := expectDetail(oidcDetail, out)
 				expectEqual(aws.ToString(c.Issuer), f.OIDCIssuer, "issuer")
 				expectEqual(aws.ToString(c.EntityIdPrefix), "MyOIDCProvider", "entityIdPrefix")
-				at, ok := c.TokenSelection.(*types.OpenIdConnectTokenSelectionDetailMemberAccessTokenOnly)
-				if !ok {
-					failWith("", fmt.Sprintf("tokenSelection: expected accessTokenOnly, got %s", jsonText(c.TokenSelection)))
-				}
+				at := expectTokenSelection[*types.OpenIdConnectTokenSelectionDetailMemberAccessTokenOnly](c, "accessTokenOnly")
 				Expect(at.Value.Audiences).To(ConsistOf("https://myapp.example.com", "https://myapp2.example.com"), "audiences")
 				expectEqual(aws.ToString(at.Value.PrincipalIdClaim), "email", "principalIdClaim")
 			}),
@@ -44,13 +38,9 @@ func getOIDCScenarios() []Scenario {
 				store, src := s.setUpOIDCSource(ctx, &types.OpenIdConnectTokenSelectionMemberIdentityTokenOnly{Value: types.OpenIdConnectIdentityTokenConfiguration{
 					ClientIds: f.ClientIds[:2], PrincipalIdClaim: aws.String("cognito:username"),
 				}})
-				c, err := oidcDetail(s.awaitIdentitySource(ctx, store, src, nil))
-				Expect(err).NotTo(HaveOccurred())
+				c := expectDetail(oidcDetail, s.awaitIdentitySource(ctx, store, src, nil))
 				expectEqual(aws.ToString(c.Issuer), f.OIDCIssuer, "issuer")
-				it, ok := c.TokenSelection.(*types.OpenIdConnectTokenSelectionDetailMemberIdentityTokenOnly)
-				if !ok {
-					failWith("", fmt.Sprintf("tokenSelection: expected identityTokenOnly, got %s", jsonText(c.TokenSelection)))
-				}
+				it := expectTokenSelection[*types.OpenIdConnectTokenSelectionDetailMemberIdentityTokenOnly](c, "identityTokenOnly")
 				Expect(it.Value.ClientIds).To(ConsistOf(f.ClientIds[0], f.ClientIds[1]), "clientIds")
 				expectEqual(aws.ToString(it.Value.PrincipalIdClaim), "cognito:username", "principalIdClaim")
 			}),
@@ -67,13 +57,12 @@ func getOIDCScenarios() []Scenario {
 		happy("GetIdentitySource/OIDC/GroupConfiguration", EvidenceObserved,
 			"GetIdentitySource MUST return the groupClaim and groupEntityType an OpenID Connect identity source was created with.",
 			func(ctx context.Context, s *session, f Fixtures) {
-				store, src := s.setUpSource(ctx, &types.ConfigurationMemberOpenIdConnectConfiguration{Value: types.OpenIdConnectConfiguration{
+				_, _, out := s.setUpAndGet(ctx, &types.ConfigurationMemberOpenIdConnectConfiguration{Value: types.OpenIdConnectConfiguration{
 					Issuer:             aws.String(f.OIDCIssuer),
 					GroupConfiguration: &types.OpenIdConnectGroupConfiguration{GroupClaim: aws.String("groups"), GroupEntityType: aws.String("MyCorp::UserGroup")},
 					TokenSelection:     &types.OpenIdConnectTokenSelectionMemberIdentityTokenOnly{Value: types.OpenIdConnectIdentityTokenConfiguration{ClientIds: f.ClientIds[:1]}},
 				}}, aws.String("MyCorp::User"))
-				c, err := oidcDetail(s.awaitIdentitySource(ctx, store, src, nil))
-				Expect(err).NotTo(HaveOccurred())
+				c := expectDetail(oidcDetail, out)
 				Expect(c.GroupConfiguration).NotTo(BeNil(), "groupConfiguration")
 				expectEqual(aws.ToString(c.GroupConfiguration.GroupClaim), "groups", "groupConfiguration.groupClaim")
 				expectEqual(aws.ToString(c.GroupConfiguration.GroupEntityType), "MyCorp::UserGroup", "groupConfiguration.groupEntityType")
@@ -84,9 +73,7 @@ func getOIDCScenarios() []Scenario {
 				store, src := s.setUpOIDCSource(ctx, &types.OpenIdConnectTokenSelectionMemberIdentityTokenOnly{Value: types.OpenIdConnectIdentityTokenConfiguration{
 					ClientIds: f.ClientIds[:1],
 				}})
-				out := s.awaitIdentitySource(ctx, store, src, nil)
-				_, err := oidcDetail(out)
-				Expect(err).NotTo(HaveOccurred())
+				expectDetail(oidcDetail, s.awaitIdentitySource(ctx, store, src, nil))
 				_, has := s.lastResponse(opGet)["details"]
 				s.advisory(!has, "details of an OpenID Connect identity source: expected none (the shape is Cognito-only), got %s", jsonText(s.lastResponse(opGet)["details"]))
 			}),

@@ -56,8 +56,7 @@ func listIdentitySourcesScenarios() []Scenario {
 		happy("ListIdentitySources/Cognito/ItemMatchesGet", EvidenceModel,
 			"ListIdentitySources MUST list a policy store's one Cognito identity source as an item whose ids, dates and principal entity type equal what GetIdentitySource returns, and whose configuration, when the item carries one (it is optional in the model), equals GetIdentitySource's, lists compared as sets.",
 			func(ctx context.Context, s *session, f Fixtures) {
-				store, src := s.setUpSource(ctx, cognitoConfiguration(f.UserPoolArn, f.ClientIds[:2], "MyCorp::UserGroup"), aws.String("MyCorp::User"))
-				get := s.awaitIdentitySource(ctx, store, src, nil)
+				store, src, get := s.setUpAndGet(ctx, cognitoConfiguration(f.UserPoolArn, f.ClientIds[:2], "MyCorp::UserGroup"), aws.String("MyCorp::User"))
 				getConfiguration, getHas := s.lastResponse(opGet)["configuration"]
 				list := s.awaitIdentitySources(ctx, store, src)
 				expectEqual(identitySourceIDs(list), []string{src}, "ListIdentitySources lists exactly the one identity source")

@@ -2,7 +2,6 @@ package specs
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
@@ -29,10 +28,7 @@ func updateOIDCScenarios() []Scenario {
 				}))
 				c, _ := oidcDetail(out)
 				expectEqual(aws.ToString(c.EntityIdPrefix), "MyOIDCProvider", "entityIdPrefix")
-				at, ok := c.TokenSelection.(*types.OpenIdConnectTokenSelectionDetailMemberAccessTokenOnly)
-				if !ok {
-					failWith("", fmt.Sprintf("tokenSelection: expected accessTokenOnly, got %s", jsonText(c.TokenSelection)))
-				}
+				at := expectTokenSelection[*types.OpenIdConnectTokenSelectionDetailMemberAccessTokenOnly](c, "accessTokenOnly")
 				Expect(at.Value.Audiences).To(ConsistOf("https://myapp.example.com"), "audiences")
 				expectEqual(aws.ToString(at.Value.PrincipalIdClaim), "email", "principalIdClaim")
 				expectEqual(aws.ToString(out.PrincipalEntityType), "MyCorp::User", "principalEntityType")

@@ -40,17 +40,13 @@ func updateOutcomeScenarios() []Scenario {
 			"UpdateIdentitySource MUST keep the identity source's createdDate, in its output and in GetIdentitySource.",
 			func(ctx context.Context, s *session, f Fixtures) {
 				before, out, after := updateClientIdsLater(ctx, s)
-				Expect(out.CreatedDate).NotTo(BeNil(), "createdDate in the output")
-				expectSameTime(*out.CreatedDate, *before.CreatedDate, "createdDate in the output of the update")
-				expectSameTime(*after.CreatedDate, *before.CreatedDate, "createdDate after the update")
+				expectUpdatedDate("createdDate", before.CreatedDate, out.CreatedDate, after.CreatedDate, expectSameTime)
 			}),
 		happy("UpdateIdentitySource/Dates/LastUpdatedDateAdvances", EvidenceObserved,
 			"UpdateIdentitySource MUST advance lastUpdatedDate past its previous value, in its output and in GetIdentitySource.",
 			func(ctx context.Context, s *session, f Fixtures) {
 				before, out, after := updateClientIdsLater(ctx, s)
-				Expect(out.LastUpdatedDate).NotTo(BeNil(), "lastUpdatedDate in the output")
-				expectAfter(*out.LastUpdatedDate, *before.LastUpdatedDate, "lastUpdatedDate in the output of the update")
-				expectAfter(*after.LastUpdatedDate, *before.LastUpdatedDate, "lastUpdatedDate after the update")
+				expectUpdatedDate("lastUpdatedDate", before.LastUpdatedDate, out.LastUpdatedDate, after.LastUpdatedDate, expectAfter)
 				expectAfter(*after.LastUpdatedDate, *after.CreatedDate, "lastUpdatedDate after the update, against createdDate")
 			}),
 		happy("UpdateIdentitySource/Output/ExactlyFourMembers", EvidenceModel,
@@ -89,10 +85,19 @@ func updateOutcomeScenarios() []Scenario {
 func updateClientIdsLater(ctx context.Context, s *session) (before *verifiedpermissions.GetIdentitySourceOutput, out *verifiedpermissions.UpdateIdentitySourceOutput, after *verifiedpermissions.GetIdentitySourceOutput) {
 	GinkgoHelper()
 	f := s.fixtures()
-	store, src := s.setUpCognitoSource(ctx)
-	before = s.awaitIdentitySource(ctx, store, src, nil)
+	store, src, before := s.setUpAndGet(ctx, s.defaultCognito(), nil)
 	time.Sleep(s.dateTick() + 20*time.Millisecond)
 	out = s.mustUpdateIdentitySource(ctx, updateInput(store, src, updateCognitoConfiguration(f.UserPoolArn, f.ClientIds[1:2], ""), nil))
 	after = s.awaitIdentitySource(ctx, store, src, withClientIds(f.ClientIds[1:2]))
 	return before, out, after
+}
+
+// expectUpdatedDate checks the date member of an update's output (out),
+// which it requires, and of the read once the update shows (after) against
+// the read before it (before), with expect (expectSameTime, expectAfter).
+func expectUpdatedDate(member string, before, out, after *time.Time, expect func(got, want time.Time, format string, args ...any)) {
+	GinkgoHelper()
+	Expect(out).NotTo(BeNil(), member+" in the output")
+	expect(*out, *before, member+" in the output of the update")
+	expect(*after, *before, member+" after the update")
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 )
 
 // cognitoIssuer is the issuer Verified Permissions derives from a Cognito user
@@ -92,6 +94,28 @@ func oidcDetail(out *verifiedpermissions.GetIdentitySourceOutput) (types.OpenIdC
 		return c.Value, nil
 	}
 	return types.OpenIdConnectConfigurationDetail{}, fmt.Errorf("configuration: expected openIdConnectConfiguration, got %s", configurationKind(out.Configuration))
+}
+
+// expectDetail returns the configuration of a GetIdentitySource output as
+// detail (cognitoDetail, oidcDetail) reads it, and fails the spec with
+// detail's error when the output holds another kind.
+func expectDetail[T any](detail func(*verifiedpermissions.GetIdentitySourceOutput) (T, error), out *verifiedpermissions.GetIdentitySourceOutput) T {
+	GinkgoHelper()
+	c, err := detail(out)
+	Expect(err).NotTo(HaveOccurred())
+	return c
+}
+
+// expectTokenSelection returns the token selection of an OpenID Connect
+// configuration as T, the detail of the kind named (accessTokenOnly,
+// identityTokenOnly), and fails the spec when it is another.
+func expectTokenSelection[T types.OpenIdConnectTokenSelectionDetail](c types.OpenIdConnectConfigurationDetail, kind string) T {
+	GinkgoHelper()
+	sel, ok := c.TokenSelection.(T)
+	if !ok {
+		failWith("", fmt.Sprintf("tokenSelection: expected %s, got %s", kind, jsonText(c.TokenSelection)))
+	}
+	return sel
 }
 
 func configurationKind(c types.ConfigurationDetail) string {

@@ -58,13 +58,28 @@ func (s *session) setUpSource(ctx context.Context, cfg types.Configuration, prin
 	return store, src
 }
 
-// setUpCognitoSource is setUpSource with a Cognito configuration of the
-// fixtures' first user pool and first client id, no group configuration
-// and no principalEntityType.
+// setUpAndGet is setUpSource followed by one more GetIdentitySource
+// (awaitIdentitySource without a ready condition), the read most scenarios
+// then check: it returns both ids and that read's output, whose raw body is
+// lastResponse("GetIdentitySource").
+func (s *session) setUpAndGet(ctx context.Context, cfg types.Configuration, principalEntityType *string) (store, src string, out *verifiedpermissions.GetIdentitySourceOutput) {
+	GinkgoHelper()
+	store, src = s.setUpSource(ctx, cfg, principalEntityType)
+	return store, src, s.awaitIdentitySource(ctx, store, src, nil)
+}
+
+// setUpCognitoSource is setUpSource with the default Cognito
+// configuration and no principalEntityType.
 func (s *session) setUpCognitoSource(ctx context.Context) (store, src string) {
 	GinkgoHelper()
+	return s.setUpSource(ctx, s.defaultCognito(), nil)
+}
+
+// defaultCognito is the Cognito configuration of most set-ups: the
+// fixtures' first user pool and first client id, no group configuration.
+func (s *session) defaultCognito() types.Configuration {
 	f := s.fixtures()
-	return s.setUpSource(ctx, cognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], ""), nil)
+	return cognitoConfiguration(f.UserPoolArn, f.ClientIds[:1], "")
 }
 
 // setUpOIDCSource is setUpSource with an OpenID Connect configuration of the

@@ -1,10 +1,8 @@
 package specs
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -224,10 +222,8 @@ func valueAt(doc any, pointer string) string {
 
 // decodeJSON decodes any JSON value keeping numbers exact.
 func decodeJSON(body []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
 	var v any
-	if err := dec.Decode(&v); err != nil {
+	if err := schemas.NewJSONDecoder(body).Decode(&v); err != nil {
 		return nil, fmt.Errorf("decode JSON: %w", err)
 	}
 	return v, nil

@@ -88,24 +88,20 @@ func principalIdClaimNotDefaulted() Deviation {
 			"UpdateIdentitySource/OIDC/PrincipalIdClaimDefaultsToSub",
 		},
 		Shows: `principalIdClaim: expected "sub", got no such member`,
-		middleware: func(next http.Handler) http.Handler {
-			omitted := newSourceMemory[bool]() // its token selection came without principalIdClaim
-			return apiMiddleware(func(next http.Handler, c *call) *answer {
-				a := c.forward(next)
-				if key, ok := c.written(a); ok {
-					omitted.remember(key, claimOmitted(object(c.configuration(), "openIdConnectConfiguration", "tokenSelection")))
-				}
-				return omitted.rewrite(c, a, func(src map[string]any, omitted bool) bool {
-					changed := false
-					for _, kind := range tokenSelections {
-						if sel := object(src, "configuration", "openIdConnectConfiguration", "tokenSelection", kind); omitted && sel != nil {
-							changed = dropMember(sel, "principalIdClaim") || changed
-						}
+		middleware: writeMemory(
+			// Remembered: its token selection came without principalIdClaim.
+			func(c *call, _ *answer) (bool, bool) {
+				return claimOmitted(object(c.configuration(), "openIdConnectConfiguration", "tokenSelection")), true
+			},
+			func(src map[string]any, omitted bool) bool {
+				changed := false
+				for _, kind := range tokenSelections {
+					if sel := object(src, "configuration", "openIdConnectConfiguration", "tokenSelection", kind); omitted && sel != nil {
+						changed = dropMember(sel, "principalIdClaim") || changed
 					}
-					return changed
-				})
-			})(next)
-		},
+				}
+				return changed
+			}),
 	}
 }
 
@@ -128,23 +124,19 @@ func principalEntityTypeWrongDefault() Deviation {
 			"UpdateIdentitySource/PrincipalEntityType/Omitted",
 		},
 		Shows: `principalEntityType[^:]*: expected "?AWS::Cognito"?, got "Cognito::User"`,
-		middleware: func(next http.Handler) http.Handler {
-			omitted := newSourceMemory[bool]() // it was written without principalEntityType
-			return apiMiddleware(func(next http.Handler, c *call) *answer {
-				a := c.forward(next)
-				if key, ok := c.written(a); ok {
-					_, given := c.Input["principalEntityType"]
-					omitted.remember(key, !given)
+		middleware: writeMemory(
+			// Remembered: it was written without principalEntityType.
+			func(c *call, _ *answer) (bool, bool) {
+				_, given := c.Input["principalEntityType"]
+				return !given, true
+			},
+			func(src map[string]any, omitted bool) bool {
+				if !omitted || src["principalEntityType"] != defaultPrincipalEntityType {
+					return false
 				}
-				return omitted.rewrite(c, a, func(src map[string]any, omitted bool) bool {
-					if !omitted || src["principalEntityType"] != defaultPrincipalEntityType {
-						return false
-					}
-					src["principalEntityType"] = wrongPrincipalEntityType
-					return true
-				})
-			})(next)
-		},
+				src["principalEntityType"] = wrongPrincipalEntityType
+				return true
+			}),
 	}
 }
 
@@ -289,10 +281,7 @@ func userPoolArnPatternNotEnforced() Deviation {
 // identity source of every successful GetIdentitySource and
 // ListIdentitySources answer; edit reports whether it changed it.
 func identitySourceRewrite(edit func(c *call, src map[string]any) bool) func(http.Handler) http.Handler {
-	return jsonAnswerRewrite(func(c *call, a *answer, body map[string]any) bool {
-		if !a.ok() {
-			return false
-		}
+	return successRewrite(func(c *call, body map[string]any) bool {
 		changed := false
 		for _, src := range identitySourceBodies(c.Operation, body) {
 			changed = edit(c, src) || changed

@@ -31,7 +31,7 @@ func TestConformingVariantsPassCleanly(t *testing.T) {
 	t.Run("variant", func(t *testing.T) {
 		for _, v := range deviations.Conforming() {
 			t.Run(v.Name, func(t *testing.T) {
-				r := pool.start(&run{name: "variant/" + v.Name, wrap: func(h http.Handler) http.Handler { return deviations.WrapVariant(h, v) },
+				r := pool.start(&run{name: "variant/" + v.Name, wrap: func(h http.Handler) http.Handler { return deviations.Wrap(h, v) },
 					priority: priorityOther, credentials: !v.RewritesRequests})
 				t.Parallel()
 				<-r.done

@@ -25,13 +25,8 @@ func timestampsAsEpochNumbers() Deviation {
 			"UpdateIdentitySource/Dates/CreatedDateKept",
 			"UpdateIdentitySource/Dates/LastUpdatedDateAdvances",
 		},
-		Shows: `expected TimestampFormat to be of type string, got json\.Number.*body \{.*"createdDate":\d`,
-		middleware: jsonAnswerRewrite(func(_ *call, a *answer, body map[string]any) bool {
-			if !a.ok() {
-				return false
-			}
-			return epochDates(body)
-		}),
+		Shows:      `expected TimestampFormat to be of type string, got json\.Number.*body \{.*"createdDate":\d`,
+		middleware: successRewrite(func(_ *call, body map[string]any) bool { return epochDates(body) }),
 	}
 }
 
@@ -70,21 +65,16 @@ func createdDateChangedByUpdate() Deviation {
 			"UpdateIdentitySource/Dates/LastUpdatedDateAdvances",
 		},
 		Shows: `createdDate [^:]*: expected \d{4}-\d\d-\d\dT[\d:.]+Z, got \d{4}-\d\d-\d\dT[\d:.]+Z`,
-		middleware: func(next http.Handler) http.Handler {
-			created := newSourceMemory[any]() // the createdDate sent since the update
-			return apiMiddleware(func(next http.Handler, c *call) *answer {
-				a := c.forward(next)
-				if key, ok := c.written(a); ok && c.Operation == "UpdateIdentitySource" {
-					if date := a.json()["lastUpdatedDate"]; date != nil {
-						created.remember(key, date)
-					}
+		middleware: writeMemory(
+			// Remembered: the createdDate sent since the update.
+			func(c *call, a *answer) (any, bool) {
+				if c.Operation != "UpdateIdentitySource" {
+					return nil, false
 				}
-				return created.rewrite(c, a, func(src map[string]any, date any) bool {
-					src["createdDate"] = date
-					return true
-				})
-			})(next)
-		},
+				date := a.json()["lastUpdatedDate"]
+				return date, date != nil
+			},
+			setMember("createdDate")),
 	}
 }
 
@@ -106,11 +96,17 @@ func lastUpdatedDateNotAdvanced() Deviation {
 						}
 					}
 				}
-				return frozen.rewrite(c, c.forward(next), func(src map[string]any, date any) bool {
-					src["lastUpdatedDate"] = date
-					return true
-				})
+				return frozen.rewrite(c, c.forward(next), setMember("lastUpdatedDate"))
 			})(next)
 		},
+	}
+}
+
+// setMember is the edit (see sourceMemory.rewrite) that sets the member of
+// an identity source to the value remembered.
+func setMember(member string) func(src map[string]any, v any) bool {
+	return func(src map[string]any, v any) bool {
+		src[member] = v
+		return true
 	}
 }

@@ -31,18 +31,37 @@ type Deviation struct {
 	// expected and the value that came back.
 	Shows string
 
-	// middleware builds the deviating handler in front of next; each call
-	// has its own state.
-	middleware func(next http.Handler) http.Handler
+	// middleware builds the deviating handler.
+	middleware
 }
 
-// Wrap returns h made to deviate in the one way d describes. Requests that
-// are not Verified Permissions API calls (control routes such as
-// /_vpfake/health, other methods, a missing X-Amz-Target) pass through
-// untouched, and so does every call the deviation is not about. Each call
-// of Wrap has its own state (caches, remembered dates), so two wrapped
-// servers never share it. A zero Deviation changes nothing.
-func Wrap(h http.Handler, d Deviation) http.Handler { return wrap(h, d.middleware) }
+// middleware builds the handler of a deviation or a conforming variant in
+// front of next; each call has its own state. Deviation and Variant embed
+// it, and a nil one changes nothing.
+type middleware func(next http.Handler) http.Handler
+
+// wrap returns h behind m, or h itself when there is no middleware.
+func (m middleware) wrap(h http.Handler) http.Handler {
+	if m == nil {
+		return h
+	}
+	return m(h)
+}
+
+// deviationOrVariant is what Wrap puts in front of a handler.
+type deviationOrVariant interface {
+	Deviation | Variant
+	wrap(h http.Handler) http.Handler
+}
+
+// Wrap returns h changed in the one way w, a deviation or a conforming
+// variant, describes. Requests that are not Verified Permissions API calls
+// (control routes such as /_vpfake/health, other methods, a missing
+// X-Amz-Target) pass through untouched, and so does every call w is not
+// about. Each call of Wrap has its own state (caches, remembered dates,
+// id maps), so two wrapped servers never share it. A zero Deviation or
+// Variant changes nothing.
+func Wrap[W deviationOrVariant](h http.Handler, w W) http.Handler { return w.wrap(h) }
 
 // All returns every deviation, sorted by name.
 func All() []Deviation {
@@ -80,14 +99,6 @@ func ByName(name string) (Deviation, bool) {
 }
 
 func deviationName(d Deviation) string { return d.Name }
-
-// wrap returns h behind middleware, or h itself when there is none.
-func wrap(h http.Handler, middleware func(http.Handler) http.Handler) http.Handler {
-	if middleware == nil {
-		return h
-	}
-	return middleware(h)
-}
 
 // sortedByName sorts all by the name nameOf gives each, and returns it.
 func sortedByName[T any](all []T, nameOf func(T) string) []T {

@@ -8,12 +8,12 @@
 //   - All returns the Deviations: each is one way an emulator can get the
 //     API wrong, with the Evidence letter of the behaviour it breaks, the
 //     catalogue scenarios aimed at that behaviour (DetectedBy) and what
-//     the report row of a detecting scenario must show (Shows). Wrap puts
-//     one in front of a handler.
+//     the report row of a detecting scenario must show (Shows).
 //   - Conforming returns the Variants: each is one way an emulator can
 //     differ from the fake and still conform, with the sentence naming
-//     what allows it (Allowed). WrapVariant puts one in front of a
-//     handler.
+//     what allows it (Allowed).
+//
+// Wrap puts a deviation or a variant in front of a handler.
 //
 // # Files
 //
@@ -21,11 +21,13 @@
 // rewrite.go is the one rewriting machinery both are built from:
 // apiMiddleware hands each API call (a call, its body decoded) to a
 // handler that returns the answer (an answer, buffered, sent with a
-// correct Content-Length); answerRewrite, jsonAnswerRewrite and
-// identitySourceRewrite narrow it to edits of answers, and a call can ask
-// the wrapped fake for the state an emulator would read from its store
-// (sideCall, current). memory.go keeps what a deviation remembers of each
-// identity source between calls. The deviations are grouped by what they
+// correct Content-Length); answerRewrite, jsonAnswerRewrite,
+// successRewrite and identitySourceRewrite narrow it to edits of answers,
+// existingSourceRewrite to calls about an identity source that exists, and
+// a call can ask the wrapped fake for the state an emulator would read
+// from its store (sideCall, current). memory.go keeps what a deviation
+// remembers of each identity source between calls (writeMemory: what each
+// write left). The deviations are grouped by what they
 // break: errors.go (error answers), dates.go, update.go (writes and what
 // reads show of them), configuration.go (the members of an identity
 // source) and protocol.go (the wire). The variants are in variant_*.go.

@@ -32,9 +32,9 @@ type rig struct {
 
 // newRig returns the rig of the deviation or variant whose middleware is
 // given.
-func newRig(t *testing.T, middleware func(http.Handler) http.Handler) *rig {
+func newRig(t *testing.T, m middleware) *rig {
 	t.Helper()
-	return &rig{t: t, faithful: newFake(), wrapped: wrap(newFake(), middleware)}
+	return &rig{t: t, faithful: newFake(), wrapped: m.wrap(newFake())}
 }
 
 func newFake() http.Handler {

@@ -1,6 +1,9 @@
 package deviations
 
-import "sync"
+import (
+	"net/http"
+	"sync"
+)
 
 // sourceMemory is what a deviation remembers of each identity source, by
 // identitySourceKey, so that it can change later answers about the source
@@ -72,4 +75,24 @@ func (s *sourceMemory[T]) rewrite(c *call, a *answer, edit func(src map[string]a
 		a.setJSON(body)
 	}
 	return a
+}
+
+// writeMemory builds a middleware that remembers, of each identity source a
+// successful CreateIdentitySource or UpdateIdentitySource writes, what note
+// makes of the call and its answer (nothing when note reports false), and
+// lets edit change every later answer describing the source by what is
+// remembered (see rewrite). Each call of the middleware has its own memory.
+func writeMemory[T any](note func(c *call, a *answer) (T, bool), edit func(src map[string]any, v T) bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		memory := newSourceMemory[T]()
+		return apiMiddleware(func(next http.Handler, c *call) *answer {
+			a := c.forward(next)
+			if key, ok := c.written(a); ok {
+				if v, ok := note(c, a); ok {
+					memory.remember(key, v)
+				}
+			}
+			return memory.rewrite(c, a, edit)
+		})(next)
+	}
 }

@@ -244,11 +244,34 @@ func jsonAnswerRewrite(edit func(c *call, a *answer, body map[string]any) bool) 
 	})
 }
 
+// successRewrite is jsonAnswerRewrite for edits of successful answers
+// only.
+func successRewrite(edit func(c *call, body map[string]any) bool) func(http.Handler) http.Handler {
+	return jsonAnswerRewrite(func(c *call, a *answer, body map[string]any) bool { return a.ok() && edit(c, body) })
+}
+
+// existingSourceRewrite builds a middleware for the valid calls of op that
+// name an existing identity source: handle gets the call, the answer of a
+// GetIdentitySource of the source and that answer's body, and returns the
+// answer to send. Every other call is forwarded as it is (a call naming no
+// existing source is the server's to refuse).
+func existingSourceRewrite(op string, handle func(next http.Handler, c *call, got *answer, current map[string]any) *answer) func(http.Handler) http.Handler {
+	return apiMiddleware(func(next http.Handler, c *call) *answer {
+		if c.Operation != op || !c.valid() {
+			return c.forward(next)
+		}
+		a, current := c.current(next)
+		if current == nil {
+			return c.forward(next)
+		}
+		return handle(next, c, a, current)
+	})
+}
+
 // decodeObject decodes a JSON object, numbers as json.Number, or returns
 // nil when body is not exactly one JSON object.
 func decodeObject(body []byte) map[string]any {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
+	dec := schemas.NewJSONDecoder(body)
 	var m map[string]any
 	if err := dec.Decode(&m); err != nil || m == nil {
 		return nil

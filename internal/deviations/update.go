@@ -25,11 +25,7 @@ func updateMergesConfiguration() Deviation {
 			"UpdateIdentitySource/OIDC/PrincipalIdClaimDefaultsToSub",
 		},
 		Shows: `expected HTTP 200 showing the write within \S+ \(the consistency timeout\), got HTTP 200 \(.*not as updated: .*clientIds`,
-		middleware: apiMiddleware(func(next http.Handler, c *call) *answer {
-			if c.Operation != "UpdateIdentitySource" || !c.valid() {
-				return c.forward(next)
-			}
-			_, current := c.current(next)
+		middleware: existingSourceRewrite("UpdateIdentitySource", func(next http.Handler, c *call, _ *answer, current map[string]any) *answer {
 			old := object(current, "configuration")
 			update := object(c.Input, "updateConfiguration")
 			if old == nil || update == nil || !mergeConfiguration(old, update) {
@@ -178,14 +174,7 @@ func updateIgnored() Deviation {
 			"UpdateIdentitySource/Idempotent/SameUpdateTwice",
 		},
 		Shows: `expected HTTP 200 showing the write within \S+ \(the consistency timeout\), got HTTP 200 \(.*not as updated`,
-		middleware: apiMiddleware(func(next http.Handler, c *call) *answer {
-			if c.Operation != "UpdateIdentitySource" || !c.valid() {
-				return c.forward(next)
-			}
-			a, current := c.current(next)
-			if current == nil {
-				return c.forward(next) // no such identity source: the server refuses the update
-			}
+		middleware: existingSourceRewrite("UpdateIdentitySource", func(_ http.Handler, _ *call, a *answer, current map[string]any) *answer {
 			out := map[string]any{}
 			for _, m := range updateOutputMembers {
 				if v, ok := current[m]; ok {
@@ -228,14 +217,7 @@ func deleteIgnored() Deviation {
 		Evidence:    specs.EvidenceModel,
 		DetectedBy:  []string{"GetIdentitySource/NotFound/AfterDeleteIdentitySource"},
 		Shows:       `expected HTTP 404 ResourceNotFoundException within \S+ \(the consistency timeout\), got HTTP 200 still finding the identity source`,
-		middleware: apiMiddleware(func(next http.Handler, c *call) *answer {
-			if c.Operation != "DeleteIdentitySource" || !c.valid() {
-				return c.forward(next)
-			}
-			a, current := c.current(next)
-			if current == nil {
-				return c.forward(next) // no such identity source: nothing to delete
-			}
+		middleware: existingSourceRewrite("DeleteIdentitySource", func(_ http.Handler, _ *call, a *answer, _ map[string]any) *answer {
 			a.body = []byte(`{}`)
 			return a
 		}),

@@ -1,7 +1,5 @@
 package deviations
 
-import "net/http"
-
 // Variant is one way an emulator can differ from the bundled fake and still
 // conform: an HTTP middleware that changes the faithful fake's answers (or
 // the ids it presents) only in a way the awsJson1_0 protocol, the API model
@@ -24,16 +22,9 @@ type Variant struct {
 	// verify them, and so skip the scenarios about credentials.
 	RewritesRequests bool
 
-	// middleware builds the variant's handler in front of next; each call
-	// has its own state.
-	middleware func(next http.Handler) http.Handler
+	// middleware builds the variant's handler.
+	middleware
 }
-
-// WrapVariant returns h changed in the one conforming way v describes. Like
-// Wrap, it lets every request the variant is not about pass through
-// untouched, gives each call its own state, and changes nothing for a zero
-// Variant.
-func WrapVariant(h http.Handler, v Variant) http.Handler { return wrap(h, v.middleware) }
 
 // Conforming returns every conforming variant, sorted by name.
 func Conforming() []Variant {

@@ -19,12 +19,12 @@ var variantUnitTests = map[string]func(t *testing.T, r *rig){
 	"error-code-body-only": func(t *testing.T, r *rig) {
 		checkErrorCode(t, r, none, bare)
 		// An answer naming its shape only in the header gets it in the body.
-		h := WrapVariant(canned(429, map[string]string{"Content-Type": schemas.ContentType, "X-Amzn-ErrorType": "ThrottlingException"}, `{"message":"m"}`), errorCodeBodyOnly())
+		h := Wrap(canned(429, map[string]string{"Content-Type": schemas.ContentType, "X-Amzn-ErrorType": "ThrottlingException"}, `{"message":"m"}`), errorCodeBodyOnly())
 		if got := send(t, h, "GetIdentitySource", `{}`); got.Header.Get("X-Amzn-ErrorType") != "" || got.JSON["__type"] != "ThrottlingException" {
 			t.Errorf("header-only answer: %v %s, want the shape moved into __type", got.Header, got.Body)
 		}
 		// A body that is not JSON keeps the header: the shape stays named.
-		h = WrapVariant(canned(500, map[string]string{"X-Amzn-ErrorType": "InternalServerException"}, `oops`), errorCodeBodyOnly())
+		h = Wrap(canned(500, map[string]string{"X-Amzn-ErrorType": "InternalServerException"}, `oops`), errorCodeBodyOnly())
 		if got := send(t, h, "GetIdentitySource", `{}`); got.Header.Get("X-Amzn-ErrorType") != "InternalServerException" || string(got.Body) != "oops" {
 			t.Errorf("non-JSON error answer changed: %v %s", got.Header, got.Body)
 		}
@@ -32,7 +32,7 @@ var variantUnitTests = map[string]func(t *testing.T, r *rig){
 	"error-code-header-only": func(t *testing.T, r *rig) {
 		checkErrorCode(t, r, bare, none)
 		// An answer naming its shape only in the body gets the header.
-		h := WrapVariant(canned(429, map[string]string{"Content-Type": schemas.ContentType}, `{"__type":"ThrottlingException","message":"m"}`), errorCodeHeaderOnly())
+		h := Wrap(canned(429, map[string]string{"Content-Type": schemas.ContentType}, `{"__type":"ThrottlingException","message":"m"}`), errorCodeHeaderOnly())
 		if got := send(t, h, "GetIdentitySource", `{}`); got.Header.Get("X-Amzn-ErrorType") != "ThrottlingException" || got.JSON["__type"] != nil || got.JSON["message"] != "m" {
 			t.Errorf("body-only answer: %v %s, want the shape moved into the header", got.Header, got.Body)
 		}
@@ -125,7 +125,7 @@ var variantUnitTests = map[string]func(t *testing.T, r *rig){
 		r.same("GetIdentitySource", ids(store2, src2))
 		// Already in the well-known form: untouched.
 		body := `{"identitySourceId":"s","policyStoreId":"p","details":{"openIdIssuer":"COGNITO","discoveryUrl":"https://x/.well-known/openid-configuration"}}`
-		h := WrapVariant(canned(200, map[string]string{"Content-Type": schemas.ContentType}, body), discoveryURLWellKnown())
+		h := Wrap(canned(200, map[string]string{"Content-Type": schemas.ContentType}, body), discoveryURLWellKnown())
 		if got := send(t, h, "GetIdentitySource", `{}`); string(got.Body) != body {
 			t.Errorf("well-known discoveryUrl changed: %s", got.Body)
 		}
@@ -181,7 +181,7 @@ var variantUnitTests = map[string]func(t *testing.T, r *rig){
 		r.same("GetIdentitySource", ids(store, src))
 		// The control request reaches the server byte for byte.
 		var seen []byte
-		h := WrapVariant(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		h := Wrap(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			b := new(bytes.Buffer)
 			_, _ = b.ReadFrom(req.Body)
 			seen = b.Bytes()
@@ -301,14 +301,14 @@ func checkIDs(t *testing.T, r *rig, v Variant, pattern *regexp.Regexp) {
 		t.Errorf("resourceId %v after deletion, want %s", got.JSON["resourceId"], presented[src])
 	}
 	// Each Wrap has its own ids: another one knows none of these.
-	other := WrapVariant(newFake(), v)
+	other := Wrap(newFake(), v)
 	if got := sendJSON(t, other, "GetPolicyStore", map[string]any{"policyStoreId": presented[store]}); got.Status != 404 || got.JSON["resourceId"] != presented[store] {
 		t.Errorf("another Wrap resolved %s: %d %s", presented[store], got.Status, got.Body)
 	}
 	// A nextToken is left alone, even holding an id.
 	fakeID := "C7v5xMplfFH3i3e4Jrzb1a"
 	list := `{"identitySources":[{"policyStoreId":"` + fakeID + `"}],"nextToken":"` + fakeID + `"}`
-	h := WrapVariant(canned(200, map[string]string{"Content-Type": schemas.ContentType}, list), v)
+	h := Wrap(canned(200, map[string]string{"Content-Type": schemas.ContentType}, list), v)
 	got = send(t, h, "ListIdentitySources", `{"policyStoreId":"x"}`)
 	if got.JSON["nextToken"] != fakeID || strings.Count(string(got.Body), fakeID) != 1 {
 		t.Errorf("ListIdentitySources %s: want the item's id replaced and nextToken kept", got.Body)
@@ -359,7 +359,7 @@ func checkTimestamps(t *testing.T, r *rig, digits int) {
 	// Truncated, zero-padded, in UTC, anywhere in the answer.
 	body := `{"createdDate":"2024-05-01T12:00:00.1234567Z","lastUpdatedDate":"2024-05-01T14:00:00.5+02:00",` +
 		`"identitySources":[{"createdDate":"2024-05-01T12:00:00.999999999Z"}],"other":"2024-05-01T12:00:00.1Z","lastUpdatedDate2":"x"}`
-	h := WrapVariant(canned(200, map[string]string{"Content-Type": schemas.ContentType}, body), timestampsDigits(digits))
+	h := Wrap(canned(200, map[string]string{"Content-Type": schemas.ContentType}, body), timestampsDigits(digits))
 	got := send(t, h, "ListIdentitySources", `{}`)
 	wantDates := map[int][3]string{
 		0: {"2024-05-01T12:00:00Z", "2024-05-01T12:00:00Z", "2024-05-01T12:00:00Z"},

@@ -170,7 +170,7 @@ func TestDeclarations(t *testing.T) {
 
 func TestZeroWrapperChangesNothing(t *testing.T) {
 	h := canned(200, nil, "x")
-	for name, wrapped := range map[string]http.Handler{"Deviation": Wrap(h, Deviation{}), "Variant": WrapVariant(h, Variant{})} {
+	for name, wrapped := range map[string]http.Handler{"Deviation": Wrap(h, Deviation{}), "Variant": Wrap(h, Variant{})} {
 		if wrapped == nil {
 			t.Fatalf("a zero %s wraps into nil", name)
 		}
