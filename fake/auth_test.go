@@ -20,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/fake/internal/sdktest"
 	"github.com/vpconform/vpconform/schemas"
 )
 
@@ -76,9 +77,7 @@ func TestCredentialsThroughSDK(t *testing.T) {
 		}
 
 		nobody := h.clientAs(nobodyCredential.AccessKeyID, nobodyCredential.SecretAccessKey, "")
-		_, err = nobody.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
-			ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-		})
+		_, err = nobody.CreatePolicyStore(ctx, sdktest.PolicyStoreInput(""))
 		want = "User: arn:aws:iam::123456789012:user/AKIDNOBODY is not authorized to perform: verifiedpermissions:CreatePolicyStore on resource: arn:aws:verifiedpermissions::123456789012:policy-store/*"
 		if !errors.As(err, &denied) || denied.ErrorMessage() != want {
 			t.Errorf("nobody CreatePolicyStore: %v, want AccessDeniedException %q", err, want)
@@ -183,6 +182,19 @@ func TestCredentialsOverRawHTTP(t *testing.T) {
 	validAuth := func(t *testing.T, h *harness) string {
 		return signedRequest(t, h, "GetPolicyStore", body, "AKIDTEST", "secret").Header.Get("Authorization")
 	}
+	// authReplaced sets an Authorization that is a valid one with from
+	// replaced by to.
+	authReplaced := func(from, to string) func(*testing.T, *harness, *http.Request) {
+		return func(t *testing.T, h *harness, req *http.Request) {
+			req.Header.Set("Authorization", strings.Replace(validAuth(t, h), from, to, 1))
+		}
+	}
+	// signedAs replaces the request with one signed as s says.
+	signedAs := func(s signing) func(*testing.T, *harness, *http.Request) {
+		return func(t *testing.T, h *harness, req *http.Request) {
+			*req = *signRequest(t, h, "GetPolicyStore", body, s)
+		}
+	}
 	cases := []struct {
 		name       string
 		mutate     func(t *testing.T, h *harness, req *http.Request)
@@ -201,15 +213,9 @@ func TestCredentialsOverRawHTTP(t *testing.T) {
 		{"no Credential or SignedHeaders", func(_ *testing.T, _ *harness, req *http.Request) {
 			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Signature="+strings.Repeat("a", 64))
 		}, 400, "IncompleteSignatureException", "'Credential'"},
-		{"short Credential", func(t *testing.T, h *harness, req *http.Request) {
-			req.Header.Set("Authorization", strings.Replace(validAuth(t, h), "/us-east-1/", "/", 1))
-		}, 400, "IncompleteSignatureException", "Credential"},
-		{"other service", func(t *testing.T, h *harness, req *http.Request) {
-			req.Header.Set("Authorization", strings.Replace(validAuth(t, h), "/verifiedpermissions/", "/dynamodb/", 1))
-		}, 400, "InvalidSignatureException", "Credential should be scoped to correct service: 'verifiedpermissions'. "},
-		{"other region", func(t *testing.T, h *harness, req *http.Request) {
-			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: "AKIDTEST", secret: "secret", region: "eu-west-1"})
-		}, 400, "InvalidSignatureException", "Credential should be scoped to a valid region, not 'eu-west-1'. "},
+		{"short Credential", authReplaced("/us-east-1/", "/"), 400, "IncompleteSignatureException", "Credential"},
+		{"other service", authReplaced("/verifiedpermissions/", "/dynamodb/"), 400, "InvalidSignatureException", "Credential should be scoped to correct service: 'verifiedpermissions'. "},
+		{"other region", signedAs(signing{akid: "AKIDTEST", secret: "secret", region: "eu-west-1"}), 400, "InvalidSignatureException", "Credential should be scoped to a valid region, not 'eu-west-1'. "},
 		{"other date in scope", func(_ *testing.T, _ *harness, req *http.Request) {
 			a := req.Header.Get("Authorization")
 			d := req.Header.Get("X-Amz-Date")[:8]
@@ -219,12 +225,8 @@ func TestCredentialsOverRawHTTP(t *testing.T) {
 			a := req.Header.Get("Authorization")
 			req.Header.Set("Authorization", a[:len(a)-2])
 		}, 400, "IncompleteSignatureException", "Signature"},
-		{"host not signed", func(t *testing.T, h *harness, req *http.Request) {
-			req.Header.Set("Authorization", strings.Replace(validAuth(t, h), "host;", "", 1))
-		}, 400, "IncompleteSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."},
-		{"X-Amz-Target not signed", func(t *testing.T, h *harness, req *http.Request) {
-			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: "AKIDTEST", secret: "secret", targetUnsigned: true})
-		}, 400, "IncompleteSignatureException", "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."},
+		{"host not signed", authReplaced("host;", ""), 400, "IncompleteSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."},
+		{"X-Amz-Target not signed", signedAs(signing{akid: "AKIDTEST", secret: "secret", targetUnsigned: true}), 400, "IncompleteSignatureException", "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."},
 		{"nothing required signed", func(t *testing.T, h *harness, req *http.Request) {
 			a := validAuth(t, h)
 			i, j := strings.Index(a, "SignedHeaders="), strings.Index(a, ", Signature=")
@@ -232,29 +234,15 @@ func TestCredentialsOverRawHTTP(t *testing.T) {
 		}, 400, "IncompleteSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization. 'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization. 'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."},
 		{"signed header absent", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Del("Content-Type") },
 			400, "IncompleteSignatureException", "'content-type' is named as a SignedHeader, but it does not exist in the HTTP request."},
-		{"20 minutes old", func(t *testing.T, h *harness, req *http.Request) {
-			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: "AKIDTEST", secret: "secret", at: time.Now().Add(-20 * time.Minute)})
-		}, 400, "InvalidSignatureException", "Signature expired: "},
-		{"session token for a credential without one", func(t *testing.T, h *harness, req *http.Request) {
-			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: "AKIDTEST", secret: "secret", token: "forged"})
-		}, 400, "UnrecognizedClientException", "The security token included in the request is invalid."},
-		{"forged session token", func(t *testing.T, h *harness, req *http.Request) {
-			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: tempCredential.AccessKeyID, secret: tempCredential.SecretAccessKey, token: "forged"})
-		}, 400, "UnrecognizedClientException", "The security token included in the request is invalid."},
-		{"missing session token", func(t *testing.T, h *harness, req *http.Request) {
-			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: tempCredential.AccessKeyID, secret: tempCredential.SecretAccessKey})
-		}, 400, "UnrecognizedClientException", "The security token included in the request is invalid."},
-		{"session token", func(t *testing.T, h *harness, req *http.Request) {
-			*req = *signRequest(t, h, "GetPolicyStore", body, signing{akid: tempCredential.AccessKeyID, secret: tempCredential.SecretAccessKey, token: tempCredential.SessionToken})
-		}, 404, "ResourceNotFoundException", ""},
+		{"20 minutes old", signedAs(signing{akid: "AKIDTEST", secret: "secret", at: time.Now().Add(-20 * time.Minute)}), 400, "InvalidSignatureException", "Signature expired: "},
+		{"session token for a credential without one", signedAs(signing{akid: "AKIDTEST", secret: "secret", token: "forged"}), 400, "UnrecognizedClientException", "The security token included in the request is invalid."},
+		{"forged session token", signedAs(signing{akid: tempCredential.AccessKeyID, secret: tempCredential.SecretAccessKey, token: "forged"}), 400, "UnrecognizedClientException", "The security token included in the request is invalid."},
+		{"missing session token", signedAs(signing{akid: tempCredential.AccessKeyID, secret: tempCredential.SecretAccessKey}), 400, "UnrecognizedClientException", "The security token included in the request is invalid."},
+		{"session token", signedAs(signing{akid: tempCredential.AccessKeyID, secret: tempCredential.SecretAccessKey, token: tempCredential.SessionToken}), 404, "ResourceNotFoundException", ""},
 		{"no X-Amz-Date", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Del("X-Amz-Date") }, 400, "IncompleteSignatureException", "X-Amz-Date"},
 		{"bad X-Amz-Date", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Set("X-Amz-Date", "yesterday") }, 400, "IncompleteSignatureException", "X-Amz-Date"},
-		{"unknown key", func(t *testing.T, h *harness, req *http.Request) {
-			*req = *signedRequest(t, h, "GetPolicyStore", body, "AKIDUNKNOWN", "secret")
-		}, 400, "UnrecognizedClientException", "The security token included in the request is invalid."},
-		{"wrong secret", func(t *testing.T, h *harness, req *http.Request) {
-			*req = *signedRequest(t, h, "GetPolicyStore", body, "AKIDTEST", "wrong")
-		}, 400, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided"},
+		{"unknown key", signedAs(signing{akid: "AKIDUNKNOWN", secret: "secret"}), 400, "UnrecognizedClientException", "The security token included in the request is invalid."},
+		{"wrong secret", signedAs(signing{akid: "AKIDTEST", secret: "wrong"}), 400, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided"},
 		{"tampered body", func(_ *testing.T, _ *harness, req *http.Request) {
 			replaceBody(req, `{"policyStoreId":"`+unknownStoreID[:len(unknownStoreID)-1]+`2"}`)
 		}, 400, "InvalidSignatureException", "does not match"},

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -83,11 +82,9 @@ func BenchmarkCreateWithHistory(b *testing.B) {
 			const delay = time.Second
 			const step = time.Millisecond
 			lag := int(delay/step) + 1 // a store this many pairs old is visible
-			var mu sync.Mutex
-			now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-			clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-			st := benchState(existing, lag, now)
-			srv := fake.NewServer(fake.WithoutListener(), fake.WithClock(clock), fake.WithPropagationDelay(delay),
+			clock := &testClock{now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+			st := benchState(existing, lag, clock.Now())
+			srv := fake.NewServer(fake.WithoutListener(), fake.WithClock(clock.Now), fake.WithPropagationDelay(delay),
 				fake.WithMaxPolicyStores(1<<30), fake.WithMaxStateBytes(1<<40), fake.WithState(st))
 			defer srv.Close()
 			// The stores waiting for an identity source, oldest first.
@@ -98,21 +95,17 @@ func BenchmarkCreateWithHistory(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				mu.Lock()
-				now = now.Add(step)
-				mu.Unlock()
+				clock.Advance(step)
 				out := benchCall(b, srv, "CreatePolicyStore", `{"validationSettings":{"mode":"OFF"}}`)
 				pending = append(pending, out["policyStoreId"].(string))
 				id := pending[0]
 				pending = pending[1:]
-				benchCall(b, srv, "CreateIdentitySource", `{"policyStoreId":"`+id+`","configuration":{"cognitoUserPoolConfiguration":{"userPoolArn":"`+benchUserPool+`"}}}`)
+				benchCall(b, srv, "CreateIdentitySource", `{"policyStoreId":"`+id+`","configuration":{"cognitoUserPoolConfiguration":{"userPoolArn":"`+userPoolArn+`"}}}`)
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
 		})
 	}
 }
-
-const benchUserPool = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5"
 
 // benchState is a state of n policy stores with an identity source each,
 // and empty ones more, created at t.
@@ -128,7 +121,7 @@ func benchState(n, empty int, t time.Time) fake.State {
 		if i < n {
 			ps.IdentitySources = []fake.IdentitySourceState{{
 				IdentitySourceID: fmt.Sprintf("ISbench%015d", i), PrincipalEntityType: "AWS::Cognito",
-				Configuration: []byte(`{"cognitoUserPoolConfiguration":{"userPoolArn":"` + benchUserPool + `"}}`),
+				Configuration: []byte(`{"cognitoUserPoolConfiguration":{"userPoolArn":"` + userPoolArn + `"}}`),
 				CreatedDate:   date, LastUpdatedDate: date,
 			}}
 		}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +16,18 @@ import (
 // the request: the ValidationException of a body with a million broken
 // items, or of a 4 MiB member name, stays under it.
 const refusalBudget = 64 << 10
+
+// checkAnswer fails t for a 5xx other than a NotImplementedException, and
+// for a refusal larger than refusalBudget.
+func checkAnswer(t *testing.T, what string, r rawResponse) {
+	t.Helper()
+	if r.Status >= 500 && !(r.Status == http.StatusNotImplemented && r.Type() == "NotImplementedException") {
+		t.Errorf("%s: HTTP %d %.500s", what, r.Status, r.Raw)
+	}
+	if r.Status >= 400 && len(r.Raw) > refusalBudget {
+		t.Errorf("%s: refused with %d bytes, more than %d", what, len(r.Raw), refusalBudget)
+	}
+}
 
 // hugeClientIDs is an UpdateIdentitySource body with n empty clientIds:
 // 3.6 MB for n = 1,200,000, each item breaking minLength and the list
@@ -46,19 +57,6 @@ func manyUnknownMembers(n int) string {
 	}
 	b.WriteString(`}`)
 	return b.String()
-}
-
-// serveOnce sends one request to the fake's handler, in process, and
-// returns the recorded response and how long the handler took.
-func serveOnce(t testing.TB, srv *fake.Server, op, body string) (*httptest.ResponseRecorder, time.Duration) {
-	t.Helper()
-	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
-	req.Header.Set("Content-Type", schemas.ContentType)
-	req.Header.Set("X-Amz-Target", schemas.TargetPrefix+op)
-	w := httptest.NewRecorder()
-	start := time.Now()
-	srv.Handler().ServeHTTP(w, req)
-	return w, time.Since(start)
 }
 
 // TestHugeRefusalsAreBounded sends the two bodies that used to take 27 s
@@ -205,4 +203,45 @@ func benchmarkRefusal(b *testing.B, op, body string) {
 		size = w.Body.Len()
 	}
 	b.ReportMetric(float64(size), "response-bytes")
+}
+
+// FuzzRequestAmplified repeats a fuzzed fragment up to 5,000 times in the
+// places where a body can grow: a list item (clientIds), an unknown member
+// (of GetIdentitySource), a map entry (tags). Each answer must conform to
+// the schemas, never be a 5xx, and a refusal must stay under
+// refusalBudget however large the body.
+func FuzzRequestAmplified(f *testing.F) {
+	for _, seed := range []struct {
+		item, name string
+		n          uint16
+	}{
+		{`""`, "m", 1200}, {`"c"`, "x", 1001}, {`5`, "", 20}, {`null`, "~1/", 11}, {`{}`, "\u0000", 3},
+		{`"` + strings.Repeat("a", 250) + `"`, strings.Repeat("n", 200), 50}, {`"\ud800"`, "é", 2}, {`[[[]]]`, "k", 300},
+	} {
+		f.Add(seed.item, seed.name, seed.n)
+	}
+	srv := fake.NewServer(fake.WithoutListener())
+	defer srv.Close()
+	f.Fuzz(func(t *testing.T, item, name string, n uint16) {
+		if len(item) > 256 || len(name) > 256 {
+			t.Skip("fragment too long: the repetition is what grows the body")
+		}
+		n %= 5001
+		h := newHarness(t, srv, false)
+		repeat := func(format func(i int) string) string {
+			parts := make([]string, n)
+			for i := range parts {
+				parts[i] = format(i)
+			}
+			return strings.Join(parts, ",")
+		}
+		key := func(i int) string { return jsonString(fmt.Sprintf("%s%d", name, i)) }
+		for _, c := range []struct{ op, body string }{
+			{"UpdateIdentitySource", updateBody(cognito(`"clientIds":[` + repeat(func(int) string { return item }) + `]`))},
+			{"GetIdentitySource", `{` + ids + `,` + repeat(func(i int) string { return key(i) + ":" + item }) + `}`},
+			{"CreatePolicyStore", `{"validationSettings":{"mode":"OFF"},"tags":{` + repeat(func(i int) string { return key(i) + ":" + item }) + `}}`},
+		} {
+			checkAnswer(t, fmt.Sprintf("%s of %d bytes", c.op, len(c.body)), h.raw(t, c.op, c.body))
+		}
+	})
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
-	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vpconform/vpconform/fake"
@@ -36,7 +35,7 @@ func (h *harness) reads(t *testing.T, store, source string) reads {
 	})
 	r.GetIdentitySource = errorCode(err)
 	if err == nil {
-		r.ClientIDs = got.Configuration.(*types.ConfigurationDetailMemberCognitoUserPoolConfiguration).Value.ClientIds
+		r.ClientIDs, _ = cognitoClientIDs(got.Configuration)
 		r.LastUpdated = aws.ToTime(got.LastUpdatedDate)
 	}
 	list, err := h.vp.ListIdentitySources(ctx, &verifiedpermissions.ListIdentitySourcesInput{PolicyStoreId: aws.String(store)})
@@ -88,13 +87,7 @@ func TestPropagationDelay(t *testing.T) {
 		check("after the delay", v1)
 
 		t1 := h.clock.Now().Truncate(time.Microsecond)
-		_, err := h.vp.UpdateIdentitySource(ctx, &verifiedpermissions.UpdateIdentitySourceInput{
-			PolicyStoreId: aws.String(store), IdentitySourceId: aws.String(source),
-			UpdateConfiguration: &types.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: types.UpdateCognitoUserPoolConfiguration{
-				UserPoolArn: aws.String(userPoolArn), ClientIds: []string{"client-v2"},
-			}},
-		})
-		if err != nil {
+		if _, err := h.vp.UpdateIdentitySource(ctx, updateInput(store, source, "client-v2")); err != nil {
 			t.Fatalf("UpdateIdentitySource: %v", err)
 		}
 		check("just updated: the previous configuration and dates", v1)
@@ -142,4 +135,39 @@ func TestPropagationDelayReset(t *testing.T) {
 			t.Errorf("a store created before Reset: %v", err)
 		}
 	}, fake.WithPropagationDelay(propagation))
+}
+
+// TestStateUnderPropagationDelay: a state set is visible to reads at once;
+// later changes to it are delayed as usual.
+func TestStateUnderPropagationDelay(t *testing.T) {
+	p := populate(t)
+	want := p.reads(t, p.srv)
+	clock := newTestClock()
+	srv := fake.NewServer(fake.WithoutListener(), fake.WithClock(clock.Now), fake.WithPropagationDelay(propagation), fake.WithState(p.srv.State()))
+	defer srv.Close()
+	if diff := cmp.Diff(want, p.reads(t, srv)); diff != "" {
+		t.Errorf("WithState under a delay (-want +got):\n%s", diff)
+	}
+	srv.Reset()
+	if err := srv.SetState(p.srv.State()); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, p.reads(t, srv)); diff != "" {
+		t.Errorf("SetState under a delay (-want +got):\n%s", diff)
+	}
+	vp := newHarness(t, srv, false).vp
+	ctx := context.Background()
+	if _, err := vp.DeleteIdentitySource(ctx, &verifiedpermissions.DeleteIdentitySourceInput{
+		PolicyStoreId: aws.String(p.Stores[1]), IdentitySourceId: aws.String(p.Sources[1]),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	get := &verifiedpermissions.GetIdentitySourceInput{PolicyStoreId: aws.String(p.Stores[1]), IdentitySourceId: aws.String(p.Sources[1])}
+	if _, err := vp.GetIdentitySource(ctx, get); err != nil {
+		t.Errorf("a deletion was visible at once under a delay: %v", err)
+	}
+	clock.Advance(propagation + time.Second)
+	if _, err := vp.GetIdentitySource(ctx, get); err == nil {
+		t.Error("a deletion was not visible after the delay")
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,21 +14,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
-	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/fake/internal/sdktest"
 )
-
-// errorCode returns the smithy error code of an SDK error, or "" for nil or
-// an error without one.
-func errorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
 
 // TestFaultErrors injects each error a Fault can declare and checks the SDK
 // decodes it as the model's typed error, with the members the fault implies,
@@ -128,16 +119,6 @@ var cmpResourceConflicts = cmp.Comparer(func(a, b types.ResourceConflict) bool {
 	return aws.ToString(a.ResourceId) == aws.ToString(b.ResourceId) && a.ResourceType == b.ResourceType
 })
 
-func updateInput(store, source string) *verifiedpermissions.UpdateIdentitySourceInput {
-	return &verifiedpermissions.UpdateIdentitySourceInput{
-		PolicyStoreId:    aws.String(store),
-		IdentitySourceId: aws.String(source),
-		UpdateConfiguration: &types.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: types.UpdateCognitoUserPoolConfiguration{
-			UserPoolArn: aws.String(userPoolArn),
-		}},
-	}
-}
-
 // TestFaultDefaultResources checks what an injected ConflictException names
 // when the fault declares no resources: the identity source, else the
 // policy store, else nothing.
@@ -212,10 +193,7 @@ func TestFaultOrderAndCount(t *testing.T) {
 			t.Errorf("GetPolicyStore errors (-want +got):\n%s", diff)
 		}
 		// The unlimited GetPolicyStore fault does not touch other operations.
-		_, err := h.vp.CreatePolicyStore(context.Background(), &verifiedpermissions.CreatePolicyStoreInput{
-			ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-		})
-		if err != nil {
+		if _, err := h.vp.CreatePolicyStore(context.Background(), sdktest.PolicyStoreInput("")); err != nil {
 			t.Errorf("CreatePolicyStore: %v", err)
 		}
 		r := h.rawMethod(t, "GET", "/_vpfake/faults", "", "")
@@ -315,6 +293,37 @@ func TestFaultDelayEndsAtClose(t *testing.T) {
 		t.Fatal("the delayed call did not end at Close")
 	}
 	<-closed
+}
+
+// TestEndDelays checks EndDelays makes every call held by a fault's delay
+// answer its fault at once, and later delayed calls too.
+func TestEndDelays(t *testing.T) {
+	srv := fake.NewServer(fake.WithFault(fake.Fault{Operation: "GetPolicyStore", Error: "ThrottlingException", Delay: time.Minute}))
+	defer srv.Close()
+	h := &harness{srv: srv, http: http.DefaultClient}
+	const held = 4
+	var wg sync.WaitGroup
+	codes := make(chan string, held)
+	for range held {
+		wg.Go(func() { codes <- h.raw(t, "GetPolicyStore", `{"policyStoreId":"p"}`).Type() })
+	}
+	time.Sleep(100 * time.Millisecond) // let them reach the delay
+	start := time.Now()
+	srv.EndDelays()
+	wg.Wait()
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("held calls answered %s after EndDelays", d)
+	}
+	close(codes)
+	for c := range codes {
+		if c != "ThrottlingException" {
+			t.Errorf("held call answered %q", c)
+		}
+	}
+	start = time.Now()
+	if r := h.raw(t, "GetPolicyStore", `{"policyStoreId":"p"}`); r.Type() != "ThrottlingException" || time.Since(start) > 5*time.Second {
+		t.Errorf("a later call: %s after %s", r.Raw, time.Since(start))
+	}
 }
 
 // TestInjectFaultRejects checks InjectFault refuses a fault it cannot use,
@@ -576,9 +585,7 @@ func FuzzControlRoutes(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	srv := fake.NewServer(fake.WithoutListener())
-	defer srv.Close()
-	h := &harness{srv: srv, http: srv.Client()}
+	h := rawHarness(f)
 	f.Fuzz(func(t *testing.T, body string) {
 		for _, path := range []string{"/_vpfake/faults", "/_vpfake/ratelimits"} {
 			r := h.rawMethod(t, "POST", path, "", body)
@@ -589,7 +596,7 @@ func FuzzControlRoutes(f *testing.F) {
 		if r := h.rawMethod(t, "GET", "/_vpfake/faults", "", ""); r.Status != 200 {
 			t.Errorf("GET faults: HTTP %d %s", r.Status, r.Raw)
 		}
-		srv.ClearFaults()
+		h.srv.ClearFaults()
 	})
 }
 
@@ -615,7 +622,7 @@ func TestDefaultRetriesHideCountOneFaults(t *testing.T) {
 			srv := fake.NewServer(fake.WithoutListener())
 			defer srv.Close()
 			fault := fake.Fault{Operation: "CreatePolicyStore", Error: c.errorShape, Count: 1}
-			in := &verifiedpermissions.CreatePolicyStoreInput{ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff}}
+			in := sdktest.PolicyStoreInput("")
 			ctx := context.Background()
 
 			if err := srv.InjectFault(fault); err != nil {

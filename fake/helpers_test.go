@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/vpconform/vpconform/fake"
 	"github.com/vpconform/vpconform/fake/internal/sdktest"
@@ -113,6 +117,29 @@ func newHarness(t testing.TB, srv *fake.Server, listener bool) *harness {
 	return &harness{srv: srv, vp: verifiedpermissions.NewFromConfig(cfg), http: hc, cfg: cfg}
 }
 
+// rawHarness is a harness for hand-built requests (raw, rawMethod, do) to
+// a new server built WithoutListener and opts, closed when the test ends.
+// Its requests go through the server's in-memory transport, unchecked, and
+// it has no SDK client.
+func rawHarness(t testing.TB, opts ...fake.Option) *harness {
+	srv := fake.NewServer(append([]fake.Option{fake.WithoutListener()}, opts...)...)
+	t.Cleanup(srv.Close)
+	return &harness{srv: srv, http: srv.Client()}
+}
+
+// serveOnce sends one request to the fake's handler, in process, and
+// returns the recorded response and how long the handler took.
+func serveOnce(t testing.TB, srv *fake.Server, op, body string) (*httptest.ResponseRecorder, time.Duration) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+	req.Header.Set("Content-Type", schemas.ContentType)
+	req.Header.Set("X-Amz-Target", schemas.TargetPrefix+op)
+	w := httptest.NewRecorder()
+	start := time.Now()
+	srv.Handler().ServeHTTP(w, req)
+	return w, time.Since(start)
+}
+
 // checkingTransport fails the test when a response of the API does not
 // conform to its output or error schema, or has the wrong Content-Type, or
 // lacks a request id.
@@ -122,26 +149,18 @@ type checkingTransport struct {
 }
 
 func (c *checkingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	var reqBody []byte
-	if r.Body != nil {
-		b, err := io.ReadAll(r.Body)
-		if err != nil {
-			return nil, err
-		}
-		_ = r.Body.Close()
-		reqBody = b
-		r.Body = io.NopCloser(bytes.NewReader(b))
+	reqBody, err := readAndReplace(&r.Body)
+	if err != nil {
+		return nil, fmt.Errorf("read the request body: %w", err)
 	}
 	resp, err := c.next.RoundTrip(r)
 	if err != nil {
 		return nil, err
 	}
-	respBody, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
+	respBody, err := readAndReplace(&resp.Body)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read the response body: %w", err)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	if resp.Header.Get("x-amzn-RequestId") == "" {
 		c.t.Errorf("%s %s: response has no x-amzn-RequestId header", r.Method, r.URL.Path)
 	}
@@ -158,6 +177,22 @@ func (c *checkingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		c.t.Errorf("response does not conform to the schemas: %v\nbody: %s", err, respBody)
 	}
 	return resp, nil
+}
+
+// readAndReplace reads *body to the end and closes it, and replaces it
+// with a reader of the same bytes, so that whoever reads it next sees what
+// it held. A nil body stays nil.
+func readAndReplace(body *io.ReadCloser) ([]byte, error) {
+	if *body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(*body)
+	_ = (*body).Close()
+	if err != nil {
+		return nil, err
+	}
+	*body = io.NopCloser(bytes.NewReader(b))
+	return b, nil
 }
 
 // rawResponse is a response to a hand-built request.
@@ -235,12 +270,26 @@ func (h *harness) do(t testing.TB, req *http.Request) rawResponse {
 	return out
 }
 
+// errorCode returns the smithy error code of an SDK error, or "" for nil or
+// an error without one.
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// createPolicyStore creates a policy store with validation off and,
+// unless token is empty, a clientToken.
+func (h *harness) createPolicyStore(token string) (*verifiedpermissions.CreatePolicyStoreOutput, error) {
+	return h.vp.CreatePolicyStore(context.Background(), sdktest.PolicyStoreInput(token))
+}
+
 // mustCreatePolicyStore creates a policy store and returns its id.
 func (h *harness) mustCreatePolicyStore(t testing.TB) string {
 	t.Helper()
-	out, err := h.vp.CreatePolicyStore(context.Background(), &verifiedpermissions.CreatePolicyStoreInput{
-		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-	})
+	out, err := h.createPolicyStore("")
 	if err != nil {
 		t.Fatalf("CreatePolicyStore: %v", err)
 	}
@@ -254,6 +303,18 @@ func cognitoConfiguration(arn string, clientIDs ...string) types.Configuration {
 	}}
 }
 
+// updateInput is the input of an UpdateIdentitySource that gives source, in
+// store, the Cognito configuration of userPoolArn and clientIDs.
+func updateInput(store, source string, clientIDs ...string) *verifiedpermissions.UpdateIdentitySourceInput {
+	return &verifiedpermissions.UpdateIdentitySourceInput{
+		PolicyStoreId:    aws.String(store),
+		IdentitySourceId: aws.String(source),
+		UpdateConfiguration: &types.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: types.UpdateCognitoUserPoolConfiguration{
+			UserPoolArn: aws.String(userPoolArn), ClientIds: clientIDs,
+		}},
+	}
+}
+
 // mustCreateIdentitySource creates an identity source and returns its id.
 func (h *harness) mustCreateIdentitySource(t testing.TB, storeID string, c types.Configuration) string {
 	t.Helper()
@@ -265,6 +326,16 @@ func (h *harness) mustCreateIdentitySource(t testing.TB, storeID string, c types
 		t.Fatalf("CreateIdentitySource: %v", err)
 	}
 	return aws.ToString(out.IdentitySourceId)
+}
+
+// cognitoClientIDs returns the clientIds of a Cognito configuration, and
+// false for another kind.
+func cognitoClientIDs(c types.ConfigurationDetail) ([]string, bool) {
+	cognito, ok := c.(*types.ConfigurationDetailMemberCognitoUserPoolConfiguration)
+	if !ok {
+		return nil, false
+	}
+	return cognito.Value.ClientIds, true
 }
 
 func (h *harness) mustGetIdentitySource(t *testing.T, storeID, id string) *verifiedpermissions.GetIdentitySourceOutput {

@@ -216,12 +216,7 @@ func TestLastUpdatedDateStrictlyIncreases(t *testing.T) {
 		id := h.mustCreateIdentitySource(t, store, cognitoConfiguration(userPoolArn))
 		prev := h.mustGetIdentitySource(t, store, id)
 		for i := 0; i < 3; i++ {
-			out, err := h.vp.UpdateIdentitySource(context.Background(), &verifiedpermissions.UpdateIdentitySourceInput{
-				PolicyStoreId: aws.String(store), IdentitySourceId: aws.String(id),
-				UpdateConfiguration: &types.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: types.UpdateCognitoUserPoolConfiguration{
-					UserPoolArn: aws.String(userPoolArn),
-				}},
-			})
+			out, err := h.vp.UpdateIdentitySource(context.Background(), updateInput(store, id))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -269,18 +264,12 @@ func TestSwitchCognitoAndOIDC(t *testing.T) {
 			t.Errorf("token selection %#v, want accessTokenOnly with principalIdClaim sub", o.Value.TokenSelection)
 		}
 
-		_, err = h.vp.UpdateIdentitySource(ctx, &verifiedpermissions.UpdateIdentitySourceInput{
-			PolicyStoreId: aws.String(store), IdentitySourceId: aws.String(id),
-			UpdateConfiguration: &types.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: types.UpdateCognitoUserPoolConfiguration{
-				UserPoolArn: aws.String(userPoolArn), ClientIds: []string{"back"},
-			}},
-		})
+		_, err = h.vp.UpdateIdentitySource(ctx, updateInput(store, id, "back"))
 		if err != nil {
 			t.Fatalf("switch back to Cognito: %v", err)
 		}
 		got = h.mustGetIdentitySource(t, store, id)
-		c, ok := got.Configuration.(*types.ConfigurationDetailMemberCognitoUserPoolConfiguration)
-		if !ok || c.Value.ClientIds[0] != "back" || got.Details == nil {
+		if ids, ok := cognitoClientIDs(got.Configuration); !ok || len(ids) != 1 || ids[0] != "back" || got.Details == nil {
 			t.Errorf("after switch back: %#v details %+v", got.Configuration, got.Details)
 		}
 	})
@@ -317,14 +306,13 @@ func TestNotFound(t *testing.T) {
 	runServersTest(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
 		store := h.mustCreatePolicyStore(t)
-		upd := &types.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: types.UpdateCognitoUserPoolConfiguration{UserPoolArn: aws.String(userPoolArn)}}
 		calls := map[string]func(storeID, id string) error{
 			"GetIdentitySource": func(s, i string) error {
 				_, err := h.vp.GetIdentitySource(ctx, &verifiedpermissions.GetIdentitySourceInput{PolicyStoreId: &s, IdentitySourceId: &i})
 				return err
 			},
 			"UpdateIdentitySource": func(s, i string) error {
-				_, err := h.vp.UpdateIdentitySource(ctx, &verifiedpermissions.UpdateIdentitySourceInput{PolicyStoreId: &s, IdentitySourceId: &i, UpdateConfiguration: upd})
+				_, err := h.vp.UpdateIdentitySource(ctx, updateInput(s, i))
 				return err
 			},
 			"DeleteIdentitySource": func(s, i string) error {
@@ -392,5 +380,79 @@ func TestDeleteIdentitySource(t *testing.T) {
 		}
 		// The quota slot is free again.
 		h.mustCreateIdentitySource(t, store, oidcConfiguration())
+	})
+}
+
+func TestListIdentitySources(t *testing.T) {
+	runServersTest(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		store := h.mustCreatePolicyStore(t)
+
+		empty, err := h.vp.ListIdentitySources(ctx, &verifiedpermissions.ListIdentitySourcesInput{PolicyStoreId: &store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(empty.IdentitySources) != 0 || empty.NextToken != nil {
+			t.Errorf("empty store: %+v", empty)
+		}
+		r := h.raw(t, "ListIdentitySources", `{"policyStoreId":"`+store+`"}`)
+		if diff := cmp.Diff(map[string]any{"identitySources": []any{}}, r.Body); diff != "" {
+			t.Errorf("empty list body (-want +got):\n%s", diff)
+		}
+
+		id := h.mustCreateIdentitySource(t, store, cognitoConfiguration(userPoolArn, clientID))
+		r = h.raw(t, "ListIdentitySources", `{"policyStoreId":"`+store+`","maxResults":1000}`)
+		items, _ := r.Body["identitySources"].([]any)
+		if len(items) != 1 {
+			t.Fatalf("list: %s", r.Raw)
+		}
+		if diff := cmp.Diff(h.mustGetRaw(t, store, id), items[0]); diff != "" {
+			t.Errorf("list item differs from GetIdentitySource (-get +list):\n%s", diff)
+		}
+		if _, ok := r.Body["nextToken"]; ok {
+			t.Errorf("nextToken on the last page: %s", r.Raw)
+		}
+
+		filter := func(p string) int {
+			out, err := h.vp.ListIdentitySources(ctx, &verifiedpermissions.ListIdentitySourcesInput{
+				PolicyStoreId: &store,
+				Filters:       []types.IdentitySourceFilter{{PrincipalEntityType: aws.String(p)}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(out.IdentitySources)
+		}
+		if n := filter("AWS::Cognito"); n != 1 {
+			t.Errorf("filter matching the source: %d items", n)
+		}
+		if n := filter("MyCorp::User"); n != 0 {
+			t.Errorf("filter not matching the source: %d items", n)
+		}
+
+		out, err := h.vp.ListIdentitySources(ctx, &verifiedpermissions.ListIdentitySourcesInput{PolicyStoreId: &store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, ok := out.IdentitySources[0].Configuration.(*types.ConfigurationItemMemberCognitoUserPoolConfiguration)
+		if !ok || aws.ToString(c.Value.Issuer) != userPoolIssuer || out.IdentitySources[0].Details == nil {
+			t.Errorf("item through the SDK: %#v", out.IdentitySources[0])
+		}
+	})
+}
+
+func TestListIdentitySourcesBadNextToken(t *testing.T) {
+	runServersTest(t, func(t *testing.T, h *harness) {
+		store := h.mustCreatePolicyStore(t)
+		for _, tok := range []string{"bm90LWEtdG9rZW4=", "%%%", "djF8" + "b3RoZXJ8MXx4"} {
+			r := h.raw(t, "ListIdentitySources", `{"policyStoreId":"`+store+`","nextToken":"`+tok+`"}`)
+			if r.Status != http.StatusBadRequest || r.Type() != "ValidationException" {
+				t.Errorf("nextToken %q: HTTP %d %s", tok, r.Status, r.Raw)
+				continue
+			}
+			if diff := cmp.Diff([]string{"nextToken"}, r.FieldPaths()); diff != "" {
+				t.Errorf("nextToken %q fieldList (-want +got):\n%s", tok, diff)
+			}
+		}
 	})
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,24 +26,16 @@ import (
 // clientToken still answers; and that deleting a store makes room.
 func TestPolicyStoreQuota(t *testing.T) {
 	runServersTest(t, func(t *testing.T, h *harness) {
-		ctx := context.Background()
-		create := func(token string) (*verifiedpermissions.CreatePolicyStoreOutput, error) {
-			in := &verifiedpermissions.CreatePolicyStoreInput{ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff}}
-			if token != "" {
-				in.ClientToken = aws.String(token)
-			}
-			return h.vp.CreatePolicyStore(ctx, in)
-		}
-		first, err := create("token-1")
+		first, err := h.createPolicyStore("token-1")
 		if err != nil {
 			t.Fatal(err)
 		}
 		for range 2 {
-			if _, err := create(""); err != nil {
+			if _, err := h.createPolicyStore(""); err != nil {
 				t.Fatal(err)
 			}
 		}
-		_, err = create("")
+		_, err = h.createPolicyStore("")
 		var q *types.ServiceQuotaExceededException
 		if !errors.As(err, &q) {
 			t.Fatalf("fourth CreatePolicyStore: %v, want ServiceQuotaExceededException", err)
@@ -60,14 +51,14 @@ func TestPolicyStoreQuota(t *testing.T) {
 			t.Errorf("raw: HTTP %d %s", r.Status, r.Raw)
 		}
 
-		again, err := create("token-1") // a replay creates nothing: it answers
+		again, err := h.createPolicyStore("token-1") // a replay creates nothing: it answers
 		if err != nil || aws.ToString(again.PolicyStoreId) != aws.ToString(first.PolicyStoreId) {
 			t.Errorf("replay at the quota: %v, %v", again, err)
 		}
-		if _, err := h.vp.DeletePolicyStore(ctx, &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: first.PolicyStoreId}); err != nil {
+		if _, err := h.vp.DeletePolicyStore(context.Background(), &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: first.PolicyStoreId}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := create(""); err != nil {
+		if _, err := h.createPolicyStore(""); err != nil {
 			t.Errorf("after a deletion: %v", err)
 		}
 		if n := len(h.srv.State().PolicyStores); n != 3 {
@@ -145,9 +136,7 @@ func TestEncryptionContextLimit(t *testing.T) {
 		}
 	})
 	t.Run("lowered", func(t *testing.T) {
-		srv := fake.NewServer(fake.WithoutListener(), fake.WithMaxEncryptionContextBytes(16))
-		defer srv.Close()
-		h := &harness{srv: srv, http: srv.Client()}
+		h := rawHarness(t, fake.WithMaxEncryptionContextBytes(16))
 		if r := h.raw(t, "CreatePolicyStore", encryptionContextBody(17)); r.Type() != "ValidationException" {
 			t.Errorf("17 bytes over a limit of 16: HTTP %d %s", r.Status, r.Raw)
 		}
@@ -173,17 +162,12 @@ func TestStateBytesLimit(t *testing.T) {
 			t.Fatalf("CreateIdentitySource over the limit: %v", err)
 		}
 		id := h.mustCreateIdentitySource(t, store, cognitoConfiguration(userPoolArn, clientID))
-		_, err = h.vp.UpdateIdentitySource(ctx, &verifiedpermissions.UpdateIdentitySourceInput{
-			PolicyStoreId: aws.String(store), IdentitySourceId: aws.String(id),
-			UpdateConfiguration: &types.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: types.UpdateCognitoUserPoolConfiguration{
-				UserPoolArn: aws.String(userPoolArn), ClientIds: big,
-			}},
-		})
+		_, err = h.vp.UpdateIdentitySource(ctx, updateInput(store, id, big...))
 		if errorCode(err) != "ServiceQuotaExceededException" { // not declared by UpdateIdentitySource
 			t.Fatalf("UpdateIdentitySource over the limit: %v", err)
 		}
 		got := h.mustGetIdentitySource(t, store, id)
-		if c, ok := got.Configuration.(*types.ConfigurationDetailMemberCognitoUserPoolConfiguration); !ok || len(c.Value.ClientIds) != 1 {
+		if ids, ok := cognitoClientIDs(got.Configuration); !ok || len(ids) != 1 {
 			t.Errorf("the refused update changed the identity source: %#v", got.Configuration)
 		}
 		if u := h.srv.Usage(); u.StateBytes <= 0 || u.StateBytes > 4096 || u.PolicyStores != 1 || u.IdentitySources != 1 {
@@ -195,9 +179,8 @@ func TestStateBytesLimit(t *testing.T) {
 // TestFaultCountLimit checks the number of faults held is bounded, on
 // InjectFault and on the control route, and that faults used up make room.
 func TestFaultCountLimit(t *testing.T) {
-	srv := fake.NewServer(fake.WithoutListener(), fake.WithMaxFaults(2))
-	defer srv.Close()
-	h := &harness{srv: srv, http: srv.Client()}
+	h := rawHarness(t, fake.WithMaxFaults(2))
+	srv := h.srv
 	for range 2 {
 		if err := srv.InjectFault(fake.Fault{Operation: "GetPolicyStore", Error: "ThrottlingException", Count: 1}); err != nil {
 			t.Fatal(err)
@@ -253,10 +236,7 @@ func TestControlToken(t *testing.T) {
 		t.Errorf("API call: HTTP %d %s", r.Status, r.Raw)
 	}
 
-	open := fake.NewServer(fake.WithoutListener())
-	defer open.Close()
-	ho := &harness{srv: open, http: open.Client()}
-	if r := ho.rawMethod(t, "GET", "/_vpfake/faults", "", ""); r.Status != http.StatusOK {
+	if r := rawHarness(t).rawMethod(t, "GET", "/_vpfake/faults", "", ""); r.Status != http.StatusOK {
 		t.Errorf("without WithControlToken: HTTP %d %s", r.Status, r.Raw)
 	}
 }
@@ -264,9 +244,7 @@ func TestControlToken(t *testing.T) {
 // TestHealthListsLimits checks GET /_vpfake/health lists the limits, the
 // usage and the heap.
 func TestHealthListsLimits(t *testing.T) {
-	srv := fake.NewServer(fake.WithoutListener(), fake.WithMaxPolicyStores(7), fake.WithReadTimeout(3*time.Second))
-	defer srv.Close()
-	h := &harness{srv: srv, http: srv.Client()}
+	h := rawHarness(t, fake.WithMaxPolicyStores(7), fake.WithReadTimeout(3*time.Second))
 	h.raw(t, "CreatePolicyStore", `{"validationSettings":{"mode":"OFF"},"clientToken":"t"}`)
 	r := h.rawMethod(t, "GET", "/_vpfake/health?gc=1", "", "")
 	want := map[string]any{
@@ -291,7 +269,7 @@ func TestHealthListsLimits(t *testing.T) {
 	if r := h.rawMethod(t, "GET", "/_vpfake/health", "", ""); r.Body["heapAllocBytes"] != nil {
 		t.Errorf("heapAllocBytes without asking: %s", r.Raw)
 	}
-	hs := srv.NewHTTPServer(http.NotFoundHandler())
+	hs := h.srv.NewHTTPServer(http.NotFoundHandler())
 	if hs.ReadTimeout != 3*time.Second || hs.ReadHeaderTimeout != fake.DefaultReadHeaderTimeout || hs.IdleTimeout != fake.DefaultIdleTimeout || hs.MaxHeaderBytes != fake.DefaultMaxHeaderBytes {
 		t.Errorf("NewHTTPServer: %+v", hs)
 	}
@@ -343,9 +321,7 @@ func maximalCreatePolicyStore(n int, token string) string {
 // TestMaximalPolicyStoresHeap checks 100 CreatePolicyStore calls as large
 // as the limits allow leave the heap under 100 MiB.
 func TestMaximalPolicyStoresHeap(t *testing.T) {
-	srv := fake.NewServer(fake.WithoutListener())
-	defer srv.Close()
-	h := &harness{srv: srv, http: srv.Client()}
+	h := rawHarness(t)
 	before := heapAfterGC()
 	for i := range 100 {
 		r := h.raw(t, "CreatePolicyStore", maximalCreatePolicyStore(i, fmt.Sprintf("token-%03d", i)))
@@ -354,11 +330,11 @@ func TestMaximalPolicyStoresHeap(t *testing.T) {
 		}
 	}
 	after := heapAfterGC()
-	t.Logf("heap: %d KiB before, %d KiB after 100 maximal policy stores; the fake estimates %d KiB", before>>10, after>>10, srv.Usage().StateBytes>>10)
+	t.Logf("heap: %d KiB before, %d KiB after 100 maximal policy stores; the fake estimates %d KiB", before>>10, after>>10, h.srv.Usage().StateBytes>>10)
 	if after >= 100<<20 {
 		t.Errorf("heap after 100 maximal policy stores: %d MiB, want under 100 MiB", after>>20)
 	}
-	if u := srv.Usage(); u.PolicyStores != 100 || u.ClientTokens != 100 {
+	if u := h.srv.Usage(); u.PolicyStores != 100 || u.ClientTokens != 100 {
 		t.Errorf("usage %+v", u)
 	}
 }
@@ -371,13 +347,11 @@ func TestMaximalPolicyStoresHeap(t *testing.T) {
 func TestCreateDeleteLoopsKeepHeapFlat(t *testing.T) {
 	for _, delay := range []time.Duration{0, time.Millisecond} {
 		t.Run(fmt.Sprintf("delay=%s", delay), func(t *testing.T) {
-			opts := []fake.Option{fake.WithoutListener()}
+			var opts []fake.Option
 			if delay > 0 {
 				opts = append(opts, fake.WithPropagationDelay(delay))
 			}
-			srv := fake.NewServer(opts...)
-			defer srv.Close()
-			h := &harness{srv: srv, http: srv.Client()}
+			h := rawHarness(t, opts...)
 			i := 0
 			loop := func(n int) {
 				for range n {
@@ -415,83 +389,10 @@ func TestCreateDeleteLoopsKeepHeapFlat(t *testing.T) {
 			if after10N > afterN+8<<20 {
 				t.Errorf("heap grew from %d KiB to %d KiB between %d and %d loops", afterN>>10, after10N>>10, n, 10*n)
 			}
-			if u := srv.Usage(); u != (fake.Usage{}) {
+			if u := h.srv.Usage(); u != (fake.Usage{}) {
 				t.Errorf("usage after the loops: %+v, want nothing held", u)
 			}
 		})
-	}
-}
-
-// TestClientTokenWindowAndDeletion checks a clientToken is forgotten once
-// its 8 hours have passed and once the resource it created is deleted: a
-// create replayed with it afterwards is a new call.
-func TestClientTokenWindowAndDeletion(t *testing.T) {
-	runServersTest(t, func(t *testing.T, h *harness) {
-		ctx := context.Background()
-		create := func(token string) string {
-			out, err := h.vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
-				ClientToken: aws.String(token), ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return aws.ToString(out.PolicyStoreId)
-		}
-		a := create("window")
-		if b := create("window"); b != a {
-			t.Errorf("replay within the window: %s, want %s", b, a)
-		}
-		h.clock.Advance(8 * time.Hour)
-		if b := create("window"); b == a {
-			t.Error("replay after 8 hours answered the first call")
-		}
-		h.clock.Advance(time.Second)
-		create("other") // expires the first record of "window"
-		if n := h.srv.Usage().ClientTokens; n != 2 {
-			t.Errorf("%d clientTokens remembered, want 2", n)
-		}
-
-		c := create("deleted")
-		if _, err := h.vp.DeletePolicyStore(ctx, &verifiedpermissions.DeletePolicyStoreInput{PolicyStoreId: aws.String(c)}); err != nil {
-			t.Fatal(err)
-		}
-		if n := h.srv.Usage().ClientTokens; n != 2 {
-			t.Errorf("%d clientTokens remembered after the deletion, want 2", n)
-		}
-		if d := create("deleted"); d == c {
-			t.Error("replay after the deletion answered the deleted store")
-		}
-	})
-}
-
-// TestEndDelays checks EndDelays makes every call held by a fault's delay
-// answer its fault at once, and later delayed calls too.
-func TestEndDelays(t *testing.T) {
-	srv := fake.NewServer(fake.WithFault(fake.Fault{Operation: "GetPolicyStore", Error: "ThrottlingException", Delay: time.Minute}))
-	defer srv.Close()
-	h := &harness{srv: srv, http: http.DefaultClient}
-	const held = 4
-	var wg sync.WaitGroup
-	codes := make(chan string, held)
-	for range held {
-		wg.Go(func() { codes <- h.raw(t, "GetPolicyStore", `{"policyStoreId":"p"}`).Type() })
-	}
-	time.Sleep(100 * time.Millisecond) // let them reach the delay
-	start := time.Now()
-	srv.EndDelays()
-	wg.Wait()
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("held calls answered %s after EndDelays", d)
-	}
-	close(codes)
-	for c := range codes {
-		if c != "ThrottlingException" {
-			t.Errorf("held call answered %q", c)
-		}
-	}
-	start = time.Now()
-	if r := h.raw(t, "GetPolicyStore", `{"policyStoreId":"p"}`); r.Type() != "ThrottlingException" || time.Since(start) > 5*time.Second {
-		t.Errorf("a later call: %s after %s", r.Raw, time.Since(start))
 	}
 }
 
@@ -500,9 +401,8 @@ func TestEndDelays(t *testing.T) {
 // read can see them, and stop counting once the delay has passed.
 func TestStateBytesLimitCountsHistory(t *testing.T) {
 	clock := newTestClock()
-	srv := fake.NewServer(fake.WithoutListener(), fake.WithClock(clock.Now), fake.WithPropagationDelay(time.Second), fake.WithMaxStateBytes(8000))
-	defer srv.Close()
-	h := &harness{srv: srv, http: srv.Client()}
+	h := rawHarness(t, fake.WithClock(clock.Now), fake.WithPropagationDelay(time.Second), fake.WithMaxStateBytes(8000))
+	srv := h.srv
 	r := h.raw(t, "CreatePolicyStore", `{"validationSettings":{"mode":"OFF"}}`)
 	store, _ := r.Body["policyStoreId"].(string)
 	clock.Advance(2 * time.Second)

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
@@ -14,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/fake/internal/sdktest"
 )
 
 func TestPolicyStoreRoundTrip(t *testing.T) {
@@ -78,10 +78,9 @@ func TestDeletePolicyStore(t *testing.T) {
 			}
 		})
 		t.Run("deletion protection", func(t *testing.T) {
-			out, err := h.vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
-				ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-				DeletionProtection: types.DeletionProtectionEnabled,
-			})
+			in := sdktest.PolicyStoreInput("")
+			in.DeletionProtection = types.DeletionProtectionEnabled
+			out, err := h.vp.CreatePolicyStore(ctx, in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,83 +127,13 @@ func TestEncryptionStateEchoed(t *testing.T) {
 	})
 }
 
-// TestClientToken covers the 8-hour idempotency of both create operations.
-func TestClientToken(t *testing.T) {
-	runServersTest(t, func(t *testing.T, h *harness) {
-		ctx := context.Background()
-		create := func(token string, mode types.ValidationMode) (*verifiedpermissions.CreatePolicyStoreOutput, error) {
-			return h.vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
-				ClientToken:        aws.String(token),
-				ValidationSettings: &types.ValidationSettings{Mode: mode},
-			})
-		}
-		first, err := create("token-1", types.ValidationModeOff)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.clock.Advance(time.Hour)
-		again, err := create("token-1", types.ValidationModeOff)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if aws.ToString(again.PolicyStoreId) != aws.ToString(first.PolicyStoreId) || !again.CreatedDate.Equal(*first.CreatedDate) {
-			t.Errorf("same token, same input: got %s %v, want %s %v", aws.ToString(again.PolicyStoreId), again.CreatedDate, aws.ToString(first.PolicyStoreId), first.CreatedDate)
-		}
-		_, err = create("token-1", types.ValidationModeStrict)
-		var c *types.ConflictException
-		if !errors.As(err, &c) {
-			t.Fatalf("same token, other input: %v, want ConflictException", err)
-		}
-		if len(c.Resources) != 1 || aws.ToString(c.Resources[0].ResourceId) != aws.ToString(first.PolicyStoreId) || c.Resources[0].ResourceType != types.ResourceTypePolicyStore {
-			t.Errorf("conflict resources: %+v", c.Resources)
-		}
-		h.clock.Advance(7 * time.Hour)
-		later, err := create("token-1", types.ValidationModeOff)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if aws.ToString(later.PolicyStoreId) == aws.ToString(first.PolicyStoreId) {
-			t.Errorf("8 hours later the token still returned the same store")
-		}
-
-		// CreateIdentitySource: a replay is not a second identity source.
-		store := aws.ToString(later.PolicyStoreId)
-		createIS := func(token string, c types.Configuration) (*verifiedpermissions.CreateIdentitySourceOutput, error) {
-			return h.vp.CreateIdentitySource(ctx, &verifiedpermissions.CreateIdentitySourceInput{
-				ClientToken: aws.String(token), PolicyStoreId: &store, Configuration: c,
-			})
-		}
-		is1, err := createIS("is-token", cognitoConfiguration(userPoolArn))
-		if err != nil {
-			t.Fatal(err)
-		}
-		is2, err := createIS("is-token", cognitoConfiguration(userPoolArn))
-		if err != nil {
-			t.Fatalf("replay: %v", err)
-		}
-		if aws.ToString(is2.IdentitySourceId) != aws.ToString(is1.IdentitySourceId) {
-			t.Errorf("replay made another identity source")
-		}
-		_, err = createIS("is-token", oidcConfiguration())
-		if !errors.As(err, &c) || aws.ToString(c.Resources[0].ResourceId) != aws.ToString(is1.IdentitySourceId) || c.Resources[0].ResourceType != types.ResourceTypeIdentitySource {
-			t.Errorf("same token, other configuration: %v", err)
-		}
-		r := h.raw(t, "CreateIdentitySource", `{"clientToken":"is-token","policyStoreId":"`+store+`","configuration":`+oidc("")+`}`)
-		if r.Status != http.StatusConflict {
-			t.Errorf("HTTP %d, want 409", r.Status)
-		}
-	})
-}
-
 // TestSeededIDs: the same seed gives the same ids, and Reset restarts them.
 func TestSeededIDs(t *testing.T) {
 	createTwo := func(srv *fake.Server) []string {
 		vp := verifiedpermissions.NewFromConfig(srv.AWSConfig())
 		var ids []string
 		for range 2 {
-			out, err := vp.CreatePolicyStore(context.Background(), &verifiedpermissions.CreatePolicyStoreInput{
-				ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-			})
+			out, err := vp.CreatePolicyStore(context.Background(), sdktest.PolicyStoreInput(""))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -274,9 +203,7 @@ func TestServerBasics(t *testing.T) {
 		t.Errorf("WithoutListener URL() = %q", nl.URL())
 	}
 	vp := verifiedpermissions.NewFromConfig(nl.AWSConfig())
-	if _, err := vp.CreatePolicyStore(context.Background(), &verifiedpermissions.CreatePolicyStoreInput{
-		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-	}); err != nil {
+	if _, err := vp.CreatePolicyStore(context.Background(), sdktest.PolicyStoreInput("")); err != nil {
 		t.Errorf("in-memory call without a listener: %v", err)
 	}
 }
@@ -294,7 +221,7 @@ func TestConcurrentUse(t *testing.T) {
 			defer func() { done <- err }()
 			for range 10 {
 				var ps *verifiedpermissions.CreatePolicyStoreOutput
-				ps, err = vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff}})
+				ps, err = vp.CreatePolicyStore(ctx, sdktest.PolicyStoreInput(""))
 				if err != nil {
 					return
 				}

@@ -1,12 +1,15 @@
 package fake_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/schemas"
 )
 
 // TestProtocolErrors sends requests the awsJson1_0 layer must refuse and
@@ -156,7 +159,7 @@ func FuzzRequestBody(f *testing.F) {
 	ops := []string{"CreatePolicyStore", "GetPolicyStore", "DeletePolicyStore", "CreateIdentitySource",
 		"GetIdentitySource", "UpdateIdentitySource", "DeleteIdentitySource", "ListIdentitySources"}
 	f.Fuzz(func(t *testing.T, body string) {
-		h := &harness{srv: srv, http: &http.Client{Transport: &checkingTransport{t: t, next: srv.Client().Transport}}}
+		h := newHarness(t, srv, false)
 		for _, op := range ops {
 			r := h.raw(t, op, body)
 			if r.Status >= 500 {
@@ -202,6 +205,40 @@ func TestControlRoutes(t *testing.T) {
 		r = h.rawMethod(t, "GET", "/_vpfake/reset", "", "")
 		if r.Status == 200 {
 			t.Errorf("GET reset should not reset: HTTP %d", r.Status)
+		}
+	})
+}
+
+// FuzzRequestHeaders fuzzes the method, X-Amz-Target and Content-Type of a
+// request. Each answer must conform to the schemas; the only 5xx allowed is
+// NotImplementedException, for an operation of the model the fake does not
+// serve; a refusal must stay under refusalBudget.
+func FuzzRequestHeaders(f *testing.F) {
+	for _, seed := range [][3]string{
+		{"POST", "VerifiedPermissions.GetIdentitySource", schemas.ContentType},
+		{"POST", "VerifiedPermissions.getidentitysource", schemas.ContentType},
+		{"POST", "VerifiedPermissions.Bogus", schemas.ContentType},
+		{"POST", schemas.TargetPrefix + unservedOperation(f), schemas.ContentType},
+		{"POST", "VerifiedPermissions." + strings.Repeat("X", 5000), schemas.ContentType},
+		{"POST", "DynamoDB_20120810.ListTables", "application/json"},
+		{"GET", "", ""}, {"DELETE", "VerifiedPermissions.", "application/x-amz-json-1.0; charset=utf-8"},
+		{"POST", "VerifiedPermissions.Get\u00e9", "application/x-amz-json-1.0; a=\"\xff\""},
+	} {
+		f.Add(seed[0], seed[1], seed[2])
+	}
+	srv := fake.NewServer(fake.WithoutListener())
+	defer srv.Close()
+	f.Fuzz(func(t *testing.T, method, target, contentType string) {
+		req, err := http.NewRequestWithContext(context.Background(), method, srv.URL()+"/", strings.NewReader(getBody(ids)))
+		if err != nil {
+			t.Skip("not a method net/http sends")
+		}
+		req.Header.Set("X-Amz-Target", target)
+		req.Header.Set("Content-Type", contentType)
+		r := newHarness(t, srv, false).do(t, req)
+		checkAnswer(t, fmt.Sprintf("%q %q %q", method, target, contentType), r)
+		if r.Status == http.StatusNotImplemented && !strings.HasPrefix(target, schemas.TargetPrefix) {
+			t.Errorf("%q: NotImplementedException for a target that is not VerifiedPermissions'", target)
 		}
 	})
 }

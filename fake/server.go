@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/vpconform/vpconform/fake/internal/statuswriter"
 )
 
 // The static credentials AWSConfig uses unless WithCredentials is given.
@@ -228,10 +230,10 @@ func (s *Server) routes() http.Handler {
 	control := s.controlRoutes()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("x-amzn-RequestId", s.ids.requestID())
-		rw := &trackingWriter{ResponseWriter: w}
+		rw := statuswriter.New(w)
 		defer func() {
 			if v := recover(); v != nil {
-				if rw.wrote {
+				if rw.Started() {
 					return // too late for an error response
 				}
 				writeError(rw, &InternalServerException{Message: fmt.Sprintf("internal error in the vpconform fake: %v", v)})
@@ -243,25 +245,4 @@ func (s *Server) routes() http.Handler {
 		}
 		api.ServeHTTP(rw, r)
 	})
-}
-
-// trackingWriter remembers whether a response has started.
-type trackingWriter struct {
-	http.ResponseWriter
-	wrote bool
-}
-
-func (w *trackingWriter) WriteHeader(code int) {
-	w.wrote = true
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *trackingWriter) Write(b []byte) (int, error) {
-	w.wrote = true
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap gives http.ResponseController the underlying writer.
-func (w *trackingWriter) Unwrap() http.ResponseWriter {
-	return w.ResponseWriter
 }

@@ -7,13 +7,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
-	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/fake/internal/sdktest"
 )
 
 const amzDate = "20060102T150405Z"
@@ -149,7 +150,7 @@ func TestSDKCorrectsClockSkew(t *testing.T) {
 		})
 	}
 	vp := verifiedpermissions.NewFromConfig(cfg)
-	in := &verifiedpermissions.CreatePolicyStoreInput{ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff}}
+	in := sdktest.PolicyStoreInput("")
 	if _, err := vp.CreatePolicyStore(context.Background(), in); err != nil {
 		t.Fatalf("CreatePolicyStore against a server clock of %s, default retries: %v", clock.Now().Format(time.RFC3339), err)
 	}
@@ -169,7 +170,7 @@ func TestSetSigningClock(t *testing.T) {
 	srv.SetSigningClock(time.Now)
 	cfg := srv.AWSConfig()
 	cfg.RetryMaxAttempts = 1
-	in := &verifiedpermissions.CreatePolicyStoreInput{ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff}}
+	in := sdktest.PolicyStoreInput("")
 	out, err := verifiedpermissions.NewFromConfig(cfg).CreatePolicyStore(context.Background(), in)
 	if err != nil {
 		t.Fatalf("signed by the real time, checked against it: %v", err)
@@ -214,4 +215,69 @@ func TestSigV4RefusalsAreSmall(t *testing.T) {
 			t.Errorf("%s of 1 MiB: HTTP %d, %d bytes: %.200s", name, r.Status, len(r.Raw), r.Raw)
 		}
 	}
+}
+
+// FuzzSigV4 signs a request for GetPolicyStore with a known key, then
+// replaces its Authorization, X-Amz-Date, X-Amz-Security-Token and
+// X-Amz-Target headers with fuzzed values (an empty one is left alone).
+// Each answer must conform to the schemas, never be a 5xx, and a refusal
+// must stay under refusalBudget. And no request that changed what the
+// signature covers may get past authentication: another target or another
+// date, or a session token the key does not have.
+func FuzzSigV4(f *testing.F) {
+	f.Add("", "", "", "")
+	f.Add("", "", "forged", "")
+	f.Add("", "", "", "VerifiedPermissions.DeletePolicyStore")
+	f.Add("", "20200101T000000Z", "", "")
+	f.Add("AWS4-HMAC-SHA256 Credential=AKIDTEST/20200101/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host;x-amz-date, Signature="+strings.Repeat("0", 64), "", "", "")
+	f.Add("AWS4-HMAC-SHA256 Credential=AKIDTEST/20200101/"+strings.Repeat("r", 3000)+"/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature="+strings.Repeat("0", 64), "", "", "")
+	f.Add("Bearer x", "yesterday", "", "")
+	clock := &testClock{}
+	srv := fake.NewServer(fake.WithoutListener(), withCredentials, fake.WithClock(clock.Now))
+	defer srv.Close()
+	const body = `{"policyStoreId":"` + unknownStoreID + `"}`
+	authErrors := map[string]bool{"MissingAuthenticationTokenException": true, "IncompleteSignatureException": true,
+		"UnrecognizedClientException": true, "InvalidSignatureException": true}
+	canon := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	f.Fuzz(func(t *testing.T, authorization, date, token, target string) {
+		for _, v := range []string{authorization, date, token, target} {
+			if !utf8.ValidString(v) {
+				t.Skip("header values are text")
+			}
+		}
+		h := newHarness(t, srv, false)
+		req := signedRequest(t, h, "GetPolicyStore", body, adminCredential.AccessKeyID, adminCredential.SecretAccessKey)
+		clock.mu.Lock()
+		clock.now = mustParseAmzDate(t, req.Header.Get("X-Amz-Date"))
+		clock.mu.Unlock()
+		signedTarget, signedDate := req.Header.Get("X-Amz-Target"), req.Header.Get("X-Amz-Date")
+		for name, v := range map[string]string{"Authorization": authorization, "X-Amz-Date": date, "X-Amz-Security-Token": token, "X-Amz-Target": target} {
+			if v != "" {
+				req.Header.Set(name, v)
+			}
+		}
+		r := h.do(t, req)
+		checkAnswer(t, fmt.Sprintf("Authorization %q, X-Amz-Date %q, X-Amz-Security-Token %q, X-Amz-Target %q", authorization, date, token, target), r)
+		if authErrors[r.Type()] {
+			return
+		}
+		switch {
+		case token != "":
+			t.Errorf("a session token for a key without one got past authentication: %s", r.Raw)
+		case target != "" && canon(target) != canon(signedTarget):
+			t.Errorf("X-Amz-Target %q, signed as %q, got past authentication: %s", target, signedTarget, r.Raw)
+		case date != "" && canon(date) != canon(signedDate):
+			t.Errorf("X-Amz-Date %q, signed as %q, got past authentication: %s", date, signedDate, r.Raw)
+		}
+	})
+}
+
+// mustParseAmzDate reads an X-Amz-Date.
+func mustParseAmzDate(t *testing.T, s string) time.Time {
+	t.Helper()
+	at, err := time.Parse(amzDate, s)
+	if err != nil {
+		t.Fatalf("X-Amz-Date %q: %v", s, err)
+	}
+	return at
 }

@@ -8,11 +8,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
-	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vpconform/vpconform/fake"
@@ -385,17 +383,12 @@ func TestStateChangedHook(t *testing.T) {
 		}
 	}
 	expect("start", 0)
-	token := aws.String("token-1")
-	ps, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
-		ClientToken: token, ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-	})
+	ps, err := vp.CreatePolicyStore(ctx, sdktest.PolicyStoreInput("token-1"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	expect("CreatePolicyStore", 1)
-	if _, err := vp.CreatePolicyStore(ctx, &verifiedpermissions.CreatePolicyStoreInput{
-		ClientToken: token, ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-	}); err != nil {
+	if _, err := vp.CreatePolicyStore(ctx, sdktest.PolicyStoreInput("token-1")); err != nil {
 		t.Fatal(err)
 	}
 	expect("a replayed CreatePolicyStore", 1)
@@ -416,10 +409,7 @@ func TestStateChangedHook(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect("GetIdentitySource", 2)
-	if _, err := vp.UpdateIdentitySource(ctx, &verifiedpermissions.UpdateIdentitySourceInput{
-		PolicyStoreId: ps.PolicyStoreId, IdentitySourceId: is.IdentitySourceId,
-		UpdateConfiguration: &types.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: types.UpdateCognitoUserPoolConfiguration{UserPoolArn: aws.String(userPoolArn)}},
-	}); err != nil {
+	if _, err := vp.UpdateIdentitySource(ctx, updateInput(aws.ToString(ps.PolicyStoreId), aws.ToString(is.IdentitySourceId))); err != nil {
 		t.Fatal(err)
 	}
 	expect("UpdateIdentitySource", 3)
@@ -469,9 +459,7 @@ func TestStateNewIDsAreFresh(t *testing.T) {
 	again := fake.NewServer(fake.WithoutListener(), fake.WithIDSeed(1), fake.WithState(st))
 	defer again.Close()
 	vp := newHarness(t, again, false).vp
-	out, err := vp.CreatePolicyStore(context.Background(), &verifiedpermissions.CreatePolicyStoreInput{
-		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-	})
+	out, err := vp.CreatePolicyStore(context.Background(), sdktest.PolicyStoreInput(""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,41 +471,6 @@ func TestStateNewIDsAreFresh(t *testing.T) {
 	}
 	if n := len(again.State().PolicyStores); n != 3 {
 		t.Errorf("%d policy stores, want 3", n)
-	}
-}
-
-// TestStateUnderPropagationDelay: a state set is visible to reads at once;
-// later changes to it are delayed as usual.
-func TestStateUnderPropagationDelay(t *testing.T) {
-	p := populate(t)
-	want := p.reads(t, p.srv)
-	clock := newTestClock()
-	srv := fake.NewServer(fake.WithoutListener(), fake.WithClock(clock.Now), fake.WithPropagationDelay(5*time.Second), fake.WithState(p.srv.State()))
-	defer srv.Close()
-	if diff := cmp.Diff(want, p.reads(t, srv)); diff != "" {
-		t.Errorf("WithState under a delay (-want +got):\n%s", diff)
-	}
-	srv.Reset()
-	if err := srv.SetState(p.srv.State()); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(want, p.reads(t, srv)); diff != "" {
-		t.Errorf("SetState under a delay (-want +got):\n%s", diff)
-	}
-	vp := newHarness(t, srv, false).vp
-	ctx := context.Background()
-	if _, err := vp.DeleteIdentitySource(ctx, &verifiedpermissions.DeleteIdentitySourceInput{
-		PolicyStoreId: aws.String(p.Stores[1]), IdentitySourceId: aws.String(p.Sources[1]),
-	}); err != nil {
-		t.Fatal(err)
-	}
-	get := &verifiedpermissions.GetIdentitySourceInput{PolicyStoreId: aws.String(p.Stores[1]), IdentitySourceId: aws.String(p.Sources[1])}
-	if _, err := vp.GetIdentitySource(ctx, get); err != nil {
-		t.Errorf("a deletion was visible at once under a delay: %v", err)
-	}
-	clock.Advance(6 * time.Second)
-	if _, err := vp.GetIdentitySource(ctx, get); err == nil {
-		t.Error("a deletion was not visible after the delay")
 	}
 }
 

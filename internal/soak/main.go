@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/vpconform/vpconform/internal/poll"
 )
 
 func main() {
@@ -326,20 +328,14 @@ func soak(ctx context.Context, s settings, progress io.Writer) (*report, error) 
 	sampled := make(chan struct{})
 	go func() {
 		defer close(sampled)
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-runCtx.Done():
-				return
-			case <-t.C:
-				if h, err := api.health(runCtx, false); err == nil {
-					rep.peakHeap = max(rep.peakHeap, h.HeapAllocBytes)
-					rep.peakState = max(rep.peakState, h.Usage.StateBytes)
-				}
-				reg.forget(time.Now().Add(-s.delay - 5*time.Second))
+		poll.Every(runCtx, 250*time.Millisecond, func() bool {
+			if h, err := api.health(runCtx, false); err == nil {
+				rep.peakHeap = max(rep.peakHeap, h.HeapAllocBytes)
+				rep.peakState = max(rep.peakState, h.Usage.StateBytes)
 			}
-		}
+			reg.forget(time.Now().Add(-s.delay - 5*time.Second))
+			return true
+		})
 	}()
 	wg.Wait()
 	<-sampled

@@ -108,32 +108,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	if cfg.propagationDelay < 0 {
 		return config{}, fmt.Errorf("-propagation-delay/VPFAKE_PROPAGATION_DELAY %s is negative", cfg.propagationDelay)
 	}
-	for _, c := range []struct {
-		name string
-		n    int64
-	}{
-		{"max-policy-stores", int64(cfg.maxPolicyStores)},
-		{"max-encryption-context-bytes", int64(cfg.maxEncryptionContextBytes)},
-		{"max-state-bytes", cfg.maxStateBytes},
-		{"max-faults", int64(cfg.maxFaults)},
-		{"max-fault-message-bytes", int64(cfg.maxFaultMessageBytes)},
-		{"max-header-bytes", int64(cfg.maxHeaderBytes)},
-	} {
-		if c.n < 1 {
-			return config{}, fmt.Errorf("-%s/%s %d is less than 1", c.name, envName(c.name), c.n)
-		}
-	}
-	for _, c := range []struct {
-		name string
-		d    time.Duration
-	}{
-		{"read-header-timeout", cfg.readHeaderTimeout},
-		{"read-timeout", cfg.readTimeout},
-		{"idle-timeout", cfg.idleTimeout},
-		{"shutdown-timeout", cfg.shutdownTimeout},
-	} {
-		if c.d <= 0 {
-			return config{}, fmt.Errorf("-%s/%s %s is not positive", c.name, envName(c.name), c.d)
+	for _, l := range cfg.limits() {
+		if err := l.check(); err != nil {
+			return config{}, err
 		}
 	}
 	if cfg.credentialsFile != "" {
@@ -150,28 +127,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 // have it, so that a config built in code needs to set only what it
 // changes.
 func (cfg config) withDefaults() config {
-	setInt := func(p *int, def int) {
-		if *p == 0 {
-			*p = def
-		}
+	for _, l := range cfg.limits() {
+		l.fill()
 	}
-	setDuration := func(p *time.Duration, def time.Duration) {
-		if *p == 0 {
-			*p = def
-		}
-	}
-	setInt(&cfg.maxPolicyStores, fake.DefaultMaxPolicyStores)
-	setInt(&cfg.maxEncryptionContextBytes, fake.DefaultMaxEncryptionContextBytes)
-	if cfg.maxStateBytes == 0 {
-		cfg.maxStateBytes = fake.DefaultMaxStateBytes
-	}
-	setInt(&cfg.maxFaults, fake.DefaultMaxFaults)
-	setInt(&cfg.maxFaultMessageBytes, fake.DefaultMaxFaultMessageBytes)
-	setInt(&cfg.maxHeaderBytes, fake.DefaultMaxHeaderBytes)
-	setDuration(&cfg.readHeaderTimeout, fake.DefaultReadHeaderTimeout)
-	setDuration(&cfg.readTimeout, fake.DefaultReadTimeout)
-	setDuration(&cfg.idleTimeout, fake.DefaultIdleTimeout)
-	setDuration(&cfg.shutdownTimeout, defaultShutdownTimeout)
 	return cfg
 }
 
@@ -197,117 +155,202 @@ func envName(flagName string) string {
 // newFlagSet declares the flags, with defaults from the environment. It
 // returns, by flag name, the errors of malformed environment values.
 func newFlagSet(cfg *config, getenv func(string) string) (*flag.FlagSet, map[string]error) {
-	envErrs := map[string]error{}
-	env := func(name, def string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
-		}
-		return def
-	}
-	// envInt and envDuration read a flag's variable, or give def; a
-	// malformed value is recorded and def used meanwhile.
-	envInt := func(flagName string, def int64) int64 {
-		name := envName(flagName)
-		v := env(name, "")
-		if v == "" {
-			return def
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			envErrs[flagName] = fmt.Errorf("%s=%q is not an integer", name, v)
-			return def
-		}
-		return n
-	}
-	envDuration := func(flagName string, def time.Duration) time.Duration {
-		name := envName(flagName)
-		v := env(name, "")
-		if v == "" {
-			return def
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			envErrs[flagName] = fmt.Errorf("%s=%q is not a Go duration such as 2s or 500ms", name, v)
-			return def
-		}
-		return d
-	}
-	var seed int64
-	if v := env("VPFAKE_SEED", ""); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			envErrs["seed"] = fmt.Errorf("VPFAKE_SEED=%q is not an integer", v)
-		}
-		seed = n
-	}
-	var delay time.Duration
-	if v := env("VPFAKE_PROPAGATION_DELAY", ""); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			envErrs["propagation-delay"] = fmt.Errorf("VPFAKE_PROPAGATION_DELAY=%q is not a Go duration such as 2s or 500ms", v)
-		}
-		delay = d
-	}
+	env := &environment{getenv: getenv, errs: map[string]error{}}
 	fs := flag.NewFlagSet("vpfake", flag.ContinueOnError)
-	fs.StringVar(&cfg.addr, "addr", env("VPFAKE_ADDR", defaultAddr), "`host:port` to listen on (env VPFAKE_ADDR)")
-	fs.StringVar(&cfg.region, "region", env("VPFAKE_REGION", defaultRegion), "AWS `Region` the fake reports (env VPFAKE_REGION)")
-	fs.StringVar(&cfg.account, "account", env("VPFAKE_ACCOUNT", defaultAccount), "12-digit AWS `account` id used in policy store ARNs (env VPFAKE_ACCOUNT)")
-	fs.Int64Var(&cfg.seed, "seed", seed, "`seed` for deterministic resource and request ids; 0 means random ids (env VPFAKE_SEED)")
-	cfg.propagationDelay = delay
+	fs.StringVar(&cfg.addr, "addr", env.get("VPFAKE_ADDR", defaultAddr), "`host:port` to listen on (env VPFAKE_ADDR)")
+	fs.StringVar(&cfg.region, "region", env.get("VPFAKE_REGION", defaultRegion), "AWS `Region` the fake reports (env VPFAKE_REGION)")
+	fs.StringVar(&cfg.account, "account", env.get("VPFAKE_ACCOUNT", defaultAccount), "12-digit AWS `account` id used in policy store ARNs (env VPFAKE_ACCOUNT)")
+	fs.Int64Var(&cfg.seed, "seed", env.int("seed", 0), "`seed` for deterministic resource and request ids; 0 means random ids (env VPFAKE_SEED)")
+	cfg.propagationDelay = env.duration("propagation-delay", 0)
 	fs.Var((*durationValue)(&cfg.propagationDelay), "propagation-delay",
 		"how long writes take to become visible to reads and to the existence checks of writes (eventual\n"+
 			"consistency), a Go `duration` such as 2s; 0 means at once (env VPFAKE_PROPAGATION_DELAY)")
-	fs.StringVar(&cfg.credentialsFile, "credentials-file", env("VPFAKE_CREDENTIALS_FILE", ""),
+	fs.StringVar(&cfg.credentialsFile, "credentials-file", env.get("VPFAKE_CREDENTIALS_FILE", ""),
 		"JSON `file` of credentials: [{\"accessKeyId\":\"…\",\"secretAccessKey\":\"…\",\"principal\":\"arn:…\",\"allow\":[\"verifiedpermissions:*\"]}]\n"+
 			"(sessionToken optional: then sent as X-Amz-Security-Token); when set, every API request must be SigV4-signed by\n"+
 			"one of them for the -region and allowed the IAM action verifiedpermissions:<Operation>, else\n"+
 			"AccessDeniedException naming principal, action and policy store (env VPFAKE_CREDENTIALS_FILE)")
-	fs.StringVar(&cfg.stateFile, "state-file", env("VPFAKE_STATE_FILE", ""),
+	fs.StringVar(&cfg.stateFile, "state-file", env.get("VPFAKE_STATE_FILE", ""),
 		"JSON `file` keeping the policy stores and identity sources across restarts: read at start if it exists,\n"+
 			"written atomically after each change and at shutdown; see State file below (env VPFAKE_STATE_FILE)")
 	fs.BoolVar(&cfg.version, "version", false, "print \"vpfake <version>\" and exit")
-	fs.BoolVar(&cfg.exitWithParent, "exit-with-parent", env("VPFAKE_EXIT_WITH_PARENT", "") == "1",
+	fs.BoolVar(&cfg.exitWithParent, "exit-with-parent", env.get("VPFAKE_EXIT_WITH_PARENT", "") == "1",
 		"shut down when the process that started vpfake exits, as when make fake is killed (env VPFAKE_EXIT_WITH_PARENT=1)")
-
-	intFlag := func(p *int, name string, def int, help string) {
-		*p = int(envInt(name, int64(def)))
-		fs.IntVar(p, name, *p, help+" (env "+envName(name)+")")
+	for _, l := range cfg.limits() {
+		l.declare(fs, env)
 	}
-	intFlag(&cfg.maxPolicyStores, "max-policy-stores", fake.DefaultMaxPolicyStores,
-		"`n` policy stores at most, AWS's default quota per Region per account; one more is\n"+
-			"ServiceQuotaExceededException with quotaCode L-919F2C9C")
-	intFlag(&cfg.maxEncryptionContextBytes, "max-encryption-context-bytes", fake.DefaultMaxEncryptionContextBytes,
-		"`bytes` of keys and values at most in a CreatePolicyStore's encryptionContext, the model's size limit;\n"+
-			"more is a ValidationException")
-	cfg.maxStateBytes = envInt("max-state-bytes", fake.DefaultMaxStateBytes)
-	fs.Int64Var(&cfg.maxStateBytes, "max-state-bytes", cfg.maxStateBytes,
-		"`bytes` of policy stores and identity sources (and the recent versions -propagation-delay keeps) at most,\n"+
-			"as the fake estimates them; a create or update beyond is ServiceQuotaExceededException with quotaCode\n"+
-			"L-VPFAKE-STATE-BYTES, a limit of the fake's own (env VPFAKE_MAX_STATE_BYTES)")
-	intFlag(&cfg.maxFaults, "max-faults", fake.DefaultMaxFaults,
-		"`n` faults held at once at most; POST /_vpfake/faults beyond is answered 400")
-	intFlag(&cfg.maxFaultMessageBytes, "max-fault-message-bytes", fake.DefaultMaxFaultMessageBytes,
-		"`bytes` at most in a fault's message; a longer one is answered 400")
-	durationFlag := func(p *time.Duration, name string, def time.Duration, help string) {
-		*p = envDuration(name, def)
-		fs.Var((*durationValue)(p), name, help+" (env "+envName(name)+")")
-	}
-	durationFlag(&cfg.readHeaderTimeout, "read-header-timeout", fake.DefaultReadHeaderTimeout,
-		"how long a client may take to send a request's headers, a Go `duration`")
-	durationFlag(&cfg.readTimeout, "read-timeout", fake.DefaultReadTimeout,
-		"how long a client may take to send a whole request, body included, a Go `duration`;\n"+
-			"a body still arriving then is cut off")
-	durationFlag(&cfg.idleTimeout, "idle-timeout", fake.DefaultIdleTimeout,
-		"how long a keep-alive connection may stay idle before vpfake closes it, a Go `duration`")
-	intFlag(&cfg.maxHeaderBytes, "max-header-bytes", fake.DefaultMaxHeaderBytes,
-		"`bytes` of request headers at most (net/http allows 4096 more); larger headers are answered 431")
-	durationFlag(&cfg.shutdownTimeout, "shutdown-timeout", defaultShutdownTimeout,
-		"on SIGINT or SIGTERM, how long requests in flight may take to finish, a Go `duration`; fault delays\n"+
-			"end at once, and request bodies still arriving after it are cut short and answered")
-	fs.StringVar(&cfg.controlToken, "control-token", env("VPFAKE_CONTROL_TOKEN", ""),
+	fs.StringVar(&cfg.controlToken, "control-token", env.get("VPFAKE_CONTROL_TOKEN", ""),
 		"`token` the control routes (but GET /_vpfake/health) then require, as \"Authorization: Bearer <token>\"\n"+
 			"or \"X-Vpfake-Control-Token: <token>\"; else 401. Prefer the variable: flags show in ps (env VPFAKE_CONTROL_TOKEN)")
-	return fs, envErrs
+	return fs, env.errs
+}
+
+// environment reads the VPFAKE_* variables through getenv, and records in
+// errs, by flag name, the values it cannot use.
+type environment struct {
+	getenv func(string) string
+	errs   map[string]error
+}
+
+// get returns the variable name, trimmed, or def when it is empty.
+func (e *environment) get(name, def string) string {
+	if v := strings.TrimSpace(e.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+// int returns the integer in the variable of flagName, or def when it is
+// unset; a malformed value is recorded and def used meanwhile.
+func (e *environment) int(flagName string, def int64) int64 {
+	name := envName(flagName)
+	v := e.get(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		e.errs[flagName] = fmt.Errorf("%s=%q is not an integer", name, v)
+		return def
+	}
+	return n
+}
+
+// duration returns the Go duration in the variable of flagName, or def
+// when it is unset; a malformed value is recorded and def used meanwhile.
+func (e *environment) duration(flagName string, def time.Duration) time.Duration {
+	name := envName(flagName)
+	v := e.get(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		e.errs[flagName] = fmt.Errorf("%s=%q is not a Go duration such as 2s or 500ms", name, v)
+		return def
+	}
+	return d
+}
+
+// limit is a flag that bounds the fake: a count, which must be at least 1,
+// or a duration, which must be positive. Its variable is envName of its
+// name; when neither sets it, and in a config built in code that leaves it
+// at zero, it has its default.
+type limit interface {
+	// declare defines the flag in fs, its value taken from env, else the
+	// default.
+	declare(fs *flag.FlagSet, env *environment)
+	// check returns the error of a value out of range.
+	check() error
+	// fill gives a zero value the default.
+	fill()
+}
+
+// limits are cfg's limits, in the order loadConfig checks them.
+func (cfg *config) limits() []limit {
+	return []limit{
+		countLimit[int]{&cfg.maxPolicyStores, "max-policy-stores", fake.DefaultMaxPolicyStores,
+			"`n` policy stores at most, AWS's default quota per Region per account; one more is\n" +
+				"ServiceQuotaExceededException with quotaCode L-919F2C9C"},
+		countLimit[int]{&cfg.maxEncryptionContextBytes, "max-encryption-context-bytes", fake.DefaultMaxEncryptionContextBytes,
+			"`bytes` of keys and values at most in a CreatePolicyStore's encryptionContext, the model's size limit;\n" +
+				"more is a ValidationException"},
+		countLimit[int64]{&cfg.maxStateBytes, "max-state-bytes", fake.DefaultMaxStateBytes,
+			"`bytes` of policy stores and identity sources (and the recent versions -propagation-delay keeps) at most,\n" +
+				"as the fake estimates them; a create or update beyond is ServiceQuotaExceededException with quotaCode\n" +
+				"L-VPFAKE-STATE-BYTES, a limit of the fake's own"},
+		countLimit[int]{&cfg.maxFaults, "max-faults", fake.DefaultMaxFaults,
+			"`n` faults held at once at most; POST /_vpfake/faults beyond is answered 400"},
+		countLimit[int]{&cfg.maxFaultMessageBytes, "max-fault-message-bytes", fake.DefaultMaxFaultMessageBytes,
+			"`bytes` at most in a fault's message; a longer one is answered 400"},
+		countLimit[int]{&cfg.maxHeaderBytes, "max-header-bytes", fake.DefaultMaxHeaderBytes,
+			"`bytes` of request headers at most (net/http allows 4096 more); larger headers are answered 431"},
+		durationLimit{&cfg.readHeaderTimeout, "read-header-timeout", fake.DefaultReadHeaderTimeout,
+			"how long a client may take to send a request's headers, a Go `duration`"},
+		durationLimit{&cfg.readTimeout, "read-timeout", fake.DefaultReadTimeout,
+			"how long a client may take to send a whole request, body included, a Go `duration`;\n" +
+				"a body still arriving then is cut off"},
+		durationLimit{&cfg.idleTimeout, "idle-timeout", fake.DefaultIdleTimeout,
+			"how long a keep-alive connection may stay idle before vpfake closes it, a Go `duration`"},
+		durationLimit{&cfg.shutdownTimeout, "shutdown-timeout", defaultShutdownTimeout,
+			"on SIGINT or SIGTERM, how long requests in flight may take to finish, a Go `duration`; fault delays\n" +
+				"end at once, and request bodies still arriving after it are cut short and answered"},
+	}
+}
+
+// countLimit is a limit that counts, kept in *p.
+type countLimit[T int | int64] struct {
+	p    *T
+	name string
+	def  T
+	help string
+}
+
+func (l countLimit[T]) declare(fs *flag.FlagSet, env *environment) {
+	*l.p = T(env.int(l.name, int64(l.def)))
+	fs.Var(countValue[T]{l.p}, l.name, l.help+" (env "+envName(l.name)+")")
+}
+
+func (l countLimit[T]) check() error {
+	if *l.p < 1 {
+		return fmt.Errorf("-%s/%s %d is less than 1", l.name, envName(l.name), *l.p)
+	}
+	return nil
+}
+
+func (l countLimit[T]) fill() {
+	if *l.p == 0 {
+		*l.p = l.def
+	}
+}
+
+// durationLimit is a limit that is a duration, kept in *p.
+type durationLimit struct {
+	p    *time.Duration
+	name string
+	def  time.Duration
+	help string
+}
+
+func (l durationLimit) declare(fs *flag.FlagSet, env *environment) {
+	*l.p = env.duration(l.name, l.def)
+	fs.Var((*durationValue)(l.p), l.name, l.help+" (env "+envName(l.name)+")")
+}
+
+func (l durationLimit) check() error {
+	if *l.p <= 0 {
+		return fmt.Errorf("-%s/%s %s is not positive", l.name, envName(l.name), *l.p)
+	}
+	return nil
+}
+
+func (l durationLimit) fill() {
+	if *l.p == 0 {
+		*l.p = l.def
+	}
+}
+
+// countValue is a flag.Value for a count in *p whose parse error says
+// what is expected.
+type countValue[T int | int64] struct{ p *T }
+
+func (v countValue[T]) String() string {
+	if v.p == nil {
+		return "0"
+	}
+	return strconv.FormatInt(int64(*v.p), 10)
+}
+
+func (v countValue[T]) Set(s string) error {
+	n, err := strconv.ParseInt(s, 0, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return errors.New("not an integer")
+	}
+	if err != nil || int64(T(n)) != n {
+		return errors.New("value out of range")
+	}
+	*v.p = T(n)
+	return nil
 }
 
 // durationValue is a flag.Value for a time.Duration whose parse error says

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/fake/internal/statuswriter"
 	"github.com/vpconform/vpconform/internal/version"
 	"github.com/vpconform/vpconform/schemas"
 )
@@ -254,27 +255,12 @@ func logState(logger *log.Logger, path string, loaded loadedState, st fake.State
 func logRequests(next http.Handler, logger *log.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		sw := statuswriter.New(w)
 		next.ServeHTTP(sw, r)
 		op := schemas.OperationFromTarget(r.Header.Get("X-Amz-Target"))
 		if op == "" || strings.HasPrefix(r.URL.Path, "/_vpfake/") {
 			op = r.Method + " " + r.URL.Path
 		}
-		logger.Printf("%s %d %s", op, sw.status, time.Since(start).Round(time.Microsecond))
+		logger.Printf("%s %d %s", op, sw.Status(), time.Since(start).Round(time.Microsecond))
 	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-// Unwrap gives http.ResponseController the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter {
-	return w.ResponseWriter
 }

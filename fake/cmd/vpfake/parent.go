@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"time"
+
+	"github.com/vpconform/vpconform/internal/poll"
 )
 
 // parentPoll is how often watchParent looks at the parent process.
@@ -17,20 +19,12 @@ const parentPoll = 250 * time.Millisecond
 func watchParent(ctx context.Context, getppid func() int, every time.Duration) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(ctx)
 	start := getppid()
-	go func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if getppid() != start {
-					cancel()
-					return
-				}
-			}
+	go poll.Every(ctx, every, func() bool {
+		if getppid() != start {
+			cancel()
+			return false
 		}
-	}()
+		return true
+	})
 	return ctx, cancel
 }

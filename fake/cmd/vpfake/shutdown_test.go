@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,28 +13,12 @@ import (
 	"time"
 )
 
-// controlJSON sends a control request and decodes its answer, which must
-// be 200.
-func controlJSON(t *testing.T, method, url, body string) map[string]any {
-	t.Helper()
-	status, b := control(t, method, url, body)
-	var out map[string]any
-	if err := json.Unmarshal([]byte(b), &out); err != nil || status != http.StatusOK {
-		t.Fatalf("%s %s: HTTP %d, %v", method, url, status, err)
-	}
-	return out
-}
-
 // TestShutdownAnswersRequestsHeldByFaultDelays checks that on shutdown
 // (ctx cancelled, as SIGTERM does) requests held by a 60s fault delay are
 // answered their fault at once and run returns nil, exit status 0, within a
 // second.
 func TestShutdownAnswersRequestsHeldByFaultDelays(t *testing.T) {
-	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0"}, envOf(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := serve(t, cfg)
+	s := serve(t, local())
 	const held = 6
 	controlJSON(t, "POST", s.base+"/_vpfake/faults", fmt.Sprintf(`{"operation":"GetPolicyStore","error":"ThrottlingException","count":%d,"delayMs":60000}`, held))
 

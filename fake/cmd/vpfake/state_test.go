@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,70 +10,28 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
-	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/onsi/gomega/gbytes"
 
 	"github.com/vpconform/vpconform/fake"
 	"github.com/vpconform/vpconform/fake/internal/sdktest"
-	"github.com/vpconform/vpconform/internal/version"
 )
-
-func TestVersion(t *testing.T) {
-	// -version needs nothing else to be right.
-	var stdout, stderr bytes.Buffer
-	code := cli(context.Background(), []string{"-version"}, envOf(map[string]string{"VPFAKE_SEED": "abc"}), &stdout, &stderr)
-	if code != 0 || stdout.String() != "vpfake "+version.String()+"\n" || stderr.Len() != 0 {
-		t.Errorf("-version: exit %d, stdout %q, stderr %q; want 0 and %q", code, stdout.String(), stderr.String(), "vpfake "+version.String()+"\n")
-	}
-	if !strings.HasPrefix(versionLine(), "vpfake ") || len(versionLine()) <= len("vpfake ") {
-		t.Errorf("version line %q", versionLine())
-	}
-}
-
-func TestHelpAndBadFlags(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	if code := cli(context.Background(), []string{"-h"}, envOf(nil), &stdout, &stderr); code != 0 || stderr.String() != usage(envOf(nil)) {
-		t.Errorf("-h: exit %d, stderr:\n%s", code, stderr.String())
-	}
-	stderr.Reset()
-	if code := cli(context.Background(), []string{"-port", "1"}, envOf(nil), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "port") || !strings.Contains(stderr.String(), "vpfake -h") {
-		t.Errorf("unknown flag: exit %d, stderr:\n%s", code, stderr.String())
-	}
-}
-
-// TestUsageDocumentsControlRoutes checks -h lists every control route, the
-// fault members and errors, the state file and the retries of SDK clients.
-func TestUsageDocumentsControlRoutes(t *testing.T) {
-	u := usage(envOf(nil))
-	want := []string{
-		"GET    /_vpfake/health", "POST   /_vpfake/reset", "POST   /_vpfake/faults", "GET    /_vpfake/faults",
-		"DELETE /_vpfake/faults", "POST   /_vpfake/ratelimits", "GET    /_vpfake/state", "PUT    /_vpfake/state",
-		`"capabilities":["fault-injection","reset","state"]`,
-		`"operation":`, `"error":`, `"count":`, `"delayMs":`, `"message":`, `"serviceCode":`, `"quotaCode":`, `"resources":`,
-		`"resourceId":`, `"resourceType":`, `"perSecond":`, `"burst":`, `"formatVersion":1`,
-		"-state-file", "VPFAKE_STATE_FILE", "-version",
-		"SDK clients retry ThrottlingException and InternalServerException by default",
-		"with count 1 is retried away", "set the client's max attempts to 1",
-	}
-	want = append(want, fake.FaultErrors()...)
-	for _, w := range want {
-		if !strings.Contains(u, w) {
-			t.Errorf("usage lacks %q", w)
-		}
-	}
-	for _, line := range strings.Split(usageNotes, "\n") {
-		if len([]rune(line)) > 120 {
-			t.Errorf("usage line is %d characters long: %s", len([]rune(line)), line)
-		}
-	}
-}
 
 func stateConfig(path string) config {
 	cfg := local()
 	cfg.stateFile = path
 	return cfg
+}
+
+// writeFile writes content, with permissions perm, to a file called name
+// in a new temporary directory and returns its path.
+func writeFile(t *testing.T, name, content string, perm os.FileMode) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), perm); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // waitForFile waits until the file at path contains want.
@@ -139,26 +96,6 @@ func TestStateFileRoundTrip(t *testing.T) {
 	if err != nil || !bytes.Equal(b, after) {
 		t.Errorf("a run that changed nothing rewrote the state file (%v)", err)
 	}
-}
-
-// control sends a control request to vpfake and returns the status and
-// body.
-func control(t *testing.T, method, url, body string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(b)
 }
 
 // TestStateRoutesAndFile: PUT /_vpfake/state sets the state and the file;
@@ -236,11 +173,7 @@ func TestBadStateFileRefused(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path := filepath.Join(dir, "state.json")
-			if err := os.WriteFile(path, []byte(c.content), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			path := writeFile(t, "state.json", c.content, 0o600)
 			var stdout, stderr bytes.Buffer
 			code := cli(context.Background(), []string{"-addr", "127.0.0.1:0", "-state-file", path}, envOf(nil), &stdout, &stderr)
 			if code != 1 {
@@ -259,7 +192,7 @@ func TestBadStateFileRefused(t *testing.T) {
 			if err != nil || string(after) != c.content {
 				t.Errorf("the state file changed (%v):\n%s", err, after)
 			}
-			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+			if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
 				t.Errorf("files in the directory: %v", entries)
 			}
 		})
@@ -269,10 +202,7 @@ func TestBadStateFileRefused(t *testing.T) {
 // TestEmptyStateFile: an empty file (as mktemp makes) is an empty state,
 // left alone until the first change.
 func TestEmptyStateFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.json")
-	if err := os.WriteFile(path, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := writeFile(t, "state.json", "", 0o644)
 	s := serve(t, stateConfig(path))
 	if !strings.Contains(string(s.logs.Contents()), "is empty") {
 		t.Errorf("log:\n%s", string(s.logs.Contents()))
@@ -288,9 +218,7 @@ func TestEmptyStateFile(t *testing.T) {
 	}
 
 	s = serve(t, stateConfig(path))
-	if _, err := s.client().CreatePolicyStore(context.Background(), &verifiedpermissions.CreatePolicyStoreInput{
-		ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff},
-	}); err != nil {
+	if _, err := s.client().CreatePolicyStore(context.Background(), sdktest.PolicyStoreInput("")); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.stop(t, 15*time.Second); err != nil {

@@ -1,6 +1,7 @@
 // Package sdktest holds what the tests of package fake and of cmd/vpfake
 // share: the configuration of an AWS SDK client that reaches a fake over
-// loopback as a client of a real endpoint does, and a set of policy stores
+// loopback as a client of a real endpoint does, the input of the plainest
+// policy store, and a set of policy stores
 // and identity sources, with every optional member, made through such a
 // client and read back.
 package sdktest
@@ -43,6 +44,17 @@ func SignedBy(cfg aws.Config, accessKeyID, secret, sessionToken string) aws.Conf
 	cp := cfg.Copy()
 	cp.Credentials = credentials.NewStaticCredentialsProvider(accessKeyID, secret, sessionToken)
 	return cp
+}
+
+// PolicyStoreInput is the input of a CreatePolicyStore of the plainest
+// policy store: validation off, and a clientToken unless clientToken is
+// empty.
+func PolicyStoreInput(clientToken string) *verifiedpermissions.CreatePolicyStoreInput {
+	in := &verifiedpermissions.CreatePolicyStoreInput{ValidationSettings: &types.ValidationSettings{Mode: types.ValidationModeOff}}
+	if clientToken != "" {
+		in.ClientToken = aws.String(clientToken)
+	}
+	return in
 }
 
 // Resources are the policy stores Populate made and their identity
