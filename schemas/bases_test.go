@@ -74,14 +74,70 @@ var bases = withRegistryInputs(map[string]base{
 		getOutput(`"configuration":{"openIdConnectConfiguration":` + oidcIdentity + `}`)},
 	"UpdateIdentitySource.output": {"UpdateIdentitySource", schemas.Output,
 		fmt.Sprintf(`{"createdDate":%q,%s,"lastUpdatedDate":%q}`, createdDate, ids(), lastUpdatedDate)},
+
+	// The policy and authorization outputs, shaped like the model's
+	// examples, with every optional member set.
+	"CreatePolicy.output/static":          {"CreatePolicy", schemas.Output, policyWrite("STATIC")},
+	"CreatePolicy.output/template-linked": {"CreatePolicy", schemas.Output, policyWrite("TEMPLATE_LINKED")},
+	"UpdatePolicy.output":                 {"UpdatePolicy", schemas.Output, policyWrite("STATIC")},
+	"GetPolicy.output/static": {"GetPolicy", schemas.Output, policyOutput("STATIC",
+		`"name":"name/example_policy","definition":{"static":{"description":"Grant members of MyExampleGroup access","statement":`+
+			`"permit (principal in MyCorp::UserGroup::\"MyExampleGroup\", action == MyCorp::Action::\"ViewPhoto\", resource in MyCorp::Album::\"vacationFolder\");"}}`)},
+	"GetPolicy.output/template-linked": {"GetPolicy", schemas.Output, policyOutput("TEMPLATE_LINKED",
+		`"definition":{"templateLinked":{"policyTemplateId":"PTEXAMPLEabcdefg111111","principal":`+userEntity+`,"resource":`+photoEntity+`}}`)},
+	"ListPolicies.output": {"ListPolicies", schemas.Output, `{"nextToken":"eyJhbGciOiJIUzI1NiJ9.eyJwYWdlIjoyfQ==","policies":[` +
+		policyOutput("STATIC", `"name":"name/example_policy","definition":{"static":{"description":"Grant members of MyExampleGroup access"}}`) + `,` +
+		policyOutput("TEMPLATE_LINKED", `"definition":{"templateLinked":{"policyTemplateId":"PTEXAMPLEabcdefg111111","principal":`+userEntity+`,"resource":`+photoEntity+`}}`) + `,` +
+		`{"policyStoreId":"` + policyStoreID + `","policyId":"Et9KxMplyaDdyurDw8TeFa","policyType":"STATIC","definition":{"static":{}},` +
+		`"createdDate":"` + createdDate + `","lastUpdatedDate":"` + lastUpdatedDate + `"}]}`},
+	"DeletePolicy.output": {"DeletePolicy", schemas.Output, `{}`},
+	"IsAuthorizedWithToken.output": {"IsAuthorizedWithToken", schemas.Output,
+		`{"decision":"DENY","determiningPolicies":[{"policyId":"9wYxMpljbbZQb5fcZHyJhY"},{"policyId":"name/example_policy"}],` +
+			`"errors":[{"errorDescription":"while evaluating policy ` + "`policy0`" + `: entity does not exist"}],"principal":` + userEntity + `}`},
+	"BatchIsAuthorizedWithToken.output": {"BatchIsAuthorizedWithToken", schemas.Output,
+		`{"principal":` + userEntity + `,"results":[` +
+			`{"request":{"action":` + viewAction + `,"resource":` + photoEntity + `,"context":{"contextMap":{"mfa":{"boolean":true}}}},` +
+			`"decision":"ALLOW","determiningPolicies":[{"policyId":"9wYxMpljbbZQb5fcZHyJhY"}],"errors":[]},` +
+			`{"request":{"action":` + viewAction + `,"resource":` + photoEntity + `,"context":{"cedarJson":"{}"}},` +
+			`"decision":"DENY","determiningPolicies":[],"errors":[{"errorDescription":"policy0: attribute not found"}]}]}`},
 })
+
+// Entities and an action of the policy and authorization outputs.
+const (
+	userEntity  = `{"entityType":"MyCorp::User","entityId":"us-east-1_1a2b3c4d5|a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"}`
+	groupEntity = `{"entityType":"MyCorp::UserGroup","entityId":"us-east-1_1a2b3c4d5|MyExampleGroup"}`
+	photoEntity = `{"entityType":"MyCorp::Photo","entityId":"VacationPhoto94.jpg"}`
+	viewAction  = `{"actionType":"MyCorp::Action","actionId":"ViewPhoto"}`
+)
+
+// policyMembers are the members every policy output has, with the optional
+// principal, resource, actions and effect set.
+func policyMembers(policyType string) string {
+	return fmt.Sprintf(`"policyStoreId":%q,"policyId":%q,"policyType":%q,"principal":%s,"resource":%s,`+
+		`"actions":[%s,{"actionType":"MyCorp::Action","actionId":"SharePhoto"}],"effect":"Permit","createdDate":%q,"lastUpdatedDate":%q`,
+		policyStoreID, values.PolicyID, policyType, groupEntity, photoEntity, viewAction, createdDate, lastUpdatedDate)
+}
+
+// policyWrite is a CreatePolicy or UpdatePolicy output.
+func policyWrite(policyType string) string { return "{" + policyMembers(policyType) + "}" }
+
+// policyOutput is a GetPolicy output, or a ListPolicies item, with extra
+// members (the definition, the name).
+func policyOutput(policyType, extra string) string {
+	return "{" + policyMembers(policyType) + "," + extra + "}"
+}
 
 // inputVariants names the registry's requests of an operation, in order,
 // where it has more than one.
 var inputVariants = map[string][]string{
-	"UpdateIdentitySource": {"cognito", "oidc-access", "oidc-identity"},
-	"CreateIdentitySource": {"cognito", "oidc-access", "oidc-identity"},
-	"CreatePolicyStore":    {"kms", "default"},
+	"UpdateIdentitySource":       {"cognito", "oidc-access", "oidc-identity"},
+	"CreateIdentitySource":       {"cognito", "oidc-access", "oidc-identity"},
+	"CreatePolicyStore":          {"kms", "default"},
+	"CreatePolicy":               {"static", "template-linked"},
+	"ListPolicies":               {"principal-identifier", "resource-identifier"},
+	"UpdatePolicy":               {"static", "name-only"},
+	"IsAuthorizedWithToken":      {"identity-token", "access-token"},
+	"BatchIsAuthorizedWithToken": {"identity-token", "access-token"},
 }
 
 // withRegistryInputs adds to outputs a base "<op>.input[/<variant>]" for

@@ -146,7 +146,7 @@ func (w *boundedWalk) walk(s *jsonschema.Schema, v any, trim bool) any {
 		return v
 	}
 	if len(s.Types) > 0 {
-		if msg, ok := typeMismatch(s.Types, v); !ok {
+		if msg, ok := typeMismatch(s.Types, s.Format == "int64", v); !ok {
 			w.typeViolation(msg)
 			return v
 		}
@@ -276,15 +276,21 @@ func sortNames(names []string) {
 // typeMismatch reports whether v has one of the JSON types, and otherwise
 // says what it got, in the validator's words ("expected string, but got
 // number"). "integer" takes a JSON number written as an integer, without
-// fraction or exponent, within the 32-bit range of the model's Integer.
-func typeMismatch(types []string, v any) (string, bool) {
+// fraction or exponent, within the 32-bit range of the model's Integer, or
+// the 64-bit range of its Long when long is set (the schema's format
+// "int64").
+func typeMismatch(types []string, long bool, v any) (string, bool) {
 	got := jsonTypeOf(v)
+	bits, kind, lo, hi := 32, "Integer", int64(math.MinInt32), int64(math.MaxInt32)
+	if long {
+		bits, kind, lo, hi = 64, "Long", math.MinInt64, math.MaxInt64
+	}
 	for _, t := range types {
 		switch {
 		case t == got:
 			return "", true
 		case t == "integer" && got == "number":
-			if int32Literal(string(v.(json.Number))) {
+			if intLiteral(string(v.(json.Number)), bits) {
 				return "", true
 			}
 		}
@@ -293,7 +299,7 @@ func typeMismatch(types []string, v any) (string, bool) {
 	if n, ok := v.(json.Number); ok && slices.Contains(types, "integer") {
 		lit := string(n)
 		if integerLiteral(lit) {
-			return fmt.Sprintf("expected %s, but got a number outside the 32-bit range of the model's Integer (%d to %d)", want, math.MinInt32, math.MaxInt32), false
+			return fmt.Sprintf("expected %s, but got a number outside the %d-bit range of the model's %s (%d to %d)", want, bits, kind, lo, hi), false
 		}
 		return fmt.Sprintf("expected %s, but got number %s: an integer is written without a fraction or an exponent", want, clipLiteral(lit)), false
 	}
@@ -326,13 +332,13 @@ func integerLiteral(lit string) bool {
 	return integerPattern.MatchString(lit)
 }
 
-// int32Literal reports whether a JSON number is written as an integer within
-// the range of a signed 32-bit integer.
-func int32Literal(lit string) bool {
+// intLiteral reports whether a JSON number is written as an integer within
+// the range of a signed integer of bits bits.
+func intLiteral(lit string, bits int) bool {
 	if !integerLiteral(lit) {
 		return false
 	}
-	_, err := strconv.ParseInt(lit, 10, 32)
+	_, err := strconv.ParseInt(lit, 10, bits)
 	return err == nil
 }
 

@@ -66,8 +66,13 @@ func (c Constraint) String() string {
 // constraint it encodes that a JSON document of the right types can break,
 // sorted by Pointer then Name. Bounds of zero (minLength 0, minItems 0,
 // minProperties 0), which no document breaks, and "type" are left out.
+//
+// A recursive shape (AttributeValue, whose set and record hold
+// AttributeValues) is listed once per path: a "$ref" to a definition the
+// walk is already inside is not followed again, since it would list the
+// same constraints one level deeper, without end.
 func Constraints(op string, dir Direction) ([]Constraint, error) {
-	w := &constraintWalk{docs: map[string]any{}}
+	w := &constraintWalk{docs: map[string]any{}, inside: map[string]bool{}}
 	file := FileName(op, dir)
 	root, err := w.doc(file)
 	if err != nil {
@@ -90,6 +95,9 @@ func Constraints(op string, dir Direction) ([]Constraint, error) {
 type constraintWalk struct {
 	docs map[string]any
 	out  []Constraint
+	// inside holds the "$ref" targets ("<file>#<fragment>") the walk is
+	// inside.
+	inside map[string]bool
 }
 
 func (w *constraintWalk) doc(file string) (any, error) {
@@ -110,10 +118,7 @@ func (w *constraintWalk) doc(file string) (any, error) {
 
 // resolve follows ref, written in file, to the file and node it names.
 func (w *constraintWalk) resolve(file, ref string) (string, any, error) {
-	target, frag, _ := strings.Cut(ref, "#")
-	if target != "" {
-		file = path.Clean(path.Join(path.Dir(file), target))
-	}
+	file, frag := refTarget(file, ref)
 	node, err := w.doc(file)
 	if err != nil {
 		return "", nil, err
@@ -132,6 +137,16 @@ func (w *constraintWalk) resolve(file, ref string) (string, any, error) {
 		}
 	}
 	return file, node, nil
+}
+
+// refTarget is the file ref, written in file, names, and the fragment
+// within it.
+func refTarget(file, ref string) (string, string) {
+	target, frag, _ := strings.Cut(ref, "#")
+	if target != "" {
+		file = path.Clean(path.Join(path.Dir(file), target))
+	}
+	return file, frag
 }
 
 func (w *constraintWalk) add(ptr, p, kw string, v any) {
@@ -167,11 +182,19 @@ func (w *constraintWalk) walk(file string, node any, ptr, p string, depth int) e
 			// Annotations, and the type, which is not a validation case.
 		case "$ref":
 			ref, _ := v.(string)
+			f, frag := refTarget(file, ref)
+			name := f + "#" + frag
+			if w.inside[name] {
+				continue // recursive: listed where the walk entered it
+			}
 			f, n, err := w.resolve(file, ref)
 			if err != nil {
 				return err
 			}
-			if err := w.walk(f, n, ptr, p, depth+1); err != nil {
+			w.inside[name] = true
+			err = w.walk(f, n, ptr, p, depth+1)
+			delete(w.inside, name)
+			if err != nil {
 				return err
 			}
 		case "pattern":

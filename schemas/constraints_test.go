@@ -314,8 +314,9 @@ func (tb *table) configuration(cognito, access, identity at, path string, detail
 }
 
 // constraintCases is the table: every constraint of the GetIdentitySource
-// and UpdateIdentitySource schemas (input and output) and of the setup
-// operations' inputs.
+// and UpdateIdentitySource schemas (input and output) and of the other
+// operations' inputs (the setup operations', and those of
+// constraints_policy_test.go).
 func constraintCases(t testing.TB) []constraintCase {
 	tb := &table{t: t}
 
@@ -433,6 +434,9 @@ func constraintCases(t testing.TB) []constraintCase {
 	tb.list(li, "filters", listSpec{max: 10, item: func(int) any { return map[string]any{"principalEntityType": "MyCorp::User"} }})
 	tb.object(li, "filters[0]", nil, "identitySourceId")
 	tb.str(li, "filters[0].principalEntityType", principalEntityTypeSpec)
+
+	// The policy and authorization operations' inputs.
+	tb.policyCases()
 
 	return tb.rows
 }

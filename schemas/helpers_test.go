@@ -230,6 +230,20 @@ var indexRE = regexp.MustCompile(`\[\d+\]`)
 // indexes become "[]".
 func template(p string) string { return indexRE.ReplaceAllString(p, "[]") }
 
+// unservedOperation is an operation of the model that has no schema, taken
+// from the registry so that serving one more operation breaks no test.
+func unservedOperation(t testing.TB) string {
+	t.Helper()
+	ops := schemas.Default().Unserved()
+	if len(ops) == 0 {
+		t.Fatal("the registry serves every operation of the model: no operation without schema is left to test with")
+	}
+	if schemas.Has(ops[0], schemas.Input) || schemas.Has(ops[0], schemas.Output) {
+		t.Fatalf("unserved operation %s has a schema", ops[0])
+	}
+	return ops[0]
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

@@ -3,6 +3,7 @@ package schemas
 import (
 	"bytes"
 	_ "embed"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -31,7 +32,8 @@ type OperationFacts struct {
 	// sorted.
 	Errors []string
 	// Resource is the resource type (the model's ResourceType) the
-	// operation acts on, such as "IDENTITY_SOURCE".
+	// operation acts on, such as "IDENTITY_SOURCE"; "POLICY_STORE" for
+	// the authorization operations, which name no other resource.
 	Resource string
 	// IDMembers are the input members naming resources, outermost first,
 	// such as policyStoreId, identitySourceId.
@@ -62,23 +64,59 @@ type ErrorFacts struct {
 type RequestValues struct {
 	PolicyStoreID    string
 	IdentitySourceID string
-	ClientToken      string
-	UserPoolArn      string
-	ClientID         string
-	OIDCIssuer       string
+	// PolicyID fills {{policyId}}: the policy GetPolicy, UpdatePolicy and
+	// DeletePolicy name.
+	PolicyID    string
+	ClientToken string
+	UserPoolArn string
+	ClientID    string
+	OIDCIssuer  string
+	// IdentityToken and AccessToken fill {{identityToken}} and
+	// {{accessToken}} in the authorization requests: a JWT of the kind
+	// (token_use id or access) an identity source accepts.
+	IdentityToken string
+	AccessToken   string
 }
 
 // DefaultRequestValues are realistic values, shaped like the model's own
-// examples.
+// examples. Its tokens are the shape of Amazon Cognito's, for the default
+// user pool and client id, but unsigned: they satisfy the model's Token
+// pattern (three base64url segments) and no identity source accepts them.
 func DefaultRequestValues() RequestValues {
 	return RequestValues{
 		PolicyStoreID:    "C7v5xMplfFH3i3e4Jrzb1a",
 		IdentitySourceID: "ISEXAMPLEabcdefg111111",
+		PolicyID:         "9wYxMpljbbZQb5fcZHyJhY",
 		ClientToken:      "a1b2c3d4-e5f6-a1b2-c3d4-TOKEN1111111",
 		UserPoolArn:      "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5",
 		ClientID:         "a1b2c3d4e5f6g7h8i9j0kalbmc",
 		OIDCIssuer:       "https://auth.example.com",
+		IdentityToken:    exampleToken(exampleIDClaims),
+		AccessToken:      exampleToken(exampleAccessClaims),
 	}
+}
+
+// The claims of the default tokens: those of an Amazon Cognito ID token and
+// access token of the default user pool and app client.
+const (
+	exampleIDClaims = `{"sub":"a1b2c3d4-5678-90ab-cdef-EXAMPLE11111","cognito:groups":["MyExampleGroup"],` +
+		`"iss":"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_1a2b3c4d5","cognito:username":"alice",` +
+		`"aud":"a1b2c3d4e5f6g7h8i9j0kalbmc","token_use":"id","auth_time":1700000000,"exp":1700003600,` +
+		`"iat":1700000000,"email":"alice@example.com"}`
+	exampleAccessClaims = `{"sub":"a1b2c3d4-5678-90ab-cdef-EXAMPLE11111","cognito:groups":["MyExampleGroup"],` +
+		`"iss":"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_1a2b3c4d5","client_id":"a1b2c3d4e5f6g7h8i9j0kalbmc",` +
+		`"token_use":"access","scope":"aws.cognito.signin.user.admin","auth_time":1700000000,"exp":1700003600,` +
+		`"iat":1700000000,"jti":"a1b2c3d4-5678-90ab-cdef-EXAMPLE22222","username":"alice"}`
+)
+
+// exampleToken is an unsigned JWT carrying claims: a JOSE header, the
+// claims and a third segment that is not a signature, each base64url
+// encoded without padding.
+func exampleToken(claims string) string {
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString([]byte(`{"kid":"vpconform-example-key","alg":"RS256"}`)) + "." +
+		enc.EncodeToString([]byte(claims)) + "." +
+		enc.EncodeToString([]byte("vpconform example: not a signature"))
 }
 
 // placeholders maps each placeholder of registry.json to its value.
@@ -86,10 +124,13 @@ func (v RequestValues) placeholders() map[string]string {
 	return map[string]string{
 		"{{policyStoreId}}":    v.PolicyStoreID,
 		"{{identitySourceId}}": v.IdentitySourceID,
+		"{{policyId}}":         v.PolicyID,
 		"{{clientToken}}":      v.ClientToken,
 		"{{userPoolArn}}":      v.UserPoolArn,
 		"{{clientId}}":         v.ClientID,
 		"{{oidcIssuer}}":       v.OIDCIssuer,
+		"{{identityToken}}":    v.IdentityToken,
+		"{{accessToken}}":      v.AccessToken,
 	}
 }
 
@@ -249,7 +290,7 @@ func (r *Registry) ErrorShapes() []string { return slices.Sorted(maps.Keys(r.err
 
 // IDMembers maps every member that names a resource, in any operation, to
 // the resource type it names: policyStoreId to POLICY_STORE,
-// identitySourceId to IDENTITY_SOURCE.
+// identitySourceId to IDENTITY_SOURCE, policyId to POLICY.
 func (r *Registry) IDMembers() map[string]string { return maps.Clone(r.idTypes) }
 
 // Requests returns the valid requests of op, with the placeholders filled

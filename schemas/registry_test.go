@@ -86,9 +86,9 @@ func TestRegistryOperationFacts(t *testing.T) {
 		t.Error(`Facts("NoSuchOperation") found an operation`)
 	}
 	if got := schemas.Default().IDMembers(); !cmp.Equal(got, map[string]string{
-		"policyStoreId": "POLICY_STORE", "identitySourceId": "IDENTITY_SOURCE",
+		"policyStoreId": "POLICY_STORE", "identitySourceId": "IDENTITY_SOURCE", "policyId": "POLICY",
 	}) {
-		t.Errorf("IDMembers() = %v; want policyStoreId→POLICY_STORE, identitySourceId→IDENTITY_SOURCE", got)
+		t.Errorf("IDMembers() = %v; want policyStoreId→POLICY_STORE, identitySourceId→IDENTITY_SOURCE, policyId→POLICY", got)
 	}
 }
 
@@ -105,6 +105,8 @@ func resourceProbe(resource string) []byte {
 func TestRegistryRequestsConform(t *testing.T) {
 	other := schemas.DefaultRequestValues()
 	other.PolicyStoreID, other.IdentitySourceID = "PSEXAMPLEabcdefg111111", "ISEXAMPLEabcdefg222222"
+	other.PolicyID = "name/example_policy"
+	other.IdentityToken, other.AccessToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2ln", "a.b.c"
 	for _, op := range schemas.Default().Served() {
 		for _, v := range []schemas.RequestValues{schemas.DefaultRequestValues(), other} {
 			reqs, err := schemas.Requests(op, v)
@@ -194,34 +196,40 @@ func TestParseRegistryRefuses(t *testing.T) {
 // accessor, which is what lets the layers above pick it up with no edit of
 // their own.
 func TestRegistryCopyWithAnExtraOperation(t *testing.T) {
+	if slices.Contains(schemas.Default().Served(), "GetPolicyTemplate") || schemas.Default().IDMembers()["policyTemplateId"] != "" {
+		t.Fatal("the embedded registry already serves GetPolicyTemplate: this test needs an operation it does not serve")
+	}
 	r := extendedRegistry(t)
-	f, ok := r.Facts("GetPolicy")
-	if !ok || !f.Declares("ResourceNotFoundException") || f.Resource != "POLICY" {
-		t.Fatalf("Facts(GetPolicy) = %+v, %v; want the added operation", f, ok)
+	f, ok := r.Facts("GetPolicyTemplate")
+	if !ok || !f.Declares("ResourceNotFoundException") || f.Resource != "POLICY_TEMPLATE" {
+		t.Fatalf("Facts(GetPolicyTemplate) = %+v, %v; want the added operation", f, ok)
 	}
-	if !slices.Contains(r.Served(), "GetPolicy") || slices.Contains(r.Unserved(), "GetPolicy") {
-		t.Errorf("Served %v / Unserved %v: GetPolicy should be served", r.Served(), r.Unserved())
+	if !slices.Contains(r.Served(), "GetPolicyTemplate") || slices.Contains(r.Unserved(), "GetPolicyTemplate") {
+		t.Errorf("Served %v / Unserved %v: GetPolicyTemplate should be served", r.Served(), r.Unserved())
 	}
-	reqs, err := r.Requests("GetPolicy", schemas.DefaultRequestValues())
+	reqs, err := r.Requests("GetPolicyTemplate", schemas.DefaultRequestValues())
 	if err != nil || len(reqs) != 1 || reqs[0]["policyStoreId"] != schemas.DefaultRequestValues().PolicyStoreID {
-		t.Errorf("Requests(GetPolicy) = %v, %v; want one request with the policy store id filled", reqs, err)
+		t.Errorf("Requests(GetPolicyTemplate) = %v, %v; want one request with the policy store id filled", reqs, err)
+	}
+	if got := r.IDMembers()["policyTemplateId"]; got != "POLICY_TEMPLATE" {
+		t.Errorf("IDMembers()[policyTemplateId] = %q; want POLICY_TEMPLATE", got)
 	}
 	if got := r.IDMembers()["policyId"]; got != "POLICY" {
-		t.Errorf("IDMembers()[policyId] = %q; want POLICY", got)
+		t.Errorf("IDMembers()[policyId] = %q; want the embedded POLICY kept", got)
 	}
 }
 
-// extendedRegistry is the embedded registry plus GetPolicy, as a test of a
-// layer above builds it.
+// extendedRegistry is the embedded registry plus GetPolicyTemplate, as a
+// test of a layer above builds it.
 func extendedRegistry(t *testing.T) *schemas.Registry {
 	t.Helper()
 	r, err := schemas.Extend([]byte(`{
-		"idMembers": {"policyId": "POLICY"},
-		"operations": {"GetPolicy": {
+		"idMembers": {"policyTemplateId": "POLICY_TEMPLATE"},
+		"operations": {"GetPolicyTemplate": {
 			"errors": ["AccessDeniedException", "InternalServerException", "ResourceNotFoundException", "ThrottlingException", "ValidationException"],
-			"resource": "POLICY",
-			"idMembers": ["policyStoreId", "policyId"],
-			"requests": [{"policyStoreId": "{{policyStoreId}}", "policyId": "SPEXAMPLEabcdefg111111"}]
+			"resource": "POLICY_TEMPLATE",
+			"idMembers": ["policyStoreId", "policyTemplateId"],
+			"requests": [{"policyStoreId": "{{policyStoreId}}", "policyTemplateId": "PTEXAMPLEabcdefg111111"}]
 		}}
 	}`))
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/big"
 	"net/url"
 	"path"
 	"regexp"
@@ -46,6 +47,7 @@ func mustCompileAll() map[string]*jsonschema.Schema {
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft2020
 	c.AssertFormat = true
+	c.Formats["int64"] = isInt64
 	c.LoadURL = func(s string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("schemas: %s is not embedded and will not be fetched", s)
 	}
@@ -470,4 +472,27 @@ func jsonUnmarshalLoose(body []byte, v any) error {
 		return fmt.Errorf("decode: %w", err)
 	}
 	return nil
+}
+
+// isInt64 is the format "int64" of the model's Long: a number whose value
+// is an integer within the signed 64-bit range. Values of other types
+// pass; their type is the "type" keyword's to check.
+func isInt64(v any) bool {
+	var f *big.Float
+	switch x := v.(type) {
+	case json.Number:
+		var ok bool
+		if f, ok = new(big.Float).SetString(string(x)); !ok {
+			return false
+		}
+	case float64:
+		f = big.NewFloat(x)
+	default:
+		return true
+	}
+	if !f.IsInt() {
+		return false
+	}
+	_, acc := f.Int64()
+	return acc == big.Exact
 }
