@@ -143,3 +143,38 @@ func benchCall(b *testing.B, srv *fake.Server, op, body string) map[string]any {
 	}
 	return out
 }
+
+// BenchmarkAuthorizeWithToken is IsAuthorizedWithToken with a Cognito ID
+// token against a store of 10 policies, one permitting the token's
+// principal, beside GetIdentitySource of the same source, both served in
+// memory: the cost of verifying, mapping and evaluating a token over a
+// read.
+func BenchmarkAuthorizeWithToken(b *testing.B) {
+	srv := fake.NewServer(fake.WithoutListener())
+	defer srv.Close()
+	store := benchCall(b, srv, "CreatePolicyStore", `{"validationSettings":{"mode":"OFF"}}`)["policyStoreId"].(string)
+	source := benchCall(b, srv, "CreateIdentitySource", `{"policyStoreId":"`+store+`","principalEntityType":"MyCorp::User","configuration":{"cognitoUserPoolConfiguration":{"userPoolArn":"`+userPoolArn+`","clientIds":["`+clientID+`"]}}}`)["identitySourceId"].(string)
+	for i := range 10 {
+		stmt := fmt.Sprintf(`permit(principal == MyCorp::User::\"us-east-1_1a2b3c4d5|user-%d\", action == MyCorp::Action::\"read\", resource);`, i)
+		benchCall(b, srv, "CreatePolicy", `{"policyStoreId":"`+store+`","definition":{"static":{"statement":"`+stmt+`"}}}`)
+	}
+	tok, err := srv.IssueToken(fake.TokenRequest{UserPoolArn: userPoolArn, Use: fake.IDToken, Subject: "user-3", ClientID: clientID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	calls := map[string]string{
+		"IsAuthorizedWithToken": `{"policyStoreId":"` + store + `","identityToken":"` + tok + `","action":{"actionType":"MyCorp::Action","actionId":"read"},"resource":{"entityType":"MyCorp::Doc","entityId":"d"}}`,
+		"GetIdentitySource":     `{"policyStoreId":"` + store + `","identitySourceId":"` + source + `"}`,
+	}
+	if got := benchCall(b, srv, "IsAuthorizedWithToken", calls["IsAuthorizedWithToken"])["decision"]; got != "ALLOW" {
+		b.Fatalf("IsAuthorizedWithToken: decision %v, want ALLOW", got)
+	}
+	for _, op := range []string{"GetIdentitySource", "IsAuthorizedWithToken"} {
+		b.Run(op, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				benchCall(b, srv, op, calls[op])
+			}
+		})
+	}
+}

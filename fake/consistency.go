@@ -10,6 +10,10 @@ import (
 // that a read can see the state as it was delay ago. Writes use the engine's
 // latest state and record each change here.
 //
+// Policies are not kept: policy reads ignore the delay and see every
+// policy in its latest state (policy.go). A copy of a policy store here
+// neither shares nor retains its policies.
+//
 // Only what a read can still see is kept: for each resource, the versions
 // younger than delay plus the newest one older than that; of versions
 // recorded at the same instant, only the last. A resource whose newest old
@@ -117,7 +121,8 @@ func (h *history) recordStore(now time.Time, id string, ps *policyStore) {
 	v := version[policyStore]{at: now}
 	if ps != nil {
 		c := *ps
-		c.identitySources = nil // recorded apart, with their own versions
+		c.identitySources = nil              // recorded apart, with their own versions
+		c.policies, c.policyNames = nil, nil // never recorded: reads see the latest
 		v.value, v.size = &c, storeBytes(&c)
 	}
 	vs, at, freed := appendVersion(h.stores[id], v)

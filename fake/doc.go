@@ -1,5 +1,7 @@
 // Package fake is an in-process fake of the identity-source API of Amazon
-// Verified Permissions (service verifiedpermissions, API 2021-12-01): an
+// Verified Permissions (service verifiedpermissions, API 2021-12-01), with
+// the static policies and the token authorization (IsAuthorizedWithToken,
+// BatchIsAuthorizedWithToken) that identity sources exist for: an
 // awsJson1_0 HTTP server for tests that call that API through the AWS SDK
 // for Go v2 or any other client. cmd/vpfake runs it as a standalone process.
 //
@@ -16,7 +18,8 @@
 // behaviour: NewServer and the options (WithCredentials, WithFault,
 // WithPropagationDelay, WithState, the limits such as WithMaxPolicyStores),
 // AWSConfig (and the SDK's retries), Fault and InjectFault, SetRateLimit,
-// State and SetState, Handler (the control routes) and the error types.
+// State and SetState, IssueToken (test tokens), Handler (the control
+// routes) and the error types.
 //
 // # How it is organised
 //
@@ -42,8 +45,18 @@
 //     shapes of shapes.go; ids.go makes ids, tokens.go keeps clientTokens,
 //     consistency.go the history reads see under a propagation delay, and
 //     limits.go the bounds and what a call beyond them is answered.
+//   - policy.go: static policies, parsed and scoped with cedar-go;
+//     authorize.go: IsAuthorizedWithToken and BatchIsAuthorizedWithToken,
+//     which verify a token against the identity source whose issuer signed
+//     it, map it to a principal, its groups, attributes and context, and
+//     evaluate the store's policies with cedar-go.
 //   - state.go: State, ParseState and SetState; control.go: the control
 //     routes under /_vpfake/.
+//   - issuer.go: the built-in test token issuer (IssueToken, TokenRequest,
+//     POST /_vpfake/tokens): RS256 tokens for a user pool or an OIDC issuer,
+//     signed by one RSA key per server, made on first use and published
+//     at /_vpfake/jwks.json; it also verifies the tokens
+//     IsAuthorizedWithToken receives.
 //
 // internal/sdktest holds what the tests of this package and of cmd/vpfake
 // share.
@@ -108,7 +121,41 @@
 // none), the default messages and members of injected errors, and reads
 // lagging by exactly one fixed delay (AWS only says a few seconds).
 //
-// Not modelled: presigned URLs, IAM policies beyond a list of allowed
+// Policies and tokens. From the model: the shapes, constraints and
+// declared errors of the five policy operations and the two authorization
+// operations, and principal in their answers. Documented: a statement that
+// does not parse as exactly one static Cedar policy is a ValidationException;
+// DeletePolicy of a missing policy answers 200; clientToken idempotency as
+// for identity sources; a token must be signed by a key of the identity
+// source's issuer, unexpired, with token_use matching the parameter it came
+// in (for Cognito), and with its aud (ID token) or client_id (access token)
+// among the configured client ids, or for OpenID Connect the token type
+// tokenSelection names with aud among its clientIds or audiences; claims
+// named cognito, custom or dev are refused; the principal is
+// <principalEntityType>::"<user pool id>|<sub>" (Cognito) or
+// "<entityIdPrefix>|<principalIdClaim>" (OIDC), the groups parents of
+// groupEntityType with ids "<user pool id>|<group>", the ID token's claims
+// principal attributes and the access token's context.token (scope as a
+// set); at most 30 requests per batch, answered in order. Observed: a
+// refused token is a ValidationException (HTTP 400). Inferred: the
+// messages; a store without identity source answering
+// ResourceNotFoundException IDENTITY_SOURCE; a token of an issuer no source
+// has being a ValidationException; no leeway on exp; token_use checked for
+// OIDC only when present; the bare claim as entity id when entityIdPrefix
+// is absent; AWS::CognitoGroup for Cognito groups without a group
+// configuration; UpdatePolicy refusing to change the effect, principal or
+// resource with a ValidationException; policy names unique per store
+// (ConflictException); bodies nested deeper than 64 levels refused as
+// SerializationException. Policies are read in their latest state, also
+// under a propagation delay; identity sources, as for GetIdentitySource,
+// only once the delay has passed, so an UpdateIdentitySource reaches
+// authorization when it reaches reads.
+//
+// Not modelled: schemas and policy validation (PutSchema and GetSchema are
+// not served, so STRICT stores check no policy against a schema), policy
+// templates (a templateLinked policy names a template that cannot exist:
+// ResourceNotFoundException POLICY_TEMPLATE), the limits of 100 entities and
+// 99 groups per request, presigned URLs, IAM policies beyond a list of allowed
 // actions (no resources, conditions or denies), jitter or per-resource
 // variation in propagation, policy-store aliases (an alias is an unknown
 // policy store), and the operations the fake does not serve (the

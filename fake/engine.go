@@ -50,15 +50,22 @@ type engine struct {
 	identitySourceQuota int
 
 	policyStores map[string]*policyStore
+	// issuer signs the tokens the fake mints and verifies the tokens
+	// IsAuthorizedWithToken receives.
+	issuer *tokenIssuer
 	// sourceStore maps the id of every identity source to its policy
 	// store's id.
 	sourceStore map[string]string
-	tokens      *tokenStore
+	// policyStoreOf maps the id of every policy to its policy store's id.
+	policyStoreOf map[string]string
+	tokens        *tokenStore
 
-	// liveBytes estimates the memory of policy stores and identity
-	// sources (storeBytes, sourceBytes); heldBytes adds what the history
-	// keeps beside them.
-	liveBytes int64
+	// liveBytes estimates the memory of policy stores, identity sources
+	// and policies (storeBytes, sourceBytes, policyBytes); heldBytes adds
+	// what the history keeps beside them. policyBytes is the part of
+	// liveBytes that policies take: the history keeps none.
+	liveBytes   int64
+	policyBytes int64
 
 	// hist keeps recent versions for reads under a propagation delay; nil
 	// when reads see the latest state.
@@ -80,6 +87,11 @@ type policyStore struct {
 	created, updated   time.Time
 	// identitySources in creation order.
 	identitySources []*identitySource
+	// policies by id, and the ids of the named ones by name (policy.go);
+	// both nil until the store has a policy. The history's copies of a
+	// store have neither.
+	policies    map[string]*policy
+	policyNames map[string]string
 }
 
 type identitySource struct {
@@ -91,7 +103,7 @@ type identitySource struct {
 }
 
 func newEngine(o options, ids *idSource) *engine {
-	e := &engine{now: o.now, account: o.account, ids: ids, limits: o.limits, identitySourceQuota: 1, onChange: o.stateChanged}
+	e := &engine{now: o.now, account: o.account, ids: ids, limits: o.limits, identitySourceQuota: 1, onChange: o.stateChanged, issuer: newTokenIssuer()}
 	if o.propagation > 0 {
 		e.hist = newHistory(o.propagation)
 	}
@@ -104,8 +116,9 @@ func newEngine(o options, ids *idSource) *engine {
 func (e *engine) clear() {
 	e.policyStores = map[string]*policyStore{}
 	e.sourceStore = map[string]string{}
+	e.policyStoreOf = map[string]string{}
 	e.tokens = newTokenStore()
-	e.liveBytes = 0
+	e.liveBytes, e.policyBytes = 0, 0
 	if e.hist != nil {
 		e.hist.reset()
 	}
@@ -142,7 +155,8 @@ func write[O any](e *engine, f func() (out O, changed bool, err error)) (O, erro
 	return out, err
 }
 
-// newID draws a resource id that no policy store or identity source has:
+// newID draws a resource id that no policy store, identity source or
+// policy has:
 // a state set by SetState may hold ids that a seeded sequence, restarted,
 // draws again.
 func (e *engine) newID() string {
@@ -158,16 +172,20 @@ func (e *engine) idInUse(id string) bool {
 	if _, ok := e.policyStores[id]; ok {
 		return true
 	}
-	_, ok := e.sourceStore[id]
+	if _, ok := e.sourceStore[id]; ok {
+		return true
+	}
+	_, ok := e.policyStoreOf[id]
 	return ok
 }
 
 // heldBytes is the estimate WithMaxStateBytes bounds: the live policy
-// stores and identity sources, and under a propagation delay the earlier
-// versions reads can still see (the history holds the live versions too).
+// stores, identity sources and policies, and under a propagation delay the
+// earlier versions of stores and sources reads can still see (the history
+// holds their live versions too, and no policies).
 func (e *engine) heldBytes() int64 {
 	if e.hist != nil {
-		return e.hist.bytes
+		return e.hist.bytes + e.policyBytes
 	}
 	return e.liveBytes
 }
@@ -369,13 +387,17 @@ func (e *engine) deletePolicyStore(in deletePolicyStoreInput) (emptyOutput, erro
 				Message: fmt.Sprintf("policy store %s has deletion protection enabled; disable it before deleting the policy store", ps.id),
 			}
 		}
-		delete(e.policyStores, ps.id) // its identity sources go with it
+		delete(e.policyStores, ps.id) // its identity sources and policies go with it [I]
 		e.liveBytes -= storeBytes(ps)
 		e.tokens.forgetResource(ps.id)
 		for _, is := range ps.identitySources {
 			delete(e.sourceStore, is.id)
 			e.liveBytes -= sourceBytes(is)
 			e.tokens.forgetResource(is.id)
+		}
+		for _, p := range ps.policies {
+			e.removePolicy(ps, p)
+			e.tokens.forgetResource(p.id)
 		}
 		e.recordStore(e.clock(), ps.id, nil)
 		return emptyOutput{}, true, nil
@@ -573,7 +595,7 @@ func (e *engine) listIdentitySources(in listIdentitySourcesInput) (listIdentityS
 	})
 	start := 0
 	if in.NextToken != nil {
-		after, err := decodeNextToken(*in.NextToken, ps.id)
+		after, err := decodeNextToken(*in.NextToken, sourcesTokenVersion, ps.id, "ListIdentitySources")
 		if err != nil {
 			return listIdentitySourcesOutput{}, err
 		}
@@ -593,7 +615,8 @@ func (e *engine) listIdentitySources(in listIdentitySourcesInput) (listIdentityS
 		out.IdentitySources = append(out.IdentitySources, is.output())
 	}
 	if end < len(matching) {
-		tok := encodeNextToken(ps.id, matching[end-1])
+		last := matching[end-1]
+		tok := encodeNextToken(sourcesTokenVersion, ps.id, last.created, last.id)
 		out.NextToken = &tok
 	}
 	return out, nil
@@ -613,32 +636,39 @@ func matchesAny(is *identitySource, filters []identitySourceFilter) bool {
 	return false
 }
 
-// A nextToken is opaque to clients: base64 of "v1|<policyStoreId>|<created
-// unix nanos>|<identitySourceId>", the position of the last item returned.
+// A nextToken is opaque to clients: base64 of "<version>|<policyStoreId>|
+// <created unix nanos>|<id>", the position of the last item returned. The
+// version says which list it pages: v1 for ListIdentitySources, p1 for
+// ListPolicies, so that neither accepts the other's tokens.
 type pagePosition struct {
 	created time.Time
 	id      string
 }
 
-func encodeNextToken(policyStoreID string, last *identitySource) string {
-	raw := fmt.Sprintf("v1|%s|%d|%s", policyStoreID, last.created.UnixNano(), last.id)
+// The versions of nextToken.
+const (
+	sourcesTokenVersion  = "v1"
+	policiesTokenVersion = "p1"
+)
+
+func encodeNextToken(version, policyStoreID string, created time.Time, id string) string {
+	raw := fmt.Sprintf("%s|%s|%d|%s", version, policyStoreID, created.UnixNano(), id)
 	return base64.StdEncoding.EncodeToString([]byte(raw))
 }
 
-func decodeNextToken(tok, policyStoreID string) (pagePosition, error) {
+// decodeNextToken reads a nextToken of version for op on a policy store.
+func decodeNextToken(tok, version, policyStoreID, op string) (pagePosition, error) {
+	constraint := "Member must be a nextToken returned by an earlier " + op + " call on the same policy store"
 	bad := &ValidationException{
-		Message: "1 validation error detected: Value at 'nextToken' failed to satisfy constraint: Member must be a nextToken returned by an earlier ListIdentitySources call on the same policy store",
-		FieldList: []ValidationExceptionField{{
-			Path:    "nextToken",
-			Message: "Member must be a nextToken returned by an earlier ListIdentitySources call on the same policy store",
-		}},
+		Message:   "1 validation error detected: Value at 'nextToken' failed to satisfy constraint: " + constraint,
+		FieldList: []ValidationExceptionField{{Path: "nextToken", Message: constraint}},
 	}
 	raw, err := base64.StdEncoding.DecodeString(tok)
 	if err != nil {
 		return pagePosition{}, bad
 	}
 	parts := strings.Split(string(raw), "|")
-	if len(parts) != 4 || parts[0] != "v1" || parts[1] != policyStoreID {
+	if len(parts) != 4 || parts[0] != version || parts[1] != policyStoreID {
 		return pagePosition{}, bad
 	}
 	var nanos int64

@@ -15,6 +15,8 @@ type ResourceType string
 const (
 	ResourceTypePolicyStore    ResourceType = "POLICY_STORE"
 	ResourceTypeIdentitySource ResourceType = "IDENTITY_SOURCE"
+	ResourceTypePolicy         ResourceType = "POLICY"
+	ResourceTypePolicyTemplate ResourceType = "POLICY_TEMPLATE"
 )
 
 // Error is implemented by every error the fake answers with. ErrorCode is the
@@ -64,7 +66,8 @@ type AccessDeniedException struct {
 }
 
 // ResourceNotFoundException is the model's ResourceNotFoundException: the
-// policy store or identity source asked for does not exist. HTTP 404.
+// policy store, identity source, policy or policy template asked for does
+// not exist. HTTP 404.
 type ResourceNotFoundException struct {
 	Message      string       `json:"message"`
 	ResourceID   string       `json:"resourceId"`
@@ -78,7 +81,8 @@ type ResourceConflict struct {
 }
 
 // ConflictException is the model's ConflictException: a clientToken was
-// reused with different input. HTTP 409.
+// reused with different input, or a policy name is another policy's.
+// HTTP 409.
 type ConflictException struct {
 	Message   string             `json:"message"`
 	Resources []ResourceConflict `json:"resources"`
@@ -136,7 +140,7 @@ type UnknownOperationException struct {
 }
 
 // NotImplementedException is the fake's own error for an operation of the
-// Verified Permissions model it does not serve (IsAuthorized, CreatePolicy,
+// Verified Permissions model it does not serve (IsAuthorized, CreatePolicyTemplate,
 // …). HTTP 501. Not in the model: real AWS serves those operations.
 type NotImplementedException struct {
 	Message string `json:"message"`

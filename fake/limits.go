@@ -135,13 +135,25 @@ func (e *engine) usage() Usage {
 	}
 }
 
-// Estimated overheads, in bytes, of what a policy store or identity source
-// holds beside its strings: structs, headers, map entries.
+// Estimated overheads, in bytes, of what a policy store, identity source
+// or policy holds beside its strings: structs, headers, map entries.
 const (
 	storeOverhead  = 512
 	sourceOverhead = 384
+	policyOverhead = 640
 	stringOverhead = 16
 	entryOverhead  = 48
+)
+
+// parsedBytesPerByte bounds the memory of a parsed Cedar policy (cedar-go's
+// AST and compiled evaluator) per byte of its statement outside string
+// literals, comments and white space: measured at up to 32 with cedar-go
+// v1.9.1, for chains such as principal.a.a.a or 1+1+1 whose every two bytes
+// make a node, and taken as 36 for a margin (TestPolicyBytesEstimateBoundsHeap
+// checks it). Within string literals a byte costs about 2.
+const (
+	parsedBytesPerByte        = 36
+	parsedBytesPerLiteralByte = 2
 )
 
 // storeBytes estimates the memory a policy store holds, its identity
@@ -206,6 +218,61 @@ func sourceBytes(is *identitySource) int64 {
 	return int64(n)
 }
 
+// policyBytes estimates the memory a policy holds: its strings, its
+// parsed form, its scope and its entries in the store's and engine's maps.
+func policyBytes(p *policy) int64 {
+	n := policyOverhead + 2*entryOverhead + len(p.id) + len(p.statement) + parsedBytes(p.statement) + optBytes(p.description)
+	if p.name != "" {
+		n += entryOverhead + len(p.name)
+	}
+	m := p.scope.members
+	for _, e := range []*entityIdentifier{m.Principal, m.Resource} {
+		if e != nil {
+			n += 2*stringOverhead + len(e.EntityType) + len(e.EntityID)
+		}
+	}
+	for _, a := range m.Actions {
+		n += 2*stringOverhead + len(a.ActionType) + len(a.ActionID)
+	}
+	return int64(n)
+}
+
+// parsedBytes estimates the memory of the parsed form of a Cedar statement
+// (see parsedBytesPerByte): a lexical scan, with no parsing.
+func parsedBytes(src string) int {
+	n := 0
+	inString, escaped, inComment := false, false, false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case inComment:
+			inComment = c != '\n'
+			n++
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			n += parsedBytesPerLiteralByte
+		case c == '"':
+			inString = true
+			n += parsedBytesPerByte
+		case c == '/' && i+1 < len(src) && src[i+1] == '/':
+			inComment = true
+			n++
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			n++
+		default:
+			n += parsedBytesPerByte
+		}
+	}
+	return n
+}
+
 // encryptionContextBytes is the size WithMaxEncryptionContextBytes bounds:
 // every key and value, in bytes.
 func encryptionContextBytes(m map[string]string) int {
@@ -250,7 +317,7 @@ func policyStoreQuotaExceeded(limit int, account string) error {
 // over WithMaxStateBytes.
 func stateBytesExceeded(held, adding, limit int64, rt ResourceType, id string) error {
 	return &ServiceQuotaExceededException{
-		Message: fmt.Sprintf("the vpconform fake holds about %d bytes of policy stores and identity sources (with the recent versions a propagation delay keeps), "+
+		Message: fmt.Sprintf("the vpconform fake holds about %d bytes of policy stores, identity sources and policies (with the recent versions a propagation delay keeps), "+
 			"and this call would add about %d, over its limit of %d bytes (quota code %s, the fake's own: WithMaxStateBytes, vpfake -max-state-bytes); "+
 			"delete resources, or raise the limit", held, adding, limit, stateBytesQuotaCode),
 		ResourceID:   id,

@@ -221,7 +221,7 @@ func WithPropagationDelay(d time.Duration) Option {
 	return func(o *options) { o.propagation = d }
 }
 
-// WithState starts the server with the policy stores and identity sources
+// WithState starts the server with the policy stores, identity sources and policies
 // of st, as SetState would set them. NewServer panics if st is invalid (see
 // SetState); to load a state from input, call SetState and handle its
 // error instead. Reset empties the state as usual: it does not go back to
@@ -339,7 +339,9 @@ func WithMaxHeaderBytes(n int) Option {
 }
 
 // WithControlToken makes the control routes under /_vpfake/ (but GET
-// /_vpfake/health, which readiness checks use) require the token: a
+// /_vpfake/health, which readiness checks use, and the issuer's public
+// keys and discovery documents, GET /_vpfake/jwks.json and
+// /_vpfake/issuers/…, which any client may fetch) require the token: a
 // request must carry the header "Authorization: Bearer <token>" (or
 // "X-Vpfake-Control-Token: <token>"), else it is answered 401
 // {"message": "..."}. It is meant for a fake that verifies credentials

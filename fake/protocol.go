@@ -36,14 +36,21 @@ func call[I, O any](method func(*engine, I) (O, error)) operation {
 // operations are the VerifiedPermissions operations the fake serves, by
 // name as it appears after "VerifiedPermissions." in X-Amz-Target.
 var operations = map[string]operation{
-	"CreatePolicyStore":    call((*engine).createPolicyStore),
-	"GetPolicyStore":       call((*engine).getPolicyStore),
-	"DeletePolicyStore":    call((*engine).deletePolicyStore),
-	"CreateIdentitySource": call((*engine).createIdentitySource),
-	"GetIdentitySource":    call((*engine).getIdentitySource),
-	"UpdateIdentitySource": call((*engine).updateIdentitySource),
-	"DeleteIdentitySource": call((*engine).deleteIdentitySource),
-	"ListIdentitySources":  call((*engine).listIdentitySources),
+	"CreatePolicyStore":          call((*engine).createPolicyStore),
+	"GetPolicyStore":             call((*engine).getPolicyStore),
+	"DeletePolicyStore":          call((*engine).deletePolicyStore),
+	"CreateIdentitySource":       call((*engine).createIdentitySource),
+	"GetIdentitySource":          call((*engine).getIdentitySource),
+	"UpdateIdentitySource":       call((*engine).updateIdentitySource),
+	"DeleteIdentitySource":       call((*engine).deleteIdentitySource),
+	"ListIdentitySources":        call((*engine).listIdentitySources),
+	"CreatePolicy":               call((*engine).createPolicy),
+	"GetPolicy":                  call((*engine).getPolicy),
+	"ListPolicies":               call((*engine).listPolicies),
+	"UpdatePolicy":               call((*engine).updatePolicy),
+	"DeletePolicy":               call((*engine).deletePolicy),
+	"IsAuthorizedWithToken":      call((*engine).isAuthorizedWithToken),
+	"BatchIsAuthorizedWithToken": call((*engine).batchIsAuthorizedWithToken),
 }
 
 // servedOperations lists the served operations, sorted.
@@ -98,7 +105,7 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the Authorization header, its scope, its date against now (the signing
 // clock), the access key and session token, then the signature over the
 // body), the method, the operation, authorisation, injected faults and rate
-// limits, the Content-Type, the body's encoding, the input schema, and
+// limits, the Content-Type, the body's encoding and nesting, the input schema, and
 // finally the engine.
 func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
 	var (
@@ -154,6 +161,9 @@ func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
 		body = []byte("{}")
 	}
 	if err := checkEncoding(body); err != nil {
+		return nil, err
+	}
+	if err := checkNesting(body); err != nil {
 		return nil, err
 	}
 	if err := checkInput(name, body); err != nil {

@@ -179,7 +179,7 @@ func TestControlRoutes(t *testing.T) {
 		if r.Status != 200 || r.Body["status"] != "ok" || r.Body["service"] != "vpfake" {
 			t.Errorf("health: HTTP %d %s", r.Status, r.Raw)
 		}
-		if caps, _ := r.Body["capabilities"].([]any); len(caps) != 3 || caps[0] != "fault-injection" || caps[1] != "reset" || caps[2] != "state" {
+		if caps, _ := r.Body["capabilities"].([]any); len(caps) != 4 || caps[0] != "fault-injection" || caps[1] != "reset" || caps[2] != "state" || caps[3] != "token-issuer" {
 			t.Errorf("health capabilities: %s", r.Raw)
 		}
 		if r.Body["authentication"] != false || r.Body["propagationDelayMs"] != float64(0) {

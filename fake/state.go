@@ -20,7 +20,7 @@ import (
 const StateFormatVersion = 1
 
 // State is the part of a Server's state that can outlive it: every policy
-// store and every identity source, with all their members, as a JSON
+// store, identity source and policy, with all their members, as a JSON
 // document. State returns it and SetState (or WithState) replaces the
 // server's state with it; GET and PUT /_vpfake/state do the same over HTTP,
 // and vpfake -state-file keeps it in a file across restarts.
@@ -30,10 +30,12 @@ const StateFormatVersion = 1
 // cedarVersion, always CEDAR_4) plus tags and identitySources, and an
 // identity source has the members of GetIdentitySource's output (without
 // policyStoreId, which is its store's, and details, which is derived) with
-// its configuration as CreateIdentitySource takes it. Dates are RFC 3339 in
-// UTC with up to six fractional digits, as the API returns them.
+// its configuration as CreateIdentitySource takes it; a policy has its id,
+// name, statement and description, and its dates (what GetPolicy derives
+// from the statement is derived again). Dates are RFC 3339 in UTC with up
+// to six fractional digits, as the API returns them.
 //
-// Kept: policy stores and identity sources. Not kept: clientTokens (a
+// Kept: policy stores, identity sources and policies. Not kept: clientTokens (a
 // create replayed after SetState is a new call), the history of recent
 // versions that WithPropagationDelay serves reads from (a state set is
 // visible to reads at once), faults and rate limits (SetState leaves them
@@ -78,6 +80,30 @@ type PolicyStoreState struct {
 	// IdentitySources lists the store's identity sources, in creation
 	// order; the fake allows one per store.
 	IdentitySources []IdentitySourceState `json:"identitySources"`
+	// Policies lists the store's static policies, in creation order (then
+	// by id); left out when it has none.
+	Policies []PolicyState `json:"policies,omitempty"`
+}
+
+// PolicyState is one static policy of a State.
+type PolicyState struct {
+	// PolicyID is the policy's id, unique in the State: 22 base62
+	// characters when the fake made it; SetState accepts any id the API's
+	// PolicyId pattern does, except one that starts with name/.
+	PolicyID string `json:"policyId"`
+	// Name is the policy's name, which starts with name/ and is unique in
+	// its policy store; nil when it has none.
+	Name *string `json:"name,omitempty"`
+	// Statement is the policy's Cedar text, exactly one static policy of
+	// at most 10,000 bytes, as CreatePolicy takes it.
+	Statement string `json:"statement"`
+	// Description is the policy's description, nil when it has none.
+	Description *string `json:"description,omitempty"`
+	// CreatedDate is when the policy was created, RFC 3339.
+	CreatedDate string `json:"createdDate"`
+	// LastUpdatedDate is when it was last updated, RFC 3339, not before
+	// CreatedDate.
+	LastUpdatedDate string `json:"lastUpdatedDate"`
 }
 
 // ValidationSettings is a policy store's validationSettings member.
@@ -110,22 +136,26 @@ type IdentitySourceState struct {
 // maxStateProblems bounds how many problems one SetState error lists.
 const maxStateProblems = 20
 
-// State returns a snapshot of every policy store and identity source, taken
+// State returns a snapshot of every policy store, identity source and
+// policy, taken
 // at one instant: the latest state, as writes see it, even under a
 // propagation delay. The result shares nothing with the server.
 func (s *Server) State() State {
 	return s.engine.snapshot()
 }
 
-// SetState replaces every policy store and identity source with those of
-// st, at once, and forgets every clientToken. It checks all of st first and
-// changes nothing when anything is wrong: the format version, every id
-// (against the API's patterns; no policy store id or identity source id
-// twice), every member against the constraints the API enforces on it (the
-// project's schemas, as for requests), each ARN against the server's
-// account, every date (RFC 3339, at most microseconds, lastUpdatedDate not
-// before createdDate) and at most one identity source per policy store. The
-// error names every invalid item (up to 20) by its place in st and its id.
+// SetState replaces every policy store, identity source and policy with
+// those of st, at once, and forgets every clientToken. It checks all of st
+// first and changes nothing when anything is wrong: the format version,
+// every id (against the API's patterns; no policy store id, identity source
+// id or policy id twice), every member against the constraints the API
+// enforces on it (the project's schemas, as for requests), each ARN against
+// the server's account, every date (RFC 3339, at most microseconds,
+// lastUpdatedDate not before createdDate), at most one identity source per
+// policy store, every statement as CreatePolicy checks it (one static Cedar
+// policy of at most 10,000 bytes), and every policy name (name/…, unique in
+// its store). The error names every invalid item (up to 20) by its place in
+// st and its id.
 //
 // The state set is visible to reads at once, even under a propagation
 // delay. Faults and rate limits are left as they are. SetState counts as a
@@ -447,9 +477,44 @@ func (e *engine) snapshot() State {
 				LastUpdatedDate:     timestamp(is.updated),
 			})
 		}
+		out.Policies = policiesState(ps)
 		st.PolicyStores = append(st.PolicyStores, out)
 	}
 	return st
+}
+
+// policiesState renders a policy store's policies, in creation order then
+// by id; nil when it has none.
+func policiesState(ps *policyStore) []PolicyState {
+	if len(ps.policies) == 0 {
+		return nil
+	}
+	policies := make([]*policy, 0, len(ps.policies))
+	for _, p := range ps.policies {
+		policies = append(policies, p)
+	}
+	slices.SortFunc(policies, func(a, b *policy) int {
+		if c := a.created.Compare(b.created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	out := make([]PolicyState, 0, len(policies))
+	for _, p := range policies {
+		ps := PolicyState{
+			PolicyID:        p.id,
+			Statement:       p.statement,
+			Description:     cloneString(p.description),
+			CreatedDate:     timestamp(p.created),
+			LastUpdatedDate: timestamp(p.updated),
+		}
+		if p.name != "" {
+			name := p.name
+			ps.Name = &name
+		}
+		out = append(out, ps)
+	}
+	return out
 }
 
 // mustMarshal encodes one of the fake's own shapes, which are plain structs
@@ -577,6 +642,7 @@ func (e *engine) checkState(st State) (map[string]*policyStore, error) {
 	stores := make(map[string]*policyStore, len(st.PolicyStores))
 	storeAt := map[string]int{}     // policy store id → index
 	sourceAt := map[string]string{} // identity source id → its place
+	policyAt := map[string]string{} // policy id → its place
 	for i, in := range st.PolicyStores {
 		item := fmt.Sprintf("policyStores[%d]", i)
 		if in.PolicyStoreID != "" {
@@ -613,6 +679,37 @@ func (e *engine) checkState(st State) (map[string]*policyStore, error) {
 			if ok && sok {
 				ps.identitySources = append(ps.identitySources, is)
 				size += sourceBytes(is)
+			}
+		}
+		nameAt := map[string]string{} // policy name → its place, in this store
+		for j, pin := range in.Policies {
+			place := fmt.Sprintf("policyStores[%d].policies[%d]", i, j)
+			pitem := place
+			if pin.PolicyID != "" {
+				pitem += fmt.Sprintf(" (policy %s of policy store %s)", pin.PolicyID, in.PolicyStoreID)
+			}
+			pol, pok := checkPolicyState(&p, pitem, in.PolicyStoreID, pin)
+			if other, dup := policyAt[pin.PolicyID]; dup && pin.PolicyID != "" {
+				p.add(pitem, "policyId %s is also the id of %s", pin.PolicyID, other)
+				pok = false
+			}
+			policyAt[pin.PolicyID] = place
+			if pin.Name != nil {
+				if other, dup := nameAt[*pin.Name]; dup {
+					p.add(pitem, "name %s is also the name of %s; a name is unique in its policy store", *pin.Name, other)
+					pok = false
+				}
+				nameAt[*pin.Name] = place
+			}
+			if ok && pok {
+				if ps.policies == nil {
+					ps.policies, ps.policyNames = map[string]*policy{}, map[string]string{}
+				}
+				ps.policies[pol.id] = pol
+				if pol.name != "" {
+					ps.policyNames[pol.name] = pol.id
+				}
+				size += policyBytes(pol)
 			}
 		}
 		if ok {
@@ -749,6 +846,76 @@ func checkSourceState(p *stateProblems, item, policyStoreID string, in IdentityS
 	}, true
 }
 
+// checkPolicyState checks one policy of a State: its statement,
+// description and name against CreatePolicy's input schema and as
+// CreatePolicy checks them (policy.go), and its id and dates against
+// GetPolicy's output schema. A problem with the statement or description
+// names the State's member (statement, description), not the API's path.
+func checkPolicyState(p *stateProblems, item, policyStoreID string, in PolicyState) (*policy, bool) {
+	before := len(p.list) + p.extra
+	if in.Name != nil && *in.Name == "" {
+		in.Name = nil // no name, as an UpdatePolicy with name "" leaves
+	}
+	def := policyDefinition{Static: &staticPolicyDefinition{Description: in.Description, Statement: in.Statement}}
+	found := schemaViolations("CreatePolicy", schemas.Input, createPolicyInput{
+		PolicyStoreID: policyStoreID, Definition: def, Name: in.Name,
+	})
+	found = append(found, schemaViolations("GetPolicy", schemas.Output, getPolicyOutput{
+		PolicyStoreID: policyStoreID, PolicyID: in.PolicyID, PolicyType: policyTypeStatic, Definition: def,
+		CreatedDate: in.CreatedDate, LastUpdatedDate: in.LastUpdatedDate, Name: in.Name,
+	})...)
+	// Both schemas check the definition and the name: say each problem
+	// once. The store's id was checked with the store.
+	seen := map[string]bool{}
+	for _, v := range found {
+		v = strings.TrimPrefix(v, "definition.static.")
+		if !seen[v] && !strings.HasPrefix(v, "policyStoreId:") {
+			seen[v] = true
+			p.add(item, "%s", v)
+		}
+	}
+	if strings.HasPrefix(in.PolicyID, policyNamePrefix) {
+		p.add(item, "policyId %s starts with %s, which names a policy by its name", in.PolicyID, policyNamePrefix)
+	}
+	if in.Name != nil {
+		if err := checkPolicyName(*in.Name); err != nil {
+			p.add(item, "name: %s", memberProblem(err))
+		}
+	}
+	created, updated, datesOK := p.stateDates(item, in.CreatedDate, in.LastUpdatedDate)
+	if !datesOK || len(p.list)+p.extra > before {
+		return nil, false
+	}
+	parsed, scope, err := parseStatement(in.Statement, "statement")
+	if err != nil {
+		p.add(item, "statement: %s", memberProblem(err))
+		return nil, false
+	}
+	pol := &policy{
+		id:            in.PolicyID,
+		policyStoreID: policyStoreID,
+		statement:     in.Statement,
+		description:   cloneString(in.Description),
+		parsed:        parsed,
+		scope:         scope,
+		created:       created,
+		updated:       updated,
+	}
+	if in.Name != nil {
+		pol.name = *in.Name
+	}
+	return pol, true
+}
+
+// memberProblem is what a ValidationException about one member says of it.
+func memberProblem(err error) string {
+	var ve *ValidationException
+	if errors.As(err, &ve) && len(ve.FieldList) == 1 {
+		return ve.FieldList[0].Message
+	}
+	return err.Error()
+}
+
 // policyStoreArn is the ARN of a policy store: no Region, as documented.
 func policyStoreArn(account, id string) string {
 	return fmt.Sprintf("arn:aws:verifiedpermissions::%s:policy-store/%s", account, id)
@@ -789,6 +956,12 @@ func (e *engine) install(stores map[string]*policyStore) {
 		for _, is := range ps.identitySources {
 			e.sourceStore[is.id] = ps.id
 			e.liveBytes += sourceBytes(is)
+		}
+		for _, p := range ps.policies {
+			e.policyStoreOf[p.id] = ps.id
+			size := policyBytes(p)
+			e.liveBytes += size
+			e.policyBytes += size
 		}
 	}
 	e.recordInitial()

@@ -8,9 +8,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions"
+	"github.com/aws/aws-sdk-go-v2/service/verifiedpermissions/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vpconform/vpconform/fake"
@@ -485,4 +487,240 @@ func TestWithStateInvalidPanics(t *testing.T) {
 	}()
 	srv := fake.NewServer(fake.WithoutListener(), fake.WithState(fake.State{}))
 	srv.Close()
+}
+
+// withPolicies is a server, with the ids of WithIDSeed(1) and a clock
+// moving between calls, holding one policy store with three policies: one
+// with a name and a description, updated since; one plain; and one
+// created and deleted.
+type withPolicies struct {
+	srv                 *fake.Server
+	store, named, plain string
+}
+
+func makePolicies(t *testing.T) withPolicies {
+	t.Helper()
+	clock := newTestClock()
+	srv := fake.NewServer(fake.WithoutListener(), fake.WithClock(clock.Now), fake.WithIDSeed(1))
+	t.Cleanup(srv.Close)
+	h := newHarness(t, srv, false)
+	ctx := context.Background()
+	w := withPolicies{srv: srv, store: h.mustCreatePolicyStore(t)}
+	clock.Advance(1234567 * time.Microsecond)
+	out, err := h.vp.CreatePolicy(ctx, &verifiedpermissions.CreatePolicyInput{
+		PolicyStoreId: aws.String(w.store), Name: aws.String("name/alice"),
+		Definition: staticDefinition(`permit(principal == MyCorp::User::"alice", action, resource);`, "alice"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.named = aws.ToString(out.PolicyId)
+	clock.Advance(time.Second)
+	w.plain = h.mustCreatePolicy(t, w.store, "forbid(principal, action, resource)\nwhen { context.risk > 7 };")
+	deleted := h.mustCreatePolicy(t, w.store, openPolicy)
+	if _, err := h.vp.DeletePolicy(ctx, &verifiedpermissions.DeletePolicyInput{PolicyStoreId: aws.String(w.store), PolicyId: aws.String(deleted)}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Second)
+	if _, err := h.vp.UpdatePolicy(ctx, &verifiedpermissions.UpdatePolicyInput{
+		PolicyStoreId: aws.String(w.store), PolicyId: aws.String("name/alice"),
+		Definition: &types.UpdatePolicyDefinitionMemberStatic{Value: types.UpdateStaticPolicyDefinition{
+			Statement:   aws.String(`permit(principal == MyCorp::User::"alice", action == MyCorp::Action::"read", resource);`),
+			Description: aws.String("alice reads"),
+		}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// policyReads returns what GetPolicy and ListPolicies answer on srv for the
+// store's policies, as JSON.
+func policyReads(t *testing.T, srv *fake.Server, store string, ids ...string) []string {
+	t.Helper()
+	h := newHarness(t, srv, false)
+	var out []string
+	for _, id := range ids {
+		w, _ := serveOnce(t, srv, "GetPolicy", `{"policyStoreId":"`+store+`","policyId":"`+id+`"}`)
+		out = append(out, w.Body.String())
+	}
+	list, err := h.vp.ListPolicies(context.Background(), &verifiedpermissions.ListPoliciesInput{PolicyStoreId: aws.String(store)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range list.Policies {
+		out = append(out, aws.ToString(p.PolicyId)+" "+aws.ToString(p.Name)+" "+p.LastUpdatedDate.String())
+	}
+	return out
+}
+
+// TestStatePoliciesRoundTrip: policies survive State, ParseState and
+// SetState (or WithState) exactly, names and dates included.
+func TestStatePoliciesRoundTrip(t *testing.T) {
+	w := makePolicies(t)
+	want := policyReads(t, w.srv, w.store, w.named, w.plain, "name/alice")
+	st := w.srv.State()
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := fake.ParseState(b)
+	if err != nil {
+		t.Fatalf("ParseState: %v\n%s", err, b)
+	}
+	if diff := cmp.Diff(st, parsed); diff != "" {
+		t.Errorf("ParseState(State) (-want +got):\n%s", diff)
+	}
+	withState := fake.NewServer(fake.WithoutListener(), fake.WithState(parsed))
+	defer withState.Close()
+	setState := fake.NewServer(fake.WithoutListener())
+	defer setState.Close()
+	if err := setState.SetState(parsed); err != nil {
+		t.Fatalf("SetState: %v", err)
+	}
+	for name, srv := range map[string]*fake.Server{"WithState": withState, "SetState": setState} {
+		if diff := cmp.Diff(want, policyReads(t, srv, w.store, w.named, w.plain, "name/alice")); diff != "" {
+			t.Errorf("%s: reads (-want +got):\n%s", name, diff)
+		}
+		if diff := cmp.Diff(st, srv.State()); diff != "" {
+			t.Errorf("%s: State (-want +got):\n%s", name, diff)
+		}
+		if u := srv.Usage(); u.StateBytes != w.srv.Usage().StateBytes {
+			t.Errorf("%s: %d state bytes, want %d as on the first server", name, u.StateBytes, w.srv.Usage().StateBytes)
+		}
+	}
+	// The name still stands for the id, and is still taken.
+	h := newHarness(t, setState, false)
+	_, err = h.vp.CreatePolicy(context.Background(), &verifiedpermissions.CreatePolicyInput{
+		PolicyStoreId: aws.String(w.store), Name: aws.String("name/alice"), Definition: staticDefinition(openPolicy, ""),
+	})
+	if errorCode(err) != "ConflictException" {
+		t.Errorf("CreatePolicy with a name from the state: %v, want ConflictException", err)
+	}
+}
+
+// TestStatePoliciesDocument pins the JSON of a store's policies in a State.
+func TestStatePoliciesDocument(t *testing.T) {
+	w := makePolicies(t)
+	b, err := json.MarshalIndent(w.srv.State().PolicyStores[0].Policies, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.NewReplacer("NAMED", w.named, "PLAIN", w.plain).Replace(`[
+  {
+    "policyId": "NAMED",
+    "name": "name/alice",
+    "statement": "permit(principal == MyCorp::User::\"alice\", action == MyCorp::Action::\"read\", resource);",
+    "description": "alice reads",
+    "createdDate": "2024-08-12T18:20:52.224567Z",
+    "lastUpdatedDate": "2024-08-12T18:20:54.224567Z"
+  },
+  {
+    "policyId": "PLAIN",
+    "statement": "forbid(principal, action, resource)\nwhen { context.risk \u003e 7 };",
+    "createdDate": "2024-08-12T18:20:53.224567Z",
+    "lastUpdatedDate": "2024-08-12T18:20:53.224567Z"
+  }
+]`)
+	if diff := cmp.Diff(want, string(b)); diff != "" {
+		t.Errorf("policies (-want +got):\n%s", diff)
+	}
+}
+
+// TestSetStateRefusesBadPolicies: SetState names every invalid policy and
+// changes nothing.
+func TestSetStateRefusesBadPolicies(t *testing.T) {
+	w := makePolicies(t)
+	before := w.srv.State()
+	const item = "policyStores[0].policies[0] (policy P1 of policy store store-1)"
+	policy := func(id, extra string) string {
+		return `{"policyId":"` + id + `","statement":"permit(principal, action, resource);",` +
+			`"createdDate":"2024-08-12T18:20:50.99Z","lastUpdatedDate":"2024-08-12T18:20:50.99Z"` + extra + `}`
+	}
+	doc := func(policies ...string) string {
+		return `{"formatVersion":1,"policyStores":[{"policyStoreId":"store-1","arn":"arn:aws:verifiedpermissions::123456789012:policy-store/store-1",` +
+			`"validationSettings":{"mode":"OFF"},"createdDate":"2024-08-12T18:20:50.99Z","lastUpdatedDate":"2024-08-12T18:20:50.99Z",` +
+			`"identitySources":[],"policies":[` + strings.Join(policies, ",") + `]}]}`
+	}
+	withStatement := func(stmt string) string {
+		return strings.Replace(policy("P1", ""), `"permit(principal, action, resource);"`, mustJSON(t, stmt), 1)
+	}
+	for _, tc := range []struct{ name, doc, want string }{
+		{"statement not Cedar", doc(withStatement("permit(")), item + ": statement: Member must be a valid Cedar policy"},
+		{"two policies", doc(withStatement(openPolicy + openPolicy)), item + ": statement: Member must hold exactly one Cedar policy"},
+		{"template slot", doc(withStatement("permit(principal == ?principal, action, resource);")), item + ": statement: Member must be a valid Cedar policy, static, without template slots"},
+		{"empty statement", doc(withStatement("")), item + ": statement: Member must have length greater than or equal to 1"},
+		{"over 10,000 bytes", doc(withStatement(`permit(principal, action, resource) when { context.s == "` + strings.Repeat("x", 10000) + `" };`)),
+			item + ": statement: Member must have length less than or equal to 10000 bytes"},
+		{"long description", doc(policy("P1", `,"description":"`+strings.Repeat("d", 151)+`"`)), item + ": description: Member must have length less than or equal to 150"},
+		{"name without name/", doc(policy("P1", `,"name":"alice"`)), item + ": name: Member must start with name/"},
+		{"name pattern", doc(policy("P1", `,"name":"name/a b"`)), item + ": name: Member must satisfy regular expression pattern"},
+		{"duplicate name", doc(policy("P0", `,"name":"name/a"`), policy("P1", `,"name":"name/a"`)),
+			"policyStores[0].policies[1] (policy P1 of policy store store-1): name name/a is also the name of policyStores[0].policies[0]"},
+		{"duplicate id", doc(policy("P1", ""), policy("P1", "")),
+			"policyStores[0].policies[1] (policy P1 of policy store store-1): policyId P1 is also the id of policyStores[0].policies[0]"},
+		{"bad id", doc(policy("P 1", "")), "policyStores[0].policies[0] (policy P 1 of policy store store-1): policyId: Member must satisfy regular expression pattern"},
+		{"id that is a name", doc(policy("name/P1", "")), "policyId name/P1 starts with name/"},
+		{"updated before created", doc(strings.Replace(policy("P1", ""), "2024-08-12T18:20:50.99Z", "2025-01-01T00:00:00Z", 1)), item + ": lastUpdatedDate"},
+		{"unknown member", doc(policy("P1", `,"effect":"Permit"`)), `policies[0] has no member "effect"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := fake.ParseState([]byte(tc.doc))
+			if err == nil {
+				err = w.srv.SetState(st)
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+			if diff := cmp.Diff(before, w.srv.State()); diff != "" {
+				t.Errorf("state changed (-before +after):\n%s", diff)
+			}
+		})
+	}
+	// A valid document with a policy is accepted.
+	st, err := fake.ParseState([]byte(doc(policy("P1", `,"name":"name/p1"`))))
+	if err == nil {
+		err = w.srv.SetState(st)
+	}
+	if err != nil {
+		t.Fatalf("a valid state with a policy: %v", err)
+	}
+	got := policyReads(t, w.srv, "store-1", "name/p1")
+	if len(got) != 2 || !strings.Contains(got[0], `"policyId":"P1"`) || !strings.Contains(got[0], `"effect":"Permit"`) {
+		t.Errorf("reads after SetState: %v", got)
+	}
+}
+
+// TestStatePoliciesCountTowardsStateBytes: SetState refuses a state whose
+// policies take more than WithMaxStateBytes.
+func TestStatePoliciesCountTowardsStateBytes(t *testing.T) {
+	w := makePolicies(t)
+	st := w.srv.State()
+	small := fake.NewServer(fake.WithoutListener(), fake.WithMaxStateBytes(2048))
+	defer small.Close()
+	withoutPolicies := st
+	withoutPolicies.PolicyStores = []fake.PolicyStoreState{st.PolicyStores[0]}
+	withoutPolicies.PolicyStores[0].Policies = nil
+	if err := small.SetState(withoutPolicies); err != nil {
+		t.Fatalf("the store alone: %v", err)
+	}
+	if err := small.SetState(st); err == nil || !strings.Contains(err.Error(), "more than the limit of 2048") {
+		t.Errorf("the store with its policies: %v, want an error about the limit of 2048 bytes", err)
+	}
+}
+
+// TestStatePolicyIDsAreFresh: a seeded server started from a state skips
+// the policy ids in use.
+func TestStatePolicyIDsAreFresh(t *testing.T) {
+	w := makePolicies(t)
+	again := fake.NewServer(fake.WithoutListener(), fake.WithIDSeed(1), fake.WithState(w.srv.State()))
+	defer again.Close()
+	h := newHarness(t, again, false)
+	store := h.mustCreatePolicyStore(t)
+	id := h.mustCreatePolicy(t, store, openPolicy)
+	for _, used := range []string{w.store, w.named, w.plain, store} {
+		if id == used {
+			t.Errorf("new policy got id %s, already in use", id)
+		}
+	}
 }

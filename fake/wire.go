@@ -144,3 +144,37 @@ func hex4(body []byte, at int) (rune, bool) {
 	}
 	return r, true
 }
+
+// maxNesting bounds how deep arrays and objects nest in a request body. The
+// contexts and entities of IsAuthorizedWithToken nest without end in the
+// model (records of sets of records …), and validating each level against
+// their union schemas costs more than the level before; no real request
+// nests this deep. AWS's own bound is not known (I).
+const maxNesting = 64
+
+// checkNesting refuses a body whose arrays and objects nest deeper than
+// maxNesting, as a SerializationException, before it is decoded. It reads
+// only the structure: brackets inside strings do not count.
+func checkNesting(body []byte) error {
+	depth, inString := 0, false
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			if depth++; depth > maxNesting {
+				return &SerializationException{Message: fmt.Sprintf("request body nests arrays and objects deeper than %d levels (at offset %d)", maxNesting, i)}
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return nil
+}

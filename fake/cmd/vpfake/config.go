@@ -171,7 +171,7 @@ func newFlagSet(cfg *config, getenv func(string) string) (*flag.FlagSet, map[str
 			"one of them for the -region and allowed the IAM action verifiedpermissions:<Operation>, else\n"+
 			"AccessDeniedException naming principal, action and policy store (env VPFAKE_CREDENTIALS_FILE)")
 	fs.StringVar(&cfg.stateFile, "state-file", env.get("VPFAKE_STATE_FILE", ""),
-		"JSON `file` keeping the policy stores and identity sources across restarts: read at start if it exists,\n"+
+		"JSON `file` keeping the policy stores, identity sources and policies across restarts: read at start if it exists,\n"+
 			"written atomically after each change and at shutdown; see State file below (env VPFAKE_STATE_FILE)")
 	fs.BoolVar(&cfg.version, "version", false, "print \"vpfake <version>\" and exit")
 	fs.BoolVar(&cfg.exitWithParent, "exit-with-parent", env.get("VPFAKE_EXIT_WITH_PARENT", "") == "1",
@@ -180,8 +180,9 @@ func newFlagSet(cfg *config, getenv func(string) string) (*flag.FlagSet, map[str
 		l.declare(fs, env)
 	}
 	fs.StringVar(&cfg.controlToken, "control-token", env.get("VPFAKE_CONTROL_TOKEN", ""),
-		"`token` the control routes (but GET /_vpfake/health) then require, as \"Authorization: Bearer <token>\"\n"+
-			"or \"X-Vpfake-Control-Token: <token>\"; else 401. Prefer the variable: flags show in ps (env VPFAKE_CONTROL_TOKEN)")
+		"`token` the control routes (but health, the JWKS and the issuers' documents) then require,\n"+
+			"as \"Authorization: Bearer <token>\" or \"X-Vpfake-Control-Token: <token>\"; else 401.\n"+
+			"Prefer the variable: flags show in ps (env VPFAKE_CONTROL_TOKEN)")
 	return fs, env.errs
 }
 
@@ -256,7 +257,7 @@ func (cfg *config) limits() []limit {
 			"`bytes` of keys and values at most in a CreatePolicyStore's encryptionContext, the model's size limit;\n" +
 				"more is a ValidationException"},
 		countLimit[int64]{&cfg.maxStateBytes, "max-state-bytes", fake.DefaultMaxStateBytes,
-			"`bytes` of policy stores and identity sources (and the recent versions -propagation-delay keeps) at most,\n" +
+			"`bytes` of policy stores, identity sources and policies (and the recent versions -propagation-delay keeps) at most,\n" +
 				"as the fake estimates them; a create or update beyond is ServiceQuotaExceededException with quotaCode\n" +
 				"L-VPFAKE-STATE-BYTES, a limit of the fake's own"},
 		countLimit[int]{&cfg.maxFaults, "max-faults", fake.DefaultMaxFaults,
@@ -382,13 +383,14 @@ func usage(getenv func(string) string) string {
 
 // usageNotes follows the flags in the help text.
 const usageNotes = `
-Control routes (plain JSON; open unless -control-token is set, when every route but health requires
-"Authorization: Bearer <token>" or "X-Vpfake-Control-Token: <token>" and answers 401 {"message":"…"}
-without it; a request they cannot use is answered 400 {"message":"…"}):
+Control routes (plain JSON; open unless -control-token is set, when every route but health, the JWKS
+and the issuers' documents requires "Authorization: Bearer <token>" or "X-Vpfake-Control-Token: <token>"
+and answers 401 {"message":"…"} without it; a request they cannot use is answered 400 {"message":"…"}):
 
   GET    /_vpfake/health      readiness, settings, limits and usage; ?heap=1 adds "heapAllocBytes", the
                               process's heap in use, and ?gc=1 the same after a garbage collection:
-                              {"status":"ok","service":"vpfake","capabilities":["fault-injection","reset","state"],
+                              {"status":"ok","service":"vpfake",
+                               "capabilities":["fault-injection","reset","state","token-issuer"],
                                "authentication":false,"controlToken":false,"propagationDelayMs":0,
                                "limits":{"policyStores":30000,"identitySourcesPerPolicyStore":1,
                                  "encryptionContextBytes":8192,"stateBytes":268435456,"faults":1000,
@@ -415,10 +417,26 @@ without it; a request they cannot use is answered 400 {"message":"…"}):
   DELETE /_vpfake/faults      clear every fault and rate limit; answers {}
   POST   /_vpfake/ratelimits  {"operation":"GetIdentitySource","perSecond":5,"burst":5}: a token bucket;
                               a call over it is a ThrottlingException; answers {}
-  GET    /_vpfake/state       the policy stores and identity sources, as the state file holds them:
+  GET    /_vpfake/state       the policy stores, identity sources and policies, as the state file holds them:
                               {"formatVersion":1,"policyStores":[{…,"identitySources":[{…}]}]}
   PUT    /_vpfake/state       replace them all with such a document; answers {}, or 400 naming what is
                               wrong (line and column, or the item), with nothing changed
+  POST   /_vpfake/tokens      mint a token for IsAuthorizedWithToken: a JWT signed RS256 by this fake's key,
+                              at its clock; answers {"token":"eyJ…"}:
+                              {"userPoolArn":"arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>"
+                               or "issuer":"https://<OIDC issuer>","tokenUse":"id"|"access","sub":"…",
+                               "clientId":"…","audience":["…"],"groups":["…"],"groupClaim":"groups",
+                               "claims":{…},"lifetimeSeconds":3600}
+                              userPoolArn or issuer (the token's iss), tokenUse and sub are required;
+                              clientId is an ID token's aud, an access token's client_id; audience is the
+                              aud of an OIDC access token; groups go to cognito:groups, or to groupClaim
+                              for an OIDC issuer; claims are added last, and win (null drops a claim);
+                              lifetimeSeconds 0 (the default) is an hour, negative a token already expired
+  GET    /_vpfake/jwks.json   the public key that signs them, a JSON Web Key Set (kid = its thumbprint)
+  GET    /_vpfake/issuers/<issuer without https://>/.well-known/openid-configuration
+                              the issuer's OpenID Connect discovery document: "issuer":"https://<issuer>",
+                              "jwks_uri" the JWKS above (at the host the request was sent to); and
+                              …/.well-known/jwks.json beside it, the same JWKS
 
 Limits: a CreatePolicyStore beyond -max-policy-stores is answered as AWS answers its quota of policy
 stores per Region per account: ServiceQuotaExceededException (HTTP 402) with serviceCode

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -169,13 +170,16 @@ func TestUsageNamesEveryVariable(t *testing.T) {
 }
 
 // TestUsageDocumentsControlRoutes checks -h lists every control route, the
-// fault members and errors, the state file and the retries of SDK clients.
+// fault members and errors, the members of a token request, the state file
+// and the retries of SDK clients.
 func TestUsageDocumentsControlRoutes(t *testing.T) {
 	u := usage(envOf(nil))
 	want := []string{
 		"GET    /_vpfake/health", "POST   /_vpfake/reset", "POST   /_vpfake/faults", "GET    /_vpfake/faults",
 		"DELETE /_vpfake/faults", "POST   /_vpfake/ratelimits", "GET    /_vpfake/state", "PUT    /_vpfake/state",
-		`"capabilities":["fault-injection","reset","state"]`,
+		"POST   /_vpfake/tokens", "GET    /_vpfake/jwks.json", "GET    /_vpfake/issuers/<issuer without https://>/.well-known/openid-configuration",
+		".well-known/jwks.json", `"capabilities":["fault-injection","reset","state","token-issuer"]`,
+		`"lifetimeSeconds":`, `{"token":`, "jwks_uri",
 		`"operation":`, `"error":`, `"count":`, `"delayMs":`, `"message":`, `"serviceCode":`, `"quotaCode":`, `"resources":`,
 		`"resourceId":`, `"resourceType":`, `"perSecond":`, `"burst":`, `"formatVersion":1`,
 		"-state-file", "VPFAKE_STATE_FILE", "-version",
@@ -183,6 +187,13 @@ func TestUsageDocumentsControlRoutes(t *testing.T) {
 		"with count 1 is retried away", "set the client's max attempts to 1",
 	}
 	want = append(want, fake.FaultErrors()...)
+	// Every member of a token request.
+	tr := reflect.TypeFor[fake.TokenRequest]()
+	for i := range tr.NumField() {
+		if name, _, _ := strings.Cut(tr.Field(i).Tag.Get("json"), ","); name != "-" && name != "" {
+			want = append(want, `"`+name+`":`)
+		}
+	}
 	for _, w := range want {
 		if !strings.Contains(u, w) {
 			t.Errorf("usage lacks %q", w)

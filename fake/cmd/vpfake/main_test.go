@@ -172,7 +172,7 @@ func TestRunServesHealthAndShutsDown(t *testing.T) {
 	s := serve(t, cfg)
 	health := controlJSON(t, "GET", s.base+"/_vpfake/health", "")
 	if diff := cmp.Diff(map[string]any{
-		"status": "ok", "service": "vpfake", "capabilities": []any{"fault-injection", "reset", "state"},
+		"status": "ok", "service": "vpfake", "capabilities": []any{"fault-injection", "reset", "state", "token-issuer"},
 		"authentication": false, "controlToken": false, "propagationDelayMs": float64(0),
 		"limits": map[string]any{
 			"policyStores": 30000.0, "identitySourcesPerPolicyStore": 1.0, "encryptionContextBytes": 8192.0,
