@@ -19,11 +19,15 @@ const (
 	DeniedCredentials Capability = "denied-credentials"
 	// Reset means the target's whole state can be wiped between specs.
 	Reset Capability = "reset"
+	// TokenIssuing means the scenarios can get tokens that the target's
+	// identity sources accept: minted by the target (vpfake's built-in
+	// issuer) or supplied by the user (Target.Tokens).
+	TokenIssuing Capability = "token-issuer"
 )
 
 // capabilities lists every capability the catalogue knows, in a stable order.
 func capabilities() []Capability {
-	return []Capability{FaultInjection, DeniedCredentials, Reset}
+	return []Capability{FaultInjection, DeniedCredentials, Reset, TokenIssuing}
 }
 
 // enable says, for each way of running the catalogue, how to give a target
@@ -48,6 +52,12 @@ func (c Capability) enable() map[string]string {
 			"endpoint": "serve POST /_vpfake/reset and list \"reset\" in GET " + healthPath + " (vpfake does)",
 			"aws":      "not available: the aws suite deletes what it creates instead",
 			"go":       "add specs.Reset to Target.Capabilities when the target's state can be wiped",
+		}
+	case TokenIssuing:
+		return map[string]string{
+			"endpoint": "serve POST " + tokensPath + " and list \"token-issuer\" in GET " + healthPath + " (vpfake does), or set " + TokensEnv + " to tokens of the fixtures' user pool",
+			"aws":      "set " + AWSTokensEnv + " to ID and access tokens (comma-separated) of a user of the user pool, issued to the first client id; scenarios needing tokens you did not give (expired, other clients, groups) stay skipped",
+			"go":       "add specs.TokenIssuing to Target.Capabilities, and set Target.Tokens unless the control endpoint serves POST " + tokensPath,
 		}
 	default:
 		return map[string]string{

@@ -9,7 +9,8 @@
 // The public surface is what a suite needs to run the catalogue and read
 // its results: Register; Target and the functions building one
 // (EndpointTarget, EndpointTargetFromEnv, AWSTargetFromEnv); Fixtures,
-// Capability and GoldenSettings; the reports (WriteReport, Conformances);
+// Capability and GoldenSettings; the tokens of the token scenarios
+// (TokenIssuer, TokenRequest, SuppliedTokens, ErrTokenUnavailable); the reports (WriteReport, Conformances);
 // the control-route protocol (InjectedFault, FaultPath,
 // ControlTokenHeader); the names of the environment variables (the *Env
 // constants: only the …FromEnv functions and WriteReport read the
@@ -32,7 +33,10 @@
 //     GetIdentitySource and UpdateIdentitySource, one file per topic of
 //     their ids (Cognito, OIDC, outcome, errors or validation); catalogue_create.go,
 //     catalogue_list.go and catalogue_policystore.go: the few scenarios of
-//     the operations around them.
+//     the operations around them; catalogue_tokens.go: what identity
+//     sources are for, tokens accepted or refused by IsAuthorizedWithToken
+//     and mapped to principals, before and after UpdateIdentitySource, with
+//     its helpers (policies, tokens, awaited decisions) in authorize.go.
 //   - generated.go and catalogue_faults.go: the scenarios made from the
 //     registry of model facts (schemas.Registry) for each operation it
 //     marks as a subject: one negative per constraint of the input schema,
@@ -49,8 +53,10 @@
 //   - expect.go, verdict.go, errors.go, advisory.go: the assertions, each
 //     failing with one line saying what was expected and what came back and
 //     recording the root cause; advisory (evidence I) expectations.
-//   - target.go, targets.go, capability.go, fixtures.go, faults.go: the
-//     Target and its builders, capabilities, fixtures, control routes.
+//   - target.go, targets.go, capability.go, fixtures.go, faults.go,
+//     tokens.go: the Target and its builders, capabilities, fixtures,
+//     control routes, and where the token scenarios get their tokens
+//     (minted by the target, or supplied by the user).
 //   - report*.go, failure_line.go, golden.go, manifest.go: the conformance
 //     report, golden-file recording and comparison (package fixtures), and
 //     the manifest testdata/catalogue.txt, which a test keeps equal to

@@ -174,6 +174,8 @@ func catalogue(reg *schemas.Registry) []Scenario {
 		updateCognitoScenarios(), updateOIDCScenarios(), updateOutcomeScenarios(), updateValidationScenarios(),
 		// The operations around them.
 		createIdentitySourceScenarios(), listIdentitySourcesScenarios(), policyStoreScenarios(),
+		// What identity sources are for: catalogue_tokens.go.
+		tokenScenarios(),
 		// Made from the registry and the schemas: generated.go,
 		// catalogue_faults.go.
 		generatedScenarios(reg), registryScenarios(reg),

@@ -53,6 +53,10 @@ type Target struct {
 	// Capabilities lists what the target can do beyond the API; scenarios
 	// that need a capability it lacks are skipped.
 	Capabilities []Capability
+	// Tokens gives the token scenarios their tokens (capability
+	// TokenIssuing); nil means minting them through POST /_vpfake/tokens
+	// on the control endpoint, as vpfake does.
+	Tokens TokenIssuer
 	// Fixtures are the user pools, client ids and issuer the scenarios refer
 	// to; DefaultFixtures suits a fake.
 	Fixtures Fixtures

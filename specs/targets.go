@@ -122,6 +122,9 @@ type EndpointOptions struct {
 	Golden GoldenSettings
 	// Strict is Target.Strict.
 	Strict bool
+	// Tokens is Target.Tokens: tokens for an endpoint that cannot mint
+	// them; setting it enables TokenIssuing.
+	Tokens TokenIssuer
 }
 
 // endpointOptionsFromEnv reads EndpointOptions from the environment:
@@ -138,6 +141,8 @@ type EndpointOptions struct {
 //     override DefaultFixtures;
 //   - VPCONFORM_CONSISTENCY_TIMEOUT (a Go duration);
 //   - VPCONFORM_STRICT=1, a strict target (Target.Strict);
+//   - VPCONFORM_TOKENS, comma-separated tokens for the token scenarios of
+//     an endpoint that cannot mint them (SuppliedTokens);
 //   - VPCONFORM_RECORD_DIR or VPCONFORM_GOLDEN_DIR, VPCONFORM_UPDATE_GOLDEN
 //     and VPCONFORM_COMPARE_IGNORE: record or compare golden files (see
 //     GoldenSettings.FromEnv).
@@ -160,6 +165,13 @@ func endpointOptionsFromEnv() (EndpointOptions, error) {
 	}
 	if o.Golden, err = (GoldenSettings{Compare: EnvCompareOptions()}).FromEnv(); err != nil {
 		return EndpointOptions{}, err
+	}
+	tokens, err := suppliedTokensFromEnv(TokensEnv)
+	if err != nil {
+		return EndpointOptions{}, fmt.Errorf("specs: %w", err)
+	}
+	if tokens != nil {
+		o.Tokens = tokens
 	}
 	return o, nil
 }
@@ -222,10 +234,16 @@ func EndpointTarget(ctx context.Context, o EndpointOptions) (Target, error) {
 	}
 	for _, c := range health.Capabilities {
 		switch Capability(c) {
-		case FaultInjection, Reset, DeniedCredentials:
+		case FaultInjection, Reset, DeniedCredentials, TokenIssuing:
 			if !t.has(Capability(c)) {
 				t.Capabilities = append(t.Capabilities, Capability(c))
 			}
+		}
+	}
+	if o.Tokens != nil {
+		t.Tokens = o.Tokens
+		if !t.has(TokenIssuing) {
+			t.Capabilities = append(t.Capabilities, TokenIssuing)
 		}
 	}
 	dk, ds := o.DeniedAccessKeyID, o.DeniedSecretAccessKey
@@ -319,7 +337,9 @@ func RunID() string { return runID() }
 // the account, in the region), VPCONFORM_AWS_SECOND_USER_POOL_ARN (default:
 // the first), VPCONFORM_AWS_CLIENT_IDS (default: DefaultFixtures' ids) and
 // VPCONFORM_AWS_OIDC_ISSUER (default: the first user pool's issuer, which
-// serves OpenID Connect discovery). VPCONFORM_AWS_DENIED_PROFILE, a
+// serves OpenID Connect discovery). VPCONFORM_AWS_TOKENS, comma-separated
+// tokens of users of that pool (SuppliedTokens), enables the token
+// scenarios they can serve. VPCONFORM_AWS_DENIED_PROFILE, a
 // shared-config profile without the identity-source permissions, enables
 // DeniedCredentials. Every policy store is tagged vpconform-run=<RunID>.
 // VPCONFORM_CONSISTENCY_TIMEOUT and VPCONFORM_STRICT=1 are read as for an
@@ -367,6 +387,14 @@ func AWSTargetFromEnv(ctx context.Context) (Target, error) {
 		}
 		t.DeniedAWSConfig = &denied
 		t.Capabilities = append(t.Capabilities, DeniedCredentials)
+	}
+	tokens, err := suppliedTokensFromEnv(AWSTokensEnv)
+	if err != nil {
+		return Target{}, fmt.Errorf("specs: %w", err)
+	}
+	if tokens != nil {
+		t.Tokens = tokens
+		t.Capabilities = append(t.Capabilities, TokenIssuing)
 	}
 	if err := t.validate(); err != nil {
 		return Target{}, fmt.Errorf("%w (fixtures: %s)", err, awsFixtureEnv.names())

@@ -28,6 +28,7 @@ type runConfig struct {
 	deniedKeyID        string
 	deniedSecret       string
 	controlToken       string
+	tokens             string
 	consistencyTimeout time.Duration
 	fixtures           specs.Fixtures
 
@@ -63,6 +64,7 @@ func newRunFlagSet(cfg *runConfig, getenv func(string) string) *envFlagSet {
 	fs.str(&cfg.deniedKeyID, envFlag{"denied-access-key-id", specs.DeniedAccessKeyIDEnv, "access key id the server knows but denies: with -denied-secret-access-key, runs the AccessDenied and signature scenarios"}, "")
 	fs.str(&cfg.deniedSecret, envFlag{"denied-secret-access-key", specs.DeniedSecretAccessKeyEnv, "secret of -denied-access-key-id"}, "")
 	fs.str(&cfg.controlToken, envFlag{"control-token", specs.ControlTokenEnv, "token the server's /_vpfake/ control routes require (vpfake -control-token); prefer the variable, as flags show in ps"}, "")
+	fs.str(&cfg.tokens, envFlag{"tokens", specs.TokensEnv, "comma-separated JWTs of the fixtures' user pool or OIDC issuer, for the token scenarios of a server that cannot mint tokens (one listing \"token-issuer\" in GET /_vpfake/health, such as vpfake, mints its own)"}, "")
 	fs.duration(&cfg.consistencyTimeout, envFlag{"consistency-timeout", specs.ConsistencyTimeoutEnv, "how long a read after a write is polled before the scenario fails"}, specs.DefaultConsistencyTimeout)
 	d := specs.DefaultFixtures()
 	fs.str(&cfg.fixtures.UserPoolArn, envFlag{"user-pool-arn", "VPCONFORM_USER_POOL_ARN", "Cognito user pool ARN the scenarios configure"}, d.UserPoolArn)
@@ -122,6 +124,11 @@ func loadRunConfig(args []string, getenv func(string) string) (runConfig, error)
 	if cfg.reportDir == "" {
 		problems = append(problems, "-report-dir is empty")
 	}
+	if cfg.tokens != "" {
+		if _, err := specs.ParseSuppliedTokens(cfg.tokens); err != nil {
+			problems = append(problems, "-tokens: "+err.Error())
+		}
+	}
 	if len(problems) > 0 {
 		return runConfig{}, errors.New(strings.Join(problems, "; "))
 	}
@@ -137,7 +144,7 @@ func (cfg runConfig) endpointOptions(getenv func(string) string) specs.EndpointO
 		Overwrite: cfg.updateGolden, Compare: specs.EnvCompareOptions(),
 	}
 	golden.Compare.Volatile = append(golden.Compare.Volatile, splitList(cfg.compareIgnore)...)
-	return specs.EndpointOptions{
+	o := specs.EndpointOptions{
 		Endpoint:              cfg.endpoint,
 		Region:                cfg.region,
 		AccessKeyID:           getenv("AWS_ACCESS_KEY_ID"),
@@ -151,6 +158,10 @@ func (cfg runConfig) endpointOptions(getenv func(string) string) specs.EndpointO
 		Golden:                golden,
 		Strict:                cfg.strict,
 	}
+	if tokens, err := specs.ParseSuppliedTokens(cfg.tokens); cfg.tokens != "" && err == nil {
+		o.Tokens = tokens
+	}
+	return o
 }
 
 // absPath makes a non-empty path absolute against the working directory.

@@ -55,6 +55,8 @@ func TestLoadRunConfigRefusesBadInput(t *testing.T) {
 		{"record and compare", []string{"-endpoint", "http://x", "-record-dir", "a", "-golden-dir", "b"}, nil, "not both"},
 		{"half the denied credentials", []string{"-endpoint", "http://x", "-denied-access-key-id", "AKID"}, nil, "give both"},
 		{"one client id", []string{"-endpoint", "http://x", "-client-ids", "only"}, nil, "at least two"},
+		{"tokens that are not JWTs", []string{"-endpoint", "http://x", "-tokens", "not-a-jwt"}, nil, "-tokens: "},
+		{"token variable that is not a JWT", []string{"-endpoint", "http://x"}, map[string]string{specs.TokensEnv: "a,b"}, "-tokens: "},
 		{"bad duration variable", []string{"-endpoint", "http://x"}, map[string]string{specs.ConsistencyTimeoutEnv: "soon"}, "VPCONFORM_CONSISTENCY_TIMEOUT"},
 		{"bad boolean variable", []string{"-endpoint", "http://x"}, map[string]string{specs.StrictEnv: "maybe"}, "VPCONFORM_STRICT"},
 		{"unknown flag", []string{"-endpont", "http://x"}, nil, "endpont"},

@@ -59,7 +59,7 @@ func target(name string, srv *fake.Server, allow, deny fake.Credential, token st
 		Name:            name,
 		AWSConfig:       cfg,
 		DeniedAWSConfig: &deniedCfg,
-		Capabilities:    []specs.Capability{specs.FaultInjection, specs.DeniedCredentials, specs.Reset},
+		Capabilities:    []specs.Capability{specs.FaultInjection, specs.DeniedCredentials, specs.Reset, specs.TokenIssuing},
 		Fixtures:        specs.DefaultFixtures(),
 		Strict:          true,
 	}
