@@ -90,6 +90,9 @@ func All() []Deviation {
 		userPoolArnPatternNotEnforced(),
 		unknownOutputMember(),
 		jsonContentType(),
+		tokenClientIdsIgnored(),
+		tokenMappingKeptAfterUpdate(),
+		tokenPrincipalWithoutUserPoolID(),
 	}, deviationName)
 }
 

@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/vpconform/vpconform/fake"
 	"github.com/vpconform/vpconform/schemas"
 )
 
@@ -331,6 +333,192 @@ var unitTests = map[string]func(t *testing.T, r *rig){
 		_, got := r.both("GetIdentitySource", ids(store, "missing"))
 		if ct := got.Header.Get("Content-Type"); ct != "application/json" {
 			t.Errorf("Content-Type %q", ct)
+		}
+	},
+	"token-client-ids-ignored": func(t *testing.T, r *rig) {
+		store := r.createStore()
+		src := r.createTypedSource(store, cognito(testUserPoolArn, []string{"client-a"}, ""), testUserType)
+		r.createPolicy(store, permit("principal", "read"))
+		listed := r.sameAuthorization("IsAuthorizedWithToken", idToken("alice", "client-a"), authzInput(store, "read"))
+		if listed.Status != 200 || listed.JSON["decision"] != "ALLOW" {
+			t.Fatalf("a listed client's ID token: %d %s, want 200 ALLOW", listed.Status, listed.Body)
+		}
+		// An unlisted client's ID token (aud), access token (client_id),
+		// and an ID token of no client: refused by the faithful fake,
+		// answered by the deviant as the listed client's token is.
+		for _, req := range []fake.TokenRequest{idToken("alice", "client-z"), accessToken("alice", "client-z"), idToken("alice", "")} {
+			want, got := r.authorize("IsAuthorizedWithToken", req, authzInput(store, "read"))
+			if want.Status != 400 || want.JSON["__type"] != "ValidationException" {
+				t.Fatalf("faithful answer to a %s token of client %q: %d %s, want 400 ValidationException", req.Use, req.ClientID, want.Status, want.Body)
+			}
+			if got.Status != 200 || !bytes.Equal(canonical(got.Body), canonical(listed.Body)) {
+				t.Errorf("deviant answer to a %s token of client %q: %d %s, want 200 %s", req.Use, req.ClientID, got.Status, got.Body, listed.Body)
+			}
+		}
+		wantBatch := r.sameAuthorization("BatchIsAuthorizedWithToken", idToken("alice", "client-a"), batchInput(store, "read", "write"))
+		if want, got := r.authorize("BatchIsAuthorizedWithToken", idToken("alice", "client-z"), batchInput(store, "read", "write")); want.Status != 400 ||
+			got.Status != 200 || !bytes.Equal(canonical(got.Body), canonical(wantBatch.Body)) {
+			t.Errorf("BatchIsAuthorizedWithToken with an unlisted client's token: faithful %d, deviant %d %s; want 400 and 200 %s", want.Status, got.Status, got.Body, wantBatch.Body)
+		}
+		// The configuration still shows the client ids, and the dates of
+		// the client's own writes.
+		r.same("GetIdentitySource", ids(store, src))
+		r.same("ListIdentitySources", map[string]any{"policyStoreId": store})
+		// The other checks of a token are still made.
+		r.sameAuthorization("IsAuthorizedWithToken", fake.TokenRequest{UserPoolArn: testSecondUserPoolArn, Use: fake.IDToken, Subject: "alice", ClientID: "client-a"}, authzInput(store, "read"))
+		expired := idToken("alice", "client-a")
+		expired.Lifetime = -time.Minute
+		r.sameAuthorization("IsAuthorizedWithToken", expired, authzInput(store, "read"))
+		wrongUse := idToken("alice", "client-a")
+		wrongUse.Claims = map[string]any{"token_use": "access"}
+		r.sameAuthorization("IsAuthorizedWithToken", wrongUse, authzInput(store, "read"))
+		// Writes are validated as before: invalid client ids are refused.
+		r.same("UpdateIdentitySource", update(store, src, cognito(testUserPoolArn, []string{""}, "")))
+		// Without client ids configured, every client's token is the
+		// fake's to accept. (Each write with client ids is followed by
+		// one the client does not see: with the rig's frozen clock the
+		// fake's next lastUpdatedDate is a microsecond later than the
+		// faithful one's, so writes and reads after one compare without
+		// it.)
+		noDates := func(m map[string]any) { delete(m, "lastUpdatedDate") }
+		if want, got := r.both("UpdateIdentitySource", update(store, src, cognito(testUserPoolArn, nil, ""))); !sameUpTo(want, got, noDates) {
+			t.Errorf("update without client ids: faithful %d %s, deviant %d %s", want.Status, want.Body, got.Status, got.Body)
+		}
+		if want, got := r.both("GetIdentitySource", ids(store, src)); !sameUpTo(want, got, noDates) {
+			t.Errorf("Get without client ids: faithful %d %s, deviant %d %s", want.Status, want.Body, got.Status, got.Body)
+		}
+		r.sameAuthorization("IsAuthorizedWithToken", idToken("alice", "client-z"), authzInput(store, "read"))
+		// A clientToken is the fake's: reused with other client ids it is
+		// a conflict, with the same input it answers the first create.
+		store2 := r.createStore()
+		create := map[string]any{"policyStoreId": store2, "clientToken": "token-1", "configuration": cognito(testUserPoolArn, []string{"client-a"}, "")}
+		first := r.same("CreateIdentitySource", create)
+		r.same("CreateIdentitySource", map[string]any{"policyStoreId": store2, "clientToken": "token-1", "configuration": cognito(testUserPoolArn, []string{"client-b"}, "")})
+		if again := r.same("CreateIdentitySource", create); !bytes.Equal(canonical(again.Body), canonical(first.Body)) {
+			t.Errorf("repeated create: %s, want the first answer %s", again.Body, first.Body)
+		}
+		r.same("GetIdentitySource", ids(store2, first.JSON["identitySourceId"].(string)))
+		// An OpenID Connect source's client ids are checked.
+		store3 := r.createStore()
+		r.createTypedSource(store3, oidc(map[string]any{"identityTokenOnly": map[string]any{"clientIds": []string{"client-a"}}}), testUserType)
+		r.createPolicy(store3, permit("principal", "read"))
+		if got := r.sameAuthorization("IsAuthorizedWithToken", fake.TokenRequest{Issuer: testIssuer, Use: fake.IDToken, Subject: "alice", ClientID: "client-z"}, authzInput(store3, "read")); got.Status != 400 {
+			t.Errorf("an OpenID Connect ID token of an unlisted client: %d %s, want 400", got.Status, got.Body)
+		}
+	},
+	"token-mapping-kept-after-update": func(t *testing.T, r *rig) {
+		store := r.createStore()
+		src := r.createTypedSource(store, cognito(testUserPoolArn, []string{"client-a", "client-b"}, ""), testUserType)
+		read := r.createPolicy(store, permit(`principal == MyCorp::User::"`+testUserPoolID+`|alice"`, "read"))
+		write := r.createPolicy(store, permit(`principal == MyCorp::Employee::"`+testUserPoolID+`|alice"`, "write"))
+		// Before any update: the fake's own answers.
+		for _, client := range []string{"client-a", "client-b"} {
+			r.sameAuthorization("IsAuthorizedWithToken", idToken("alice", client), authzInput(store, "read"))
+			r.sameAuthorization("IsAuthorizedWithToken", idToken("alice", client), authzInput(store, "write"))
+		}
+		r.sameAuthorization("BatchIsAuthorizedWithToken", idToken("alice", "client-a"), batchInput(store, "read", "write"))
+		// The update is answered, and shown, as by the fake.
+		upd := update(store, src, cognito(testUserPoolArn, []string{"client-b"}, ""))
+		upd["principalEntityType"] = testEmployeeType
+		r.same("UpdateIdentitySource", upd)
+		r.same("GetIdentitySource", ids(store, src))
+		// After it, tokens are mapped with the first configuration: the
+		// removed client is accepted, the principal is still a User.
+		want, got := r.authorize("IsAuthorizedWithToken", idToken("alice", "client-a"), authzInput(store, "read"))
+		wantPrincipal := `200 ALLOW MyCorp::User::"` + testUserPoolID + `|alice"`
+		if want.Status != 400 || decisionOf(got) != wantPrincipal || !jsonEqual(got.JSON["determiningPolicies"], []any{map[string]any{"policyId": read}}) {
+			t.Errorf("the removed client's token after the update: faithful %d %s, deviant %s; want 400 and %s determined by %s", want.Status, want.Body, got.Body, wantPrincipal, read)
+		}
+		want, got = r.authorize("IsAuthorizedWithToken", idToken("alice", "client-b"), authzInput(store, "write"))
+		if decisionOf(want) != `200 ALLOW MyCorp::Employee::"`+testUserPoolID+`|alice"` || !jsonEqual(want.JSON["determiningPolicies"], []any{map[string]any{"policyId": write}}) {
+			t.Fatalf("faithful answer for the new type's action after the update: %s, want 200 ALLOW for the Employee determined by %s", want.Body, write)
+		}
+		if decisionOf(got) != `200 DENY MyCorp::User::"`+testUserPoolID+`|alice"` {
+			t.Errorf("deviant answer for the new type's action after the update: %s, want DENY for the User", decisionOf(got))
+		}
+		want, got = r.authorize("BatchIsAuthorizedWithToken", idToken("alice", "client-b"), batchInput(store, "read", "write"))
+		decisions := func(a reply) []any {
+			var out []any
+			results, _ := a.JSON["results"].([]any)
+			for _, res := range results {
+				d, _ := at(res.(map[string]any), "decision")
+				out = append(out, d)
+			}
+			return out
+		}
+		if !slices.Equal(decisions(want), []any{"DENY", "ALLOW"}) || !slices.Equal(decisions(got), []any{"ALLOW", "DENY"}) {
+			t.Errorf("batch of read and write after the update: faithful %v, deviant %v; want [DENY ALLOW] and [ALLOW DENY]", decisions(want), decisions(got))
+		}
+		if p, _ := at(got.JSON, "principal", "entityType"); p != testUserType {
+			t.Errorf("batch principal type after the update %v, want %s", p, testUserType)
+		}
+		// Reads still show the update, with its date, after evaluations.
+		r.same("GetIdentitySource", ids(store, src))
+		r.same("ListIdentitySources", map[string]any{"policyStoreId": store})
+		// A store whose identity source was never updated: untouched.
+		store2 := r.createStore()
+		r.createTypedSource(store2, cognito(testUserPoolArn, []string{"client-a"}, ""), testUserType)
+		r.createPolicy(store2, permit(`principal == MyCorp::User::"`+testUserPoolID+`|alice"`, "read"))
+		r.sameAuthorization("IsAuthorizedWithToken", idToken("alice", "client-a"), authzInput(store2, "read"))
+		r.sameAuthorization("IsAuthorizedWithToken", idToken("alice", "client-b"), authzInput(store2, "read"))
+		// Updated back to the first configuration: the fake's answers
+		// again. (The swaps made while evaluating advanced the fake's
+		// lastUpdatedDate, a microsecond each under the rig's frozen
+		// clock, so the update's answer compares without it.)
+		back := update(store, src, cognito(testUserPoolArn, []string{"client-a", "client-b"}, ""))
+		back["principalEntityType"] = testUserType
+		if want, got := r.both("UpdateIdentitySource", back); !sameUpTo(want, got, func(m map[string]any) { delete(m, "lastUpdatedDate") }) {
+			t.Errorf("update back: faithful %d %s, deviant %d %s", want.Status, want.Body, got.Status, got.Body)
+		}
+		r.sameAuthorization("IsAuthorizedWithToken", idToken("alice", "client-a"), authzInput(store, "read"))
+		r.sameAuthorization("IsAuthorizedWithToken", idToken("alice", "client-b"), authzInput(store, "write"))
+	},
+	"token-principal-without-user-pool-id": func(t *testing.T, r *rig) {
+		store := r.createStore()
+		r.createTypedSource(store, cognito(testUserPoolArn, []string{"client-a"}, ""), testUserType)
+		p := r.createPolicy(store, permit(`principal == MyCorp::User::"`+testUserPoolID+`|alice"`, "read"))
+		noPrincipal := func(m map[string]any) { delete(m, "principal") }
+		for _, c := range []struct {
+			op  string
+			req fake.TokenRequest
+			in  map[string]any
+			sub string
+		}{
+			{"IsAuthorizedWithToken", idToken("alice", "client-a"), authzInput(store, "read"), "alice"},
+			{"IsAuthorizedWithToken", accessToken("alice", "client-a"), authzInput(store, "read"), "alice"},
+			{"BatchIsAuthorizedWithToken", idToken("alice", "client-a"), batchInput(store, "read", "write"), "alice"},
+			{"IsAuthorizedWithToken", idToken("a|b", "client-a"), authzInput(store, "read"), "a|b"},
+		} {
+			want, got := r.authorize(c.op, c.req, c.in)
+			if id, _ := at(want.JSON, "principal", "entityId"); want.Status != 200 || id != testUserPoolID+"|"+c.sub {
+				t.Fatalf("faithful %s: %d %s, want 200 with principal %s|%s", c.op, want.Status, want.Body, testUserPoolID, c.sub)
+			}
+			typ, _ := at(got.JSON, "principal", "entityType")
+			id, _ := at(got.JSON, "principal", "entityId")
+			if typ != testUserType || id != c.sub || !sameUpTo(want, got, noPrincipal) {
+				t.Errorf("deviant %s with the %s token of %q: %d %s, want principal %s::%q and otherwise %s", c.op, c.req.Use, c.sub, got.Status, got.Body, testUserType, c.sub, want.Body)
+			}
+		}
+		// The policies still see the principal with the user pool id.
+		if _, got := r.authorize("IsAuthorizedWithToken", idToken("alice", "client-a"), authzInput(store, "read")); got.JSON["decision"] != "ALLOW" ||
+			!jsonEqual(got.JSON["determiningPolicies"], []any{map[string]any{"policyId": p}}) {
+			t.Errorf("decision %s, want ALLOW determined by %s", got.Body, p)
+		}
+		// Refusals are the fake's.
+		r.sameAuthorization("IsAuthorizedWithToken", idToken("alice", "client-z"), authzInput(store, "read"))
+		// An OpenID Connect principal keeps its "<entityIdPrefix>|", even
+		// a prefix that looks like a user pool id.
+		for _, prefix := range []string{"vpconform", testUserPoolID} {
+			store := r.createStore()
+			cfg := map[string]any{"openIdConnectConfiguration": map[string]any{"issuer": testIssuer, "entityIdPrefix": prefix,
+				"tokenSelection": map[string]any{"identityTokenOnly": map[string]any{"clientIds": []string{"client-a"}}}}}
+			r.createTypedSource(store, cfg, testUserType)
+			r.createPolicy(store, permit("principal", "read"))
+			req := fake.TokenRequest{Issuer: testIssuer, Use: fake.IDToken, Subject: "alice", ClientID: "client-a"}
+			if got := r.sameAuthorization("IsAuthorizedWithToken", req, authzInput(store, "read")); decisionOf(got) != `200 ALLOW MyCorp::User::"`+prefix+`|alice"` {
+				t.Errorf("OpenID Connect principal with entityIdPrefix %s: %s, want 200 ALLOW MyCorp::User::%q", prefix, decisionOf(got), prefix+"|alice")
+			}
+			r.sameAuthorization("BatchIsAuthorizedWithToken", req, batchInput(store, "read"))
 		}
 	},
 }

@@ -30,7 +30,8 @@
 // write left). The deviations are grouped by what they
 // break: errors.go (error answers), dates.go, update.go (writes and what
 // reads show of them), configuration.go (the members of an identity
-// source) and protocol.go (the wire). The variants are in variant_*.go.
+// source), protocol.go (the wire) and tokens.go (how IsAuthorizedWithToken
+// checks tokens and maps them to principals). The variants are in variant_*.go.
 //
 // The tests: deviation_test.go and variant_test.go hold one unit test per
 // deviation and per variant (its rewrite does what its Description says

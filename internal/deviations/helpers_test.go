@@ -3,6 +3,8 @@ package deviations
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -19,6 +21,16 @@ const (
 	testUserPoolArn       = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5"
 	testSecondUserPoolArn = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_9z8y7x6w5"
 	testIssuer            = "https://auth.example.com"
+	// testUserPoolID is the user pool id of testUserPoolArn, which the
+	// principal of its tokens starts with.
+	testUserPoolID = "us-east-1_1a2b3c4d5"
+	// testUserType and testEmployeeType are principal entity types, and
+	// testActionType and testDocument the action type and the resource of
+	// the authorization requests, as in package specs.
+	testUserType     = "MyCorp::User"
+	testEmployeeType = "MyCorp::Employee"
+	testActionType   = "MyCorp::Action"
+	testDocument     = `MyCorp::Document::"doc-1"`
 )
 
 // rig is a faithful fake and a second, identical fake wrapped in one
@@ -146,6 +158,19 @@ func (r *rig) createSource(store string, cfg map[string]any) string {
 	return id
 }
 
+// createTypedSource creates an identity source in both fakes with
+// configuration cfg and principalEntityType principalType, and returns the
+// source's id in the wrapped fake.
+func (r *rig) createTypedSource(store string, cfg map[string]any, principalType string) string {
+	r.t.Helper()
+	_, got := r.both("CreateIdentitySource", map[string]any{"policyStoreId": store, "configuration": cfg, "principalEntityType": principalType})
+	id, _ := got.JSON["identitySourceId"].(string)
+	if id == "" {
+		r.t.Fatalf("CreateIdentitySource: %d %s", got.Status, got.Body)
+	}
+	return id
+}
+
 func cognito(arn string, clientIds []string, group string) map[string]any {
 	c := map[string]any{"userPoolArn": arn}
 	if clientIds != nil {
@@ -203,4 +228,109 @@ func jsonEqual(a, b any) bool {
 	x, err1 := json.Marshal(a)
 	y, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && bytes.Equal(canonical(x), canonical(y))
+}
+
+// createPolicy creates a static policy with statement in both fakes and
+// returns its id, failing unless both create it with the same id.
+func (r *rig) createPolicy(store, statement string) string {
+	r.t.Helper()
+	want, got := r.both("CreatePolicy", map[string]any{"policyStoreId": store, "definition": map[string]any{"static": map[string]any{"statement": statement}}})
+	id, _ := got.JSON["policyId"].(string)
+	if want.Status != 200 || got.Status != 200 || id == "" || want.JSON["policyId"] != id {
+		r.t.Fatalf("CreatePolicy %s: faithful %d %s, wrapped %d %s; want 200 with the same policyId from both", statement, want.Status, want.Body, got.Status, got.Body)
+	}
+	return id
+}
+
+// permit is the statement of a policy permitting principal (a Cedar scope
+// clause such as `principal == MyCorp::User::"x"`, or "principal") action
+// on the test document.
+func permit(principal, action string) string {
+	return fmt.Sprintf(`permit(%s, action == %s::%q, resource == %s);`, principal, testActionType, action, testDocument)
+}
+
+// mintToken mints the token req asks for with the built-in issuer of the
+// fake behind h, through its control route POST /_vpfake/tokens, which
+// every wrapper leaves alone.
+func mintToken(t *testing.T, h http.Handler, req fake.TokenRequest) string {
+	t.Helper()
+	body, err := json.Marshal(struct {
+		fake.TokenRequest
+		LifetimeSeconds int64 `json:"lifetimeSeconds"`
+	}{req, int64(req.Lifetime / time.Second)})
+	if err != nil {
+		t.Fatalf("marshal token request %+v: %v", req, err)
+	}
+	got := do(t, h, httptest.NewRequest(http.MethodPost, "/_vpfake/tokens", bytes.NewReader(body)))
+	tok, _ := got.JSON["token"].(string)
+	if got.Status != 200 || tok == "" {
+		t.Fatalf("POST /_vpfake/tokens %s: %d %s, want 200 with a token", body, got.Status, got.Body)
+	}
+	return tok
+}
+
+// authorize sends op, IsAuthorizedWithToken or BatchIsAuthorizedWithToken,
+// with input in to both fakes, each with a token for req minted by its own
+// issuer (each fake signs with its own key): as identityToken for an ID
+// token, as accessToken for an access token.
+func (r *rig) authorize(op string, req fake.TokenRequest, in map[string]any) (want, got reply) {
+	r.t.Helper()
+	param := "identityToken"
+	if req.Use == fake.AccessToken {
+		param = "accessToken"
+	}
+	with := func(h http.Handler) map[string]any {
+		m := maps.Clone(in)
+		m[param] = mintToken(r.t, h, req)
+		return m
+	}
+	return sendJSON(r.t, r.faithful, op, with(r.faithful)), sendJSON(r.t, r.wrapped, op, with(r.wrapped))
+}
+
+// sameAuthorization is authorize failing unless both fakes answer alike,
+// as same does: traffic the wrapper is not about.
+func (r *rig) sameAuthorization(op string, req fake.TokenRequest, in map[string]any) reply {
+	r.t.Helper()
+	want, got := r.authorize(op, req, in)
+	if want.Status != got.Status || !bytes.Equal(canonical(want.Body), canonical(got.Body)) {
+		r.t.Errorf("%s with a %s token of %s%s for %q (client %q) changed by the wrapper:\nfaithful: %d %s\nwrapped:  %d %s", op, req.Use,
+			req.UserPoolArn, req.Issuer, req.Subject, req.ClientID, want.Status, want.Body, got.Status, got.Body)
+	}
+	return got
+}
+
+// authzInput is the IsAuthorizedWithToken input, without its token, asking
+// whether the token's principal may do action on the test document.
+func authzInput(store, action string) map[string]any {
+	return map[string]any{"policyStoreId": store, "action": map[string]any{"actionType": testActionType, "actionId": action},
+		"resource": map[string]any{"entityType": "MyCorp::Document", "entityId": "doc-1"}}
+}
+
+// batchInput is the BatchIsAuthorizedWithToken input, without its token,
+// asking for each action in turn on the test document.
+func batchInput(store string, actions ...string) map[string]any {
+	var requests []any
+	for _, a := range actions {
+		in := authzInput(store, a)
+		requests = append(requests, map[string]any{"action": in["action"], "resource": in["resource"]})
+	}
+	return map[string]any{"policyStoreId": store, "requests": requests}
+}
+
+// idToken and accessToken are the token requests of sub's tokens of the
+// test user pool for client.
+func idToken(sub, client string) fake.TokenRequest {
+	return fake.TokenRequest{UserPoolArn: testUserPoolArn, Use: fake.IDToken, Subject: sub, ClientID: client}
+}
+
+func accessToken(sub, client string) fake.TokenRequest {
+	return fake.TokenRequest{UserPoolArn: testUserPoolArn, Use: fake.AccessToken, Subject: sub, ClientID: client}
+}
+
+// decisionOf is the decision of an IsAuthorizedWithToken answer and its
+// principal as Cedar writes it, for failure messages and comparisons.
+func decisionOf(a reply) string {
+	typ, _ := at(a.JSON, "principal", "entityType")
+	id, _ := at(a.JSON, "principal", "entityId")
+	return fmt.Sprintf("%d %v %v::%q", a.Status, a.JSON["decision"], typ, id)
 }

@@ -15,11 +15,11 @@ import (
 )
 
 // idMembers are the members, in requests and answers, that hold a policy
-// store or identity source id: the registry's id members, sorted.
+// store, identity source or policy id: the registry's id members, sorted.
 var idMembers = slices.Sorted(maps.Keys(schemas.Default().IDMembers()))
 
 // idsAllowed is the Allowed sentence of the id variants.
-const idsAllowed = "The model's PolicyStoreId and IdentitySourceId allow any id of 1 to 200 characters of [a-zA-Z0-9-] " +
+const idsAllowed = "The model's PolicyStoreId, IdentitySourceId and PolicyId allow any id of 1 to 200 characters of [a-zA-Z0-9-] (PolicyId also / and _) " +
 	"(the 22-character base62 ids AWS issues are an observation, not a contract)."
 
 // idDerivation derives the id presented for the fake's id fakeID; attempt
