@@ -56,6 +56,26 @@ func TestPython(t *testing.T) {
 	})
 }
 
+// TestPythonTokens runs tokens_boto3.py against a vpfake started here: a
+// token minted by the fake's issuer is allowed, then refused once
+// UpdateIdentitySource drops its client.
+func TestPythonTokens(t *testing.T) {
+	t.Parallel()
+	skipShort(t)
+	python := lookPath(t, "python3")
+	requireImport(t, python, "boto3")
+	fake := startVPFake(t)
+	out := runExample(t, "python", []string{"VPFAKE_ENDPOINT=" + fake.url}, python, "tokens_boto3.py")
+	var outcome struct{ Before, After string }
+	if err := json.Unmarshal(bytes.TrimSpace(out), &outcome); err != nil {
+		t.Fatalf("tokens_boto3.py printed no outcome (%v):\n%s", err, out)
+	}
+	if outcome.Before != "ALLOW" || outcome.After != "ValidationException" {
+		t.Errorf("tokens_boto3.py: expected ALLOW before the update and ValidationException after, got %q and %q", outcome.Before, outcome.After)
+	}
+	fake.requireSaw(t, "CreatePolicy", "IsAuthorizedWithToken", "UpdateIdentitySource")
+}
+
 // TestPythonFixture checks run_vpfake itself (standard library only): it
 // yields a URL the fake answers on, stops the fake on exit, and reports a
 // fake that exits before listening with its output.
@@ -297,17 +317,20 @@ func (f *fakeProcess) logText() string {
 	return f.log.String()
 }
 
-// requireSaw requires the fake to have logged a successful call of each
-// operation of the examples, so they reached this fake and no other
-// endpoint.
-func (f *fakeProcess) requireSaw(t *testing.T) {
+// requireSaw requires the fake to have logged a successful call of each of
+// ops (by default the operations of the identity-source examples), so the
+// example reached this fake and no other endpoint.
+func (f *fakeProcess) requireSaw(t *testing.T, ops ...string) {
 	t.Helper()
+	if len(ops) == 0 {
+		ops = []string{"CreatePolicyStore", "CreateIdentitySource", "GetIdentitySource", "UpdateIdentitySource"}
+	}
 	// The fake logs a request once it has answered; the example has exited.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		log := f.logText()
 		missing := ""
-		for _, op := range []string{"CreatePolicyStore", "CreateIdentitySource", "GetIdentitySource", "UpdateIdentitySource"} {
+		for _, op := range ops {
 			if !strings.Contains(log, op+" 200") {
 				missing = op
 				break
