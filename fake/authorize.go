@@ -110,14 +110,33 @@ type entitiesDefinition struct {
 	CedarJSON  *string      `json:"cedarJson,omitempty"`
 }
 
-type isAuthorizedWithTokenInput struct {
+// authorizationInput holds the members both operations' inputs have: the
+// policy store, the token or tokens, and the caller's entities; what
+// prepareAuthorization takes.
+type authorizationInput struct {
 	PolicyStoreID string              `json:"policyStoreId"`
 	IdentityToken *string             `json:"identityToken,omitempty"`
 	AccessToken   *string             `json:"accessToken,omitempty"`
-	Action        *actionIdentifier   `json:"action,omitempty"`
-	Resource      *entityIdentifier   `json:"resource,omitempty"`
-	Context       *contextDefinition  `json:"context,omitempty"`
 	Entities      *entitiesDefinition `json:"entities,omitempty"`
+}
+
+// batchIsAuthorizedWithTokenInputItem is one request of a batch; it is
+// echoed in its result as it was given. IsAuthorizedWithToken's input has
+// the same members for its one request.
+type batchIsAuthorizedWithTokenInputItem struct {
+	Action   *actionIdentifier  `json:"action,omitempty"`
+	Resource *entityIdentifier  `json:"resource,omitempty"`
+	Context  *contextDefinition `json:"context,omitempty"`
+}
+
+type isAuthorizedWithTokenInput struct {
+	authorizationInput
+	batchIsAuthorizedWithTokenInputItem
+}
+
+type batchIsAuthorizedWithTokenInput struct {
+	authorizationInput
+	Requests []batchIsAuthorizedWithTokenInputItem `json:"requests"`
 }
 
 type determiningPolicyItem struct {
@@ -128,34 +147,22 @@ type evaluationErrorItem struct {
 	ErrorDescription string `json:"errorDescription"`
 }
 
-type isAuthorizedWithTokenOutput struct {
+// decisionMembers are what both operations answer of one request: the
+// decision, the determining policies and the evaluation errors.
+type decisionMembers struct {
 	Decision            string                  `json:"decision"`
 	DeterminingPolicies []determiningPolicyItem `json:"determiningPolicies"`
 	Errors              []evaluationErrorItem   `json:"errors"`
-	Principal           *entityIdentifier       `json:"principal,omitempty"`
 }
 
-// batchIsAuthorizedWithTokenInputItem is one request of a batch; it is
-// echoed in its result as it was given.
-type batchIsAuthorizedWithTokenInputItem struct {
-	Action   *actionIdentifier  `json:"action,omitempty"`
-	Resource *entityIdentifier  `json:"resource,omitempty"`
-	Context  *contextDefinition `json:"context,omitempty"`
-}
-
-type batchIsAuthorizedWithTokenInput struct {
-	PolicyStoreID string                                `json:"policyStoreId"`
-	IdentityToken *string                               `json:"identityToken,omitempty"`
-	AccessToken   *string                               `json:"accessToken,omitempty"`
-	Entities      *entitiesDefinition                   `json:"entities,omitempty"`
-	Requests      []batchIsAuthorizedWithTokenInputItem `json:"requests"`
+type isAuthorizedWithTokenOutput struct {
+	decisionMembers
+	Principal *entityIdentifier `json:"principal,omitempty"`
 }
 
 type batchIsAuthorizedWithTokenOutputItem struct {
-	Request             batchIsAuthorizedWithTokenInputItem `json:"request"`
-	Decision            string                              `json:"decision"`
-	DeterminingPolicies []determiningPolicyItem             `json:"determiningPolicies"`
-	Errors              []evaluationErrorItem               `json:"errors"`
+	Request batchIsAuthorizedWithTokenInputItem `json:"request"`
+	decisionMembers
 }
 
 type batchIsAuthorizedWithTokenOutput struct {
@@ -167,19 +174,17 @@ func (e *engine) isAuthorizedWithToken(in isAuthorizedWithTokenInput) (isAuthori
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.prune()
-	a, err := e.prepareAuthorization(in.PolicyStoreID, in.IdentityToken, in.AccessToken, in.Entities)
+	a, err := e.prepareAuthorization(in.authorizationInput)
 	if err != nil {
 		return isAuthorizedWithTokenOutput{}, err
 	}
-	r, err := a.authorize(in.Action, in.Resource, in.Context, "context")
+	d, err := a.authorize(in.batchIsAuthorizedWithTokenInputItem, "context")
 	if err != nil {
 		return isAuthorizedWithTokenOutput{}, err
 	}
 	return isAuthorizedWithTokenOutput{
-		Decision:            r.decision,
-		DeterminingPolicies: r.determining,
-		Errors:              r.errors,
-		Principal:           a.principalOutput(), // always on success [I]
+		decisionMembers: d,
+		Principal:       a.principalOutput(), // always on success [I]
 	}, nil
 }
 
@@ -191,17 +196,14 @@ func (e *engine) batchIsAuthorizedWithToken(in batchIsAuthorizedWithTokenInput) 
 		if n == 0 {
 			constraint = "Member must have length greater than or equal to 1"
 		}
-		return batchIsAuthorizedWithTokenOutput{}, &ValidationException{
-			Message:   "1 validation error detected: Value at 'requests' failed to satisfy constraint: " + constraint,
-			FieldList: []ValidationExceptionField{{Path: "requests", Message: constraint}},
-		}
+		return batchIsAuthorizedWithTokenOutput{}, invalidMember("requests", constraint)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.prune()
 	// One token per call, validated once: one principal for every request,
 	// returned at the top level [M/D API-BIAWT].
-	a, err := e.prepareAuthorization(in.PolicyStoreID, in.IdentityToken, in.AccessToken, in.Entities)
+	a, err := e.prepareAuthorization(in.authorizationInput)
 	if err != nil {
 		return batchIsAuthorizedWithTokenOutput{}, err
 	}
@@ -212,16 +214,11 @@ func (e *engine) batchIsAuthorizedWithToken(in batchIsAuthorizedWithTokenInput) 
 	// Results in the order requested [D API-BIAWT], each echoing its
 	// request as given [M + D example].
 	for i, req := range in.Requests {
-		r, err := a.authorize(req.Action, req.Resource, req.Context, fmt.Sprintf("requests.%d.context", i))
+		d, err := a.authorize(req, fmt.Sprintf("requests.%d.context", i))
 		if err != nil {
 			return batchIsAuthorizedWithTokenOutput{}, err
 		}
-		out.Results = append(out.Results, batchIsAuthorizedWithTokenOutputItem{
-			Request:             req,
-			Decision:            r.decision,
-			DeterminingPolicies: r.determining,
-			Errors:              r.errors,
-		})
+		out.Results = append(out.Results, batchIsAuthorizedWithTokenOutputItem{Request: req, decisionMembers: d})
 	}
 	return out, nil
 }
@@ -242,29 +239,22 @@ func (a *authorization) principalOutput() *entityIdentifier {
 	return &entityIdentifier{EntityType: string(a.principal.Type), EntityID: string(a.principal.ID)}
 }
 
-// authResult is one decision as the output words it.
-type authResult struct {
-	decision    string
-	determining []determiningPolicyItem
-	errors      []evaluationErrorItem
-}
-
 // authorize evaluates one request. An absent action or resource is the
 // unspecified entity (cedar-go's zero EntityUID), which an unconstrained
 // scope matches and no == / in / is scope does: the model makes both
 // optional [M]; what AWS evaluates them as is [I]. path names the context
 // member in errors.
-func (a *authorization) authorize(action *actionIdentifier, resource *entityIdentifier, cd *contextDefinition, path string) (authResult, error) {
-	ctx, err := requestContext(cd, a.token, path)
+func (a *authorization) authorize(r batchIsAuthorizedWithTokenInputItem, path string) (decisionMembers, error) {
+	ctx, err := requestContext(r.Context, a.token, path)
 	if err != nil {
-		return authResult{}, err
+		return decisionMembers{}, err
 	}
 	req := cedar.Request{Principal: a.principal, Context: ctx}
-	if action != nil {
-		req.Action = types.NewEntityUID(types.EntityType(action.ActionType), types.String(action.ActionID))
+	if r.Action != nil {
+		req.Action = types.NewEntityUID(types.EntityType(r.Action.ActionType), types.String(r.Action.ActionID))
 	}
-	if resource != nil {
-		req.Resource = types.NewEntityUID(types.EntityType(resource.EntityType), types.String(resource.EntityID))
+	if r.Resource != nil {
+		req.Resource = types.NewEntityUID(types.EntityType(r.Resource.EntityType), types.String(r.Resource.EntityID))
 	}
 	dec, diag := cedar.Authorize(a.policies, a.entities, req)
 	return resultOf(dec, diag), nil
@@ -275,36 +265,36 @@ func (a *authorization) authorize(action *actionIdentifier, resource *entityIden
 // errors are the policies that failed to evaluate, which cedar skips [D].
 // Both are sorted by policy id, so that an answer does not depend on map
 // order [I], and are [] rather than null when empty (required members [M]).
-func resultOf(dec cedar.Decision, diag cedar.Diagnostic) authResult {
-	r := authResult{decision: "DENY", determining: []determiningPolicyItem{}, errors: []evaluationErrorItem{}}
+func resultOf(dec cedar.Decision, diag cedar.Diagnostic) decisionMembers {
+	d := decisionMembers{Decision: "DENY", DeterminingPolicies: []determiningPolicyItem{}, Errors: []evaluationErrorItem{}}
 	if dec == cedar.Allow {
-		r.decision = "ALLOW"
+		d.Decision = "ALLOW"
 	}
 	reasons := slices.Clone(diag.Reasons)
 	slices.SortFunc(reasons, func(x, y cedar.DiagnosticReason) int { return strings.Compare(string(x.PolicyID), string(y.PolicyID)) })
 	for _, reason := range reasons {
-		r.determining = append(r.determining, determiningPolicyItem{PolicyID: string(reason.PolicyID)})
+		d.DeterminingPolicies = append(d.DeterminingPolicies, determiningPolicyItem{PolicyID: string(reason.PolicyID)})
 	}
 	errs := slices.Clone(diag.Errors)
 	slices.SortFunc(errs, func(x, y cedar.DiagnosticError) int { return strings.Compare(string(x.PolicyID), string(y.PolicyID)) })
 	for _, de := range errs {
-		r.errors = append(r.errors, evaluationErrorItem{ErrorDescription: de.String()})
+		d.Errors = append(d.Errors, evaluationErrorItem{ErrorDescription: de.String()})
 	}
-	return r
+	return d
 }
 
 // prepareAuthorization finds the identity source of the token, validates
 // the token(s) and maps them to a principal, its groups and context.token,
 // and adds the caller's entities. The caller holds e.mu.
-func (e *engine) prepareAuthorization(policyStoreID string, identityToken, accessToken *string, entities *entitiesDefinition) (*authorization, error) {
+func (e *engine) prepareAuthorization(in authorizationInput) (*authorization, error) {
 	// The policy store and its identity sources as reads see them
 	// (GetIdentitySource, ListIdentitySources): under a propagation delay
 	// an UpdateIdentitySource takes effect on authorization once it has
 	// propagated [I, as reads].
 	t := e.readTime()
-	ps, ok := e.readStore(policyStoreID, t)
+	ps, ok := e.readStore(in.PolicyStoreID, t)
 	if !ok {
-		return nil, notFoundPolicyStore(policyStoreID)
+		return nil, notFoundPolicyStore(in.PolicyStoreID)
 	}
 	sources := e.readSources(ps, t)
 	if len(sources) == 0 {
@@ -312,12 +302,12 @@ func (e *engine) prepareAuthorization(policyStoreID string, identityToken, acces
 		// after DeleteIdentitySource [O weak]; resourceType
 		// IDENTITY_SOURCE, and the policy store as resourceId, are [I].
 		return nil, &ResourceNotFoundException{
-			Message:      fmt.Sprintf("policy store %s has no identity source", policyStoreID),
-			ResourceID:   policyStoreID,
+			Message:      fmt.Sprintf("policy store %s has no identity source", in.PolicyStoreID),
+			ResourceID:   in.PolicyStoreID,
 			ResourceType: ResourceTypeIdentitySource,
 		}
 	}
-	tokens, err := givenTokens(identityToken, accessToken)
+	tokens, err := givenTokens(in.IdentityToken, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -331,7 +321,7 @@ func (e *engine) prepareAuthorization(policyStoreID string, identityToken, acces
 	src := sourceForIssuer(sources, iss)
 	if src == nil {
 		// [I]: no identity source of the store trusts this issuer.
-		return nil, refused("%s: its issuer %q is not the issuer of an identity source of policy store %s", tokens[0].param, clip(iss, maxEchoedPath), policyStoreID)
+		return nil, refused("%s: its issuer %q is not the issuer of an identity source of policy store %s", tokens[0].param, clip(iss, maxEchoedPath), in.PolicyStoreID)
 	}
 	now := e.clock()
 	for i := range tokens {
@@ -347,7 +337,7 @@ func (e *engine) prepareAuthorization(policyStoreID string, identityToken, acces
 	if err != nil {
 		return nil, err
 	}
-	ents, err := entitiesFrom(entities, id.reservedTypes())
+	ents, err := entitiesFrom(in.Entities, id.reservedTypes())
 	if err != nil {
 		return nil, err
 	}
@@ -358,7 +348,7 @@ func (e *engine) prepareAuthorization(policyStoreID string, identityToken, acces
 	// Policies from the latest state (policy.go); a store deleted within
 	// the propagation delay has none [I].
 	policies := cedar.NewPolicySet()
-	if latest, ok := e.policyStores[policyStoreID]; ok {
+	if latest, ok := e.policyStores[in.PolicyStoreID]; ok {
 		policies = e.policySet(latest)
 	}
 	return &authorization{principal: id.principal, entities: ents, token: id.token, policies: policies}, nil

@@ -3,8 +3,6 @@ package fake
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,12 +28,11 @@ import (
 )
 
 // Fixtures of the tests of IsAuthorizedWithToken and
-// BatchIsAuthorizedWithToken.
+// BatchIsAuthorizedWithToken, beside testPoolArn (whose user pool is
+// authzPoolID) and testOIDCIssuer of issuer_test.go.
 const (
-	authzPoolArn      = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5"
 	authzPoolID       = "us-east-1_1a2b3c4d5"
 	authzOtherPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_zzzzzzzzz"
-	authzOIDCIssuer   = "https://auth.example.com"
 	authzAPIAudience  = "https://api.example.com"
 	authzUserType     = "MyCorp::User"
 	authzGroupType    = "MyCorp::Group"
@@ -59,27 +56,16 @@ func (c *authzClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-var (
-	authzIssuerOnce sync.Once
-	authzIssuerVal  *tokenIssuer
-)
-
-// authzSharedIssuer is one token issuer for every engine of these tests, so
-// that each does not make an RSA key of its own.
-func authzSharedIssuer() *tokenIssuer {
-	authzIssuerOnce.Do(func() { authzIssuerVal = newTokenIssuer() })
-	return authzIssuerVal
-}
-
 // newAuthzEngine is an engine on a clock the test moves, under the
-// propagation delay given (0: none), with the shared issuer.
+// propagation delay given (0: none), with the issuer of testIssuer, so
+// that each engine does not make an RSA key of its own.
 func newAuthzEngine(t *testing.T, delay time.Duration) (*engine, *authzClock) {
 	t.Helper()
 	clock := &authzClock{now: time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)}
 	o := defaultOptions()
 	o.now, o.propagation = clock.Now, delay
 	e := newEngine(o, newIDSource(11, true))
-	e.issuer = authzSharedIssuer()
+	e.issuer = testIssuer(t)
 	return e, clock
 }
 
@@ -103,15 +89,11 @@ func authzSource(t *testing.T, e *engine, store string, principalType *string, c
 
 func authzMint(t *testing.T, e *engine, req TokenRequest) string {
 	t.Helper()
-	tok, err := e.issuer.mint(req, e.clock())
-	if err != nil {
-		t.Fatalf("mint %+v: %v", req, err)
-	}
-	return tok
+	return mustMint(t, e.issuer, req, e.clock())
 }
 
 func cognitoCfg(clientIDs ...string) configuration {
-	return configuration{Cognito: &cognitoUserPoolConfiguration{UserPoolArn: authzPoolArn, ClientIDs: clientIDs}}
+	return configuration{Cognito: &cognitoUserPoolConfiguration{UserPoolArn: testPoolArn, ClientIDs: clientIDs}}
 }
 
 func cognitoGroupsCfg(groupType string) configuration {
@@ -123,7 +105,7 @@ func cognitoGroupsCfg(groupType string) configuration {
 // oidcIDCfg is an OIDC configuration of ID tokens; prefix "" leaves
 // entityIdPrefix out.
 func oidcIDCfg(prefix string, claim *string, clientIDs ...string) configuration {
-	c := &openIDConnectConfiguration{Issuer: authzOIDCIssuer, TokenSelection: openIDConnectTokenSelection{
+	c := &openIDConnectConfiguration{Issuer: testOIDCIssuer, TokenSelection: openIDConnectTokenSelection{
 		IdentityTokenOnly: &openIDConnectIdentityTokenConfiguration{PrincipalIDClaim: claim, ClientIDs: clientIDs},
 	}}
 	if prefix != "" {
@@ -133,7 +115,7 @@ func oidcIDCfg(prefix string, claim *string, clientIDs ...string) configuration 
 }
 
 func oidcAccessCfg(prefix string, audiences ...string) configuration {
-	c := &openIDConnectConfiguration{Issuer: authzOIDCIssuer, TokenSelection: openIDConnectTokenSelection{
+	c := &openIDConnectConfiguration{Issuer: testOIDCIssuer, TokenSelection: openIDConnectTokenSelection{
 		AccessTokenOnly: &openIDConnectAccessTokenConfiguration{Audiences: audiences},
 	}}
 	if prefix != "" {
@@ -150,19 +132,19 @@ func withOIDCGroups(c configuration, claim, groupType string) configuration {
 
 // cogID and cogAccess are Cognito tokens of user alice, in group admins.
 func cogID(client string, claims map[string]any) *TokenRequest {
-	return &TokenRequest{UserPoolArn: authzPoolArn, Use: IDToken, Subject: "alice", ClientID: client, Groups: []string{"admins"}, Claims: claims}
+	return &TokenRequest{UserPoolArn: testPoolArn, Use: IDToken, Subject: "alice", ClientID: client, Groups: []string{"admins"}, Claims: claims}
 }
 
 func cogAccess(client string, claims map[string]any) *TokenRequest {
-	return &TokenRequest{UserPoolArn: authzPoolArn, Use: AccessToken, Subject: "alice", ClientID: client, Groups: []string{"admins"}, Claims: claims}
+	return &TokenRequest{UserPoolArn: testPoolArn, Use: AccessToken, Subject: "alice", ClientID: client, Groups: []string{"admins"}, Claims: claims}
 }
 
 func oidcID(client string, claims map[string]any) *TokenRequest {
-	return &TokenRequest{Issuer: authzOIDCIssuer, Use: IDToken, Subject: "alice", ClientID: client, Claims: claims}
+	return &TokenRequest{Issuer: testOIDCIssuer, Use: IDToken, Subject: "alice", ClientID: client, Claims: claims}
 }
 
 func oidcAccess(aud []string, claims map[string]any) *TokenRequest {
-	return &TokenRequest{Issuer: authzOIDCIssuer, Use: AccessToken, Subject: "alice", Audience: aud, Claims: claims}
+	return &TokenRequest{Issuer: testOIDCIssuer, Use: AccessToken, Subject: "alice", Audience: aud, Claims: claims}
 }
 
 // errCode is the error shape of err, "" for nil.
@@ -198,21 +180,13 @@ func literal(s string) tokenProducer {
 }
 
 // signedByOtherKey is a token with the claims of req signed by another RSA
-// key; sameKid gives it the kid of the issuer's key.
+// key (that of testIssuer); sameKid gives it the kid of the issuer's key.
 func signedByOtherKey(req *TokenRequest, sameKid bool) tokenProducer {
 	return func(t *testing.T, e *engine) string {
 		t.Helper()
 		iss, err := req.issuer()
 		if err != nil {
 			t.Fatalf("token request: %v", err)
-		}
-		payload, err := json.Marshal(req.claims(iss, e.clock(), "jti-1"))
-		if err != nil {
-			t.Fatalf("claims: %v", err)
-		}
-		other, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			t.Fatalf("generate key: %v", err)
 		}
 		kid := "another-key"
 		if sameKid {
@@ -222,21 +196,15 @@ func signedByOtherKey(req *TokenRequest, sameKid bool) tokenProducer {
 			}
 			kid = k.kid
 		}
-		signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: other},
-			(&jose.SignerOptions{}).WithType("JWT").WithHeader(jose.HeaderKey("kid"), kid))
-		if err != nil {
-			t.Fatalf("signer: %v", err)
-		}
-		sig, err := signer.Sign(payload)
-		if err != nil {
-			t.Fatalf("sign: %v", err)
-		}
-		tok, err := sig.CompactSerialize()
-		if err != nil {
-			t.Fatalf("serialize: %v", err)
-		}
-		return tok
+		testIssuer(t) // otherKey is made with the issuer
+		return signWith(t, jose.RS256, otherKey, kid, req.claims(iss, e.clock(), "jti-1"))
 	}
+}
+
+// idTokenInput is the token members of a call on store with the ID token
+// tok, or no token when tok is nil.
+func idTokenInput(store string, tok *string) authorizationInput {
+	return authorizationInput{PolicyStoreID: store, IdentityToken: tok}
 }
 
 // TestAuthorizeTokens checks, for each kind of identity source, which
@@ -272,7 +240,7 @@ func TestAuthorizeTokens(t *testing.T) {
 			wantPrincipal: `AWS::Cognito::"` + authzPoolID + `|alice"`, wantGroups: []string{`AWS::CognitoGroup::"` + authzPoolID + `|admins"`}},
 		{name: "cognito group entity type", cfg: cognitoGroupsCfg(authzGroupType), identity: minted(cogID("", nil)),
 			wantPrincipal: cogUser, wantGroups: []string{authzGroupType + `::"` + authzPoolID + `|admins"`}},
-		{name: "cognito no groups", cfg: cognitoCfg(), identity: minted(&TokenRequest{UserPoolArn: authzPoolArn, Use: IDToken, Subject: "alice"}),
+		{name: "cognito no groups", cfg: cognitoCfg(), identity: minted(&TokenRequest{UserPoolArn: testPoolArn, Use: IDToken, Subject: "alice"}),
 			wantPrincipal: cogUser, wantGroups: []string{}},
 		{name: "cognito client id accepted (aud)", cfg: cognitoCfg("client-a", "client-b"), identity: minted(cogID("client-b", nil)),
 			wantPrincipal: cogUser, wantGroups: []string{`AWS::CognitoGroup::"` + authzPoolID + `|admins"`}},
@@ -293,10 +261,10 @@ func TestAuthorizeTokens(t *testing.T) {
 			identity:      minted(cogID("", map[string]any{"custom:tier": "gold", "dev:x": 1})),
 			wantPrincipal: cogUser, wantGroups: []string{`AWS::CognitoGroup::"` + authzPoolID + `|admins"`}},
 		{name: "cognito token without sub", cfg: cognitoCfg(), identity: minted(cogID("", map[string]any{"sub": nil})), wantErr: validation},
-		{name: "expired token", cfg: cognitoCfg(), identity: minted(&TokenRequest{UserPoolArn: authzPoolArn, Use: IDToken, Subject: "alice", Lifetime: -time.Second}), wantErr: validation},
-		{name: "token expired since minting", cfg: cognitoCfg(), identity: minted(&TokenRequest{UserPoolArn: authzPoolArn, Use: IDToken, Subject: "alice", Lifetime: time.Minute}),
+		{name: "expired token", cfg: cognitoCfg(), identity: minted(&TokenRequest{UserPoolArn: testPoolArn, Use: IDToken, Subject: "alice", Lifetime: -time.Second}), wantErr: validation},
+		{name: "token expired since minting", cfg: cognitoCfg(), identity: minted(&TokenRequest{UserPoolArn: testPoolArn, Use: IDToken, Subject: "alice", Lifetime: time.Minute}),
 			advance: time.Minute + time.Second, wantErr: validation},
-		{name: "token a second from expiry", cfg: cognitoCfg(), identity: minted(&TokenRequest{UserPoolArn: authzPoolArn, Use: IDToken, Subject: "alice", Lifetime: time.Minute}),
+		{name: "token a second from expiry", cfg: cognitoCfg(), identity: minted(&TokenRequest{UserPoolArn: testPoolArn, Use: IDToken, Subject: "alice", Lifetime: time.Minute}),
 			advance: time.Minute - time.Second, wantPrincipal: cogUser, wantGroups: []string{}},
 		{name: "another issuer", cfg: cognitoCfg(), identity: minted(otherIssuer), wantErr: validation},
 		{name: "ID token of another issuer than the access token", cfg: cognitoCfg(), identity: minted(cogID("", nil)),
@@ -337,7 +305,7 @@ func TestAuthorizeTokens(t *testing.T) {
 			wantPrincipal: user("alice"), wantGroups: []string{}},
 		{name: "oidc token_use present and wrong", cfg: oidcIDCfg("", nil), identity: minted(oidcID("", map[string]any{"token_use": "access"})), wantErr: validation},
 		{name: "oidc groups array", cfg: withOIDCGroups(oidcIDCfg("MyOIDC", nil), "groups", authzGroupType),
-			identity:      minted(&TokenRequest{Issuer: authzOIDCIssuer, Use: IDToken, Subject: "alice", Groups: []string{"Accounting", "Sales"}}),
+			identity:      minted(&TokenRequest{Issuer: testOIDCIssuer, Use: IDToken, Subject: "alice", Groups: []string{"Accounting", "Sales"}}),
 			wantPrincipal: user("MyOIDC|alice"), wantGroups: []string{authzGroupType + `::"MyOIDC|Accounting"`, authzGroupType + `::"MyOIDC|Sales"`}},
 		{name: "oidc groups space-separated", cfg: withOIDCGroups(oidcAccessCfg(""), "roles", authzGroupType),
 			access:        minted(oidcAccess(nil, map[string]any{"roles": "Accounting  Sales"})),
@@ -346,7 +314,7 @@ func TestAuthorizeTokens(t *testing.T) {
 			identity:      minted(oidcID("", map[string]any{"groups": "Accounting"})),
 			wantPrincipal: user("P|alice"), wantGroups: []string{authzGroupType + `::"P|Accounting"`}},
 		{name: "oidc no groups without a group configuration", cfg: oidcIDCfg("P", nil),
-			identity:      minted(&TokenRequest{Issuer: authzOIDCIssuer, Use: IDToken, Subject: "alice", Groups: []string{"Accounting"}}),
+			identity:      minted(&TokenRequest{Issuer: testOIDCIssuer, Use: IDToken, Subject: "alice", Groups: []string{"Accounting"}}),
 			wantPrincipal: user("P|alice"), wantGroups: []string{}},
 		{name: "oidc reserved claim", cfg: oidcIDCfg("", nil), identity: minted(oidcID("", map[string]any{"custom": "x"})), wantErr: validation},
 		{name: "oidc token of a Cognito issuer", cfg: oidcIDCfg("", nil), identity: minted(cogID("", nil)), wantErr: validation},
@@ -371,7 +339,7 @@ func TestAuthorizeTokens(t *testing.T) {
 			}
 			clock.Advance(tc.advance)
 			e.mu.Lock()
-			a, err := e.prepareAuthorization(in.PolicyStoreID, in.IdentityToken, in.AccessToken, nil)
+			a, err := e.prepareAuthorization(in.authorizationInput)
 			e.mu.Unlock()
 			if got := errCode(err); got != tc.wantErr {
 				t.Fatalf("prepareAuthorization: error %q (%v), want %q", got, err, tc.wantErr)
@@ -422,12 +390,12 @@ func TestAuthorizeStoreErrors(t *testing.T) {
 		{"missing store", "PSEXAMPLEabcdefg111111", ResourceTypePolicyStore},
 		{"no identity source", store, ResourceTypeIdentitySource},
 	} {
-		_, err := e.isAuthorizedWithToken(isAuthorizedWithTokenInput{PolicyStoreID: tc.store, IdentityToken: &tok})
+		_, err := e.isAuthorizedWithToken(isAuthorizedWithTokenInput{authorizationInput: idTokenInput(tc.store, &tok)})
 		var rnf *ResourceNotFoundException
 		if !errors.As(err, &rnf) || rnf.ResourceType != tc.wantType || rnf.ResourceID == "" {
 			t.Errorf("%s: error %#v, want a ResourceNotFoundException of %s with a resourceId", tc.name, err, tc.wantType)
 		}
-		_, err = e.batchIsAuthorizedWithToken(batchIsAuthorizedWithTokenInput{PolicyStoreID: tc.store, IdentityToken: &tok,
+		_, err = e.batchIsAuthorizedWithToken(batchIsAuthorizedWithTokenInput{authorizationInput: idTokenInput(tc.store, &tok),
 			Requests: []batchIsAuthorizedWithTokenInputItem{{}}})
 		if !errors.As(err, &rnf) || rnf.ResourceType != tc.wantType {
 			t.Errorf("%s, batch: error %#v, want a ResourceNotFoundException of %s", tc.name, err, tc.wantType)
@@ -435,7 +403,7 @@ func TestAuthorizeStoreErrors(t *testing.T) {
 	}
 	// Neither token, with no identity source: the identity source is
 	// looked for first.
-	_, err := e.isAuthorizedWithToken(isAuthorizedWithTokenInput{PolicyStoreID: store})
+	_, err := e.isAuthorizedWithToken(isAuthorizedWithTokenInput{authorizationInput: idTokenInput(store, nil)})
 	if errCode(err) != "ResourceNotFoundException" {
 		t.Errorf("no token, no identity source: %v, want ResourceNotFoundException", err)
 	}
@@ -661,13 +629,13 @@ func TestAuthorizeEntities(t *testing.T) {
 
 // authzDecide authorizes one request with the policies given (Cedar
 // text, ids p0, p1, … in order) in place of the store's.
-func authzDecide(t *testing.T, e *engine, in isAuthorizedWithTokenInput, policies ...string) (authResult, error) {
+func authzDecide(t *testing.T, e *engine, in isAuthorizedWithTokenInput, policies ...string) (decisionMembers, error) {
 	t.Helper()
 	e.mu.Lock()
-	a, err := e.prepareAuthorization(in.PolicyStoreID, in.IdentityToken, in.AccessToken, in.Entities)
+	a, err := e.prepareAuthorization(in.authorizationInput)
 	e.mu.Unlock()
 	if err != nil {
-		return authResult{}, err
+		return decisionMembers{}, err
 	}
 	ps := cedar.NewPolicySet()
 	for i, src := range policies {
@@ -678,7 +646,7 @@ func authzDecide(t *testing.T, e *engine, in isAuthorizedWithTokenInput, policie
 		ps.Add(cedar.PolicyID("p"+string(rune('0'+i))), list[0])
 	}
 	a.policies = ps
-	return a.authorize(in.Action, in.Resource, in.Context, "context")
+	return a.authorize(in.batchIsAuthorizedWithTokenInputItem, "context")
 }
 
 // TestAuthorizeDecisions evaluates policies whose conditions use what the
@@ -761,7 +729,10 @@ func TestAuthorizeDecisions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			in := isAuthorizedWithTokenInput{PolicyStoreID: store, Action: tc.action, Resource: tc.resource, Context: tc.context, Entities: tc.entities}
+			in := isAuthorizedWithTokenInput{
+				authorizationInput:                  authorizationInput{PolicyStoreID: store, Entities: tc.entities},
+				batchIsAuthorizedWithTokenInputItem: batchIsAuthorizedWithTokenInputItem{Action: tc.action, Resource: tc.resource, Context: tc.context},
+			}
 			if tc.identity {
 				in.IdentityToken = &idTok
 			}
@@ -773,16 +744,16 @@ func TestAuthorizeDecisions(t *testing.T) {
 				t.Fatalf("authorize: %v", err)
 			}
 			var got []string
-			for _, d := range r.determining {
+			for _, d := range r.DeterminingPolicies {
 				got = append(got, d.PolicyID)
 			}
-			if r.decision != tc.wantDecision || !slices.Equal(got, tc.wantDetermine) || len(r.errors) != tc.wantErrors {
-				t.Errorf("decision %s, determining %q, errors %+v; want %s, %q, %d errors", r.decision, got, r.errors, tc.wantDecision, tc.wantDetermine, tc.wantErrors)
+			if r.Decision != tc.wantDecision || !slices.Equal(got, tc.wantDetermine) || len(r.Errors) != tc.wantErrors {
+				t.Errorf("decision %s, determining %q, errors %+v; want %s, %q, %d errors", r.Decision, got, r.Errors, tc.wantDecision, tc.wantDetermine, tc.wantErrors)
 			}
-			if r.determining == nil || r.errors == nil {
-				t.Errorf("determiningPolicies %v or errors %v is nil; both must encode as []", r.determining, r.errors)
+			if r.DeterminingPolicies == nil || r.Errors == nil {
+				t.Errorf("determiningPolicies %v or errors %v is nil; both must encode as []", r.DeterminingPolicies, r.Errors)
 			}
-			for _, ee := range r.errors {
+			for _, ee := range r.Errors {
 				if !strings.Contains(ee.ErrorDescription, "p0") {
 					t.Errorf("errorDescription %q does not name the policy p0", ee.ErrorDescription)
 				}
@@ -807,7 +778,7 @@ func TestAuthorizeBatch(t *testing.T) {
 		})
 	}
 	reqs[3].Context = &contextDefinition{ContextMap: map[string]attributeValue{"s": authzAttr(`{"set":[]}`)}}
-	out, err := e.batchIsAuthorizedWithToken(batchIsAuthorizedWithTokenInput{PolicyStoreID: store, IdentityToken: &tok, Requests: reqs})
+	out, err := e.batchIsAuthorizedWithToken(batchIsAuthorizedWithTokenInput{authorizationInput: idTokenInput(store, &tok), Requests: reqs})
 	if err != nil {
 		t.Fatalf("30 requests: %v", err)
 	}
@@ -829,7 +800,7 @@ func TestAuthorizeBatch(t *testing.T) {
 		t.Errorf("echoed context %s, want the empty set kept", got)
 	}
 	for _, n := range []int{0, maxBatchRequests + 1} {
-		in := batchIsAuthorizedWithTokenInput{PolicyStoreID: store, IdentityToken: &tok, Requests: make([]batchIsAuthorizedWithTokenInputItem, n)}
+		in := batchIsAuthorizedWithTokenInput{authorizationInput: idTokenInput(store, &tok), Requests: make([]batchIsAuthorizedWithTokenInputItem, n)}
 		_, err := e.batchIsAuthorizedWithToken(in)
 		var ve *ValidationException
 		if !errors.As(err, &ve) || len(ve.FieldList) != 1 || ve.FieldList[0].Path != "requests" {
@@ -839,7 +810,7 @@ func TestAuthorizeBatch(t *testing.T) {
 	// A bad context in one request refuses the whole call.
 	bad := slices.Clone(reqs[:2])
 	bad[1].Context = &contextDefinition{CedarJSON: ptr(`[]`)}
-	if _, err := e.batchIsAuthorizedWithToken(batchIsAuthorizedWithTokenInput{PolicyStoreID: store, IdentityToken: &tok, Requests: bad}); errCode(err) != "ValidationException" {
+	if _, err := e.batchIsAuthorizedWithToken(batchIsAuthorizedWithTokenInput{authorizationInput: idTokenInput(store, &tok), Requests: bad}); errCode(err) != "ValidationException" {
 		t.Errorf("bad context in request 1: %v, want a ValidationException", err)
 	}
 }
@@ -857,7 +828,7 @@ func TestAuthorizePropagation(t *testing.T) {
 	tokB := authzMint(t, e, *cogID("client-b", nil))
 	check := func(step string, tok string, want string) {
 		t.Helper()
-		_, err := e.isAuthorizedWithToken(isAuthorizedWithTokenInput{PolicyStoreID: store, IdentityToken: &tok})
+		_, err := e.isAuthorizedWithToken(isAuthorizedWithTokenInput{authorizationInput: idTokenInput(store, &tok)})
 		if got := errCode(err); got != want {
 			t.Errorf("%s: error %q (%v), want %q", step, got, err, want)
 		}
@@ -929,7 +900,7 @@ func newAuthzServer(t *testing.T, opts ...Option) *authzServer {
 	clock := &authzClock{now: time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)}
 	srv := NewServer(append([]Option{WithClock(clock.Now), WithoutListener()}, opts...)...)
 	t.Cleanup(srv.Close)
-	srv.engine.issuer = authzSharedIssuer() // before any request
+	srv.engine.issuer = testIssuer(t) // before any request
 	cfg := srv.AWSConfig()
 	cfg.RetryMaxAttempts = 1
 	cfg.HTTPClient = &http.Client{Transport: authzCheckingTransport{t: t, next: srv.Client().Transport}}
@@ -1026,7 +997,7 @@ func (s *authzServer) authorize(t *testing.T, in *verifiedpermissions.IsAuthoriz
 }
 
 func cognitoSDK(clientIDs []string, groupType string) vptypes.Configuration {
-	c := vptypes.CognitoUserPoolConfiguration{UserPoolArn: aws.String(authzPoolArn), ClientIds: clientIDs}
+	c := vptypes.CognitoUserPoolConfiguration{UserPoolArn: aws.String(testPoolArn), ClientIds: clientIDs}
 	if groupType != "" {
 		c.GroupConfiguration = &vptypes.CognitoGroupConfiguration{GroupEntityType: aws.String(groupType)}
 	}
@@ -1055,7 +1026,7 @@ func TestIsAuthorizedWithTokenSDK(t *testing.T) {
 	accessA := s.token(t, cogAccess("client-a", map[string]any{"scope": "api/read api/write"}))
 	idC := s.token(t, cogID("client-c", map[string]any{"email": "alice@example.com"}))
 	oidcTok := s.token(t, oidcID("client-o", nil))
-	shortLived := s.token(t, &TokenRequest{UserPoolArn: authzPoolArn, Use: IDToken, Subject: "alice", ClientID: "client-a", Lifetime: time.Minute})
+	shortLived := s.token(t, &TokenRequest{UserPoolArn: testPoolArn, Use: IDToken, Subject: "alice", ClientID: "client-a", Lifetime: time.Minute})
 	action := func(id string) *vptypes.ActionIdentifier {
 		return &vptypes.ActionIdentifier{ActionType: aws.String("MyCorp::Action"), ActionId: aws.String(id)}
 	}
@@ -1113,17 +1084,17 @@ func TestIsAuthorizedWithTokenSDK(t *testing.T) {
 			in: in(shortLived, nil, "read"), want: refusedDecision()},
 		{name: "client id added", before: func(t *testing.T) {
 			s.update(t, store, source, authzUserType, &vptypes.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: vptypes.UpdateCognitoUserPoolConfiguration{
-				UserPoolArn: aws.String(authzPoolArn), ClientIds: []string{"client-a", "client-c"},
+				UserPoolArn: aws.String(testPoolArn), ClientIds: []string{"client-a", "client-c"},
 				GroupConfiguration: &vptypes.UpdateCognitoGroupConfiguration{GroupEntityType: aws.String(authzGroupType)}}})
 		}, in: in(idC, nil, "read"), want: allow(cogPrincipal, readByGroup)},
 		{name: "client id removed", before: func(t *testing.T) {
 			s.update(t, store, source, authzUserType, &vptypes.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: vptypes.UpdateCognitoUserPoolConfiguration{
-				UserPoolArn: aws.String(authzPoolArn), ClientIds: []string{"client-c"}}})
+				UserPoolArn: aws.String(testPoolArn), ClientIds: []string{"client-c"}}})
 		}, in: in(idA, nil, "read"), want: refusedDecision()},
 		{name: "default group type once the group configuration is gone", in: in(idC, nil, "audit"), want: allow(cogPrincipal, defaultGroup)},
 		{name: "switched to OIDC: Cognito token refused", before: func(t *testing.T) {
 			s.update(t, store, source, "MyCorp::Person", &vptypes.UpdateConfigurationMemberOpenIdConnectConfiguration{Value: vptypes.UpdateOpenIdConnectConfiguration{
-				Issuer: aws.String(authzOIDCIssuer), EntityIdPrefix: aws.String("P"),
+				Issuer: aws.String(testOIDCIssuer), EntityIdPrefix: aws.String("P"),
 				TokenSelection: &vptypes.UpdateOpenIdConnectTokenSelectionMemberIdentityTokenOnly{Value: vptypes.UpdateOpenIdConnectIdentityTokenConfiguration{
 					ClientIds: []string{"client-o"}}}}})
 		}, in: in(idC, nil, "read"), want: refusedDecision()},
@@ -1288,7 +1259,7 @@ func TestIsAuthorizedWithTokenPropagationSDK(t *testing.T) {
 	check("before the update, client-a", tokA, allowed)
 	check("before the update, client-b", tokB, refusedDecision())
 	s.update(t, store, source, authzUserType, &vptypes.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: vptypes.UpdateCognitoUserPoolConfiguration{
-		UserPoolArn: aws.String(authzPoolArn), ClientIds: []string{"client-b"}}})
+		UserPoolArn: aws.String(testPoolArn), ClientIds: []string{"client-b"}}})
 	check("right after the update, client-a", tokA, allowed)
 	check("right after the update, client-b", tokB, refusedDecision())
 	s.clock.Advance(delay - time.Microsecond)

@@ -133,16 +133,21 @@ type getPolicyInput = policyRef
 
 type deletePolicyInput = policyRef
 
-type getPolicyOutput struct {
+// policyOutput is GetPolicy's output (D policyDefinition) and an item of
+// ListPolicies' output (D policyDefinitionItem): the same members but for
+// the definition.
+type policyOutput[D any] struct {
 	PolicyStoreID string `json:"policyStoreId"`
 	PolicyID      string `json:"policyId"`
 	PolicyType    string `json:"policyType"`
 	policyScopeMembers
-	Definition      policyDefinition `json:"definition"`
-	CreatedDate     string           `json:"createdDate"`
-	LastUpdatedDate string           `json:"lastUpdatedDate"`
-	Name            *string          `json:"name,omitempty"`
+	Definition      D       `json:"definition"`
+	CreatedDate     string  `json:"createdDate"`
+	LastUpdatedDate string  `json:"lastUpdatedDate"`
+	Name            *string `json:"name,omitempty"`
 }
+
+type getPolicyOutput = policyOutput[policyDefinition]
 
 type updatePolicyInput struct {
 	PolicyStoreID string                  `json:"policyStoreId"`
@@ -172,16 +177,7 @@ type listPoliciesInput struct {
 }
 
 // policyItem is one policy of ListPolicies' output.
-type policyItem struct {
-	PolicyStoreID string `json:"policyStoreId"`
-	PolicyID      string `json:"policyId"`
-	PolicyType    string `json:"policyType"`
-	policyScopeMembers
-	Definition      policyDefinitionItem `json:"definition"`
-	CreatedDate     string               `json:"createdDate"`
-	LastUpdatedDate string               `json:"lastUpdatedDate"`
-	Name            *string              `json:"name,omitempty"`
-}
+type policyItem = policyOutput[policyDefinitionItem]
 
 type listPoliciesOutput struct {
 	Policies  []policyItem `json:"policies"`
@@ -237,16 +233,12 @@ type cedarPolicyJSON struct {
 // actionTypePattern is the model's ActionType pattern [M].
 var actionTypePattern = regexp.MustCompile(`^Action$|^.+::Action$`)
 
-// invalidPolicyMember is a ValidationException about a member of the input,
-// worded as the model's constraints are (validation.go). Invalid Cedar is
-// a ValidationException with a fieldList [O LS-COV test_invalid_policy];
-// the wording is the fake's [I].
+// invalidPolicyMember is invalidMember (authorize.go) with the constraint
+// clipped, as it may quote cedar-go's error about the statement. Invalid
+// Cedar is a ValidationException with a fieldList [O LS-COV
+// test_invalid_policy]; the wording is the fake's [I].
 func invalidPolicyMember(path, constraint string) error {
-	constraint = clip(constraint, maxEchoedConstraint)
-	return &ValidationException{
-		Message:   fmt.Sprintf("1 validation error detected: Value at '%s' failed to satisfy constraint: %s", path, constraint),
-		FieldList: []ValidationExceptionField{{Path: path, Message: constraint}},
-	}
+	return invalidMember(path, clip(constraint, maxEchoedConstraint))
 }
 
 // parseStatement parses a static policy's statement: exactly one policy,
@@ -390,11 +382,19 @@ func checkPolicyName(name string) error {
 	return nil
 }
 
+// notFoundPolicy is the error of a policy, named by its id or its name,
+// that policy store policyStoreID does not hold.
 func notFoundPolicy(policyStoreID, id string) error {
+	return notFoundInStore("policy", ResourceTypePolicy, policyStoreID, id)
+}
+
+// notFoundInStore is the ResourceNotFoundException of a resource, what of
+// type rt, that policy store policyStoreID does not hold.
+func notFoundInStore(what string, rt ResourceType, policyStoreID, id string) error {
 	return &ResourceNotFoundException{
-		Message:      fmt.Sprintf("policy %s not found in policy store %s", id, policyStoreID),
+		Message:      fmt.Sprintf("%s %s not found in policy store %s", what, id, policyStoreID),
 		ResourceID:   id,
-		ResourceType: ResourceTypePolicy,
+		ResourceType: rt,
 	}
 }
 
@@ -425,6 +425,12 @@ func (ps *policyStore) findPolicy(ref string) *policy {
 // addPolicy puts p in ps and in the engine's indexes, and counts its
 // bytes. The caller holds e.mu.
 func (e *engine) addPolicy(ps *policyStore, p *policy) {
+	ps.putPolicy(p)
+	e.indexPolicy(ps.id, p)
+}
+
+// putPolicy puts p in ps, under its id and its name.
+func (ps *policyStore) putPolicy(p *policy) {
 	if ps.policies == nil {
 		ps.policies = map[string]*policy{}
 		ps.policyNames = map[string]string{}
@@ -433,7 +439,12 @@ func (e *engine) addPolicy(ps *policyStore, p *policy) {
 	if p.name != "" {
 		ps.policyNames[p.name] = p.id
 	}
-	e.policyStoreOf[p.id] = ps.id
+}
+
+// indexPolicy puts p, a policy of policy store policyStoreID, in the
+// engine's indexes and counts its bytes. The caller holds e.mu.
+func (e *engine) indexPolicy(policyStoreID string, p *policy) {
+	e.policyStoreOf[p.id] = policyStoreID
 	size := policyBytes(p)
 	e.liveBytes += size
 	e.policyBytes += size
@@ -521,11 +532,7 @@ func (e *engine) newPolicy(in createPolicyInput, parsed *cedar.Policy, scope pol
 	}
 	if tl := in.Definition.TemplateLinked; tl != nil {
 		// The fake serves no policy templates, so none exists [I].
-		return createPolicyOutput{}, "", &ResourceNotFoundException{
-			Message:      fmt.Sprintf("policy template %s not found in policy store %s", tl.PolicyTemplateID, ps.id),
-			ResourceID:   tl.PolicyTemplateID,
-			ResourceType: ResourceTypePolicyTemplate,
-		}
+		return createPolicyOutput{}, "", notFoundInStore("policy template", ResourceTypePolicyTemplate, ps.id, tl.PolicyTemplateID)
 	}
 	s := in.Definition.Static
 	p := &policy{
@@ -601,23 +608,10 @@ func (e *engine) getPolicy(in getPolicyInput) (getPolicyOutput, error) {
 		// [O LS-COV test_static_policy_lifecycle: 404]; resourceType POLICY [I].
 		return getPolicyOutput{}, notFoundPolicy(in.PolicyStoreID, in.PolicyID)
 	}
-	out := getPolicyOutput{
-		PolicyStoreID:      p.policyStoreID,
-		PolicyID:           p.id,
-		PolicyType:         policyTypeStatic,
-		policyScopeMembers: p.scope.output(),
-		Definition: policyDefinition{Static: &staticPolicyDefinition{
-			Description: cloneString(p.description),
-			Statement:   p.statement,
-		}},
-		CreatedDate:     timestamp(p.created),
-		LastUpdatedDate: timestamp(p.updated),
-	}
-	if p.name != "" {
-		name := p.name
-		out.Name = &name
-	}
-	return out, nil
+	return newPolicyOutput(p, policyDefinition{Static: &staticPolicyDefinition{
+		Description: cloneString(p.description),
+		Statement:   p.statement,
+	}}), nil
 }
 
 func (e *engine) updatePolicy(in updatePolicyInput) (updatePolicyOutput, error) {
@@ -724,56 +718,94 @@ func (e *engine) listPolicies(in listPoliciesInput) (listPoliciesOutput, error) 
 			}
 		}
 	}
-	slices.SortFunc(matching, func(a, b *policy) int {
-		if c := a.created.Compare(b.created); c != 0 {
-			return c
-		}
-		return strings.Compare(a.id, b.id)
-	})
-	start := 0
-	if in.NextToken != nil {
-		after, err := decodeNextToken(*in.NextToken, policiesTokenVersion, in.PolicyStoreID, "ListPolicies")
-		if err != nil {
-			return listPoliciesOutput{}, err
-		}
-		start = len(matching)
-		for i, p := range matching {
-			if p.created.After(after.created) || (p.created.Equal(after.created) && p.id > after.id) {
-				start = i
-				break
-			}
-		}
+	page, next, err := onePage(matching, (*policy).position, in.NextToken, limit, policiesTokenVersion, in.PolicyStoreID, "ListPolicies")
+	if err != nil {
+		return listPoliciesOutput{}, err
 	}
-	out := listPoliciesOutput{Policies: []policyItem{}}
-	end := min(start+limit, len(matching))
-	for _, p := range matching[start:end] {
+	out := listPoliciesOutput{Policies: make([]policyItem, 0, len(page)), NextToken: next}
+	for _, p := range page {
 		out.Policies = append(out.Policies, p.item())
 	}
-	if end < len(matching) {
-		last := matching[end-1]
-		tok := encodeNextToken(policiesTokenVersion, in.PolicyStoreID, last.created, last.id)
-		out.NextToken = &tok
-	}
 	return out, nil
+}
+
+// onePage sorts items by creation and cuts one page of a List operation
+// out of them: at most limit items, from the first one after the position
+// nextToken gives (the last item of the page before, so that a deletion
+// between pages neither repeats nor skips an item), or from the first when
+// nextToken is nil. It returns them with the nextToken of the page after,
+// nil on the last page. version and op are the List operation's, whose
+// tokens name the policy store policyStoreID.
+func onePage[T any](items []T, position func(T) pagePosition, nextToken *string, limit int, version, policyStoreID, op string) ([]T, *string, error) {
+	sortByCreation(items, position)
+	start := 0
+	if nextToken != nil {
+		after, err := decodeNextToken(*nextToken, version, policyStoreID, op)
+		if err != nil {
+			return nil, nil, err
+		}
+		start = len(items)
+		if i := slices.IndexFunc(items, func(x T) bool { return position(x).compare(after) > 0 }); i >= 0 {
+			start = i
+		}
+	}
+	end := min(start+limit, len(items))
+	if end == len(items) {
+		return items[start:end], nil, nil
+	}
+	last := position(items[end-1])
+	tok := encodeNextToken(version, policyStoreID, last.created, last.id)
+	return items[start:end], &tok, nil
+}
+
+// position is p's place in creation order.
+func (p *policy) position() pagePosition { return pagePosition{created: p.created, id: p.id} }
+
+// position is ps's place in creation order.
+func (ps *policyStore) position() pagePosition { return pagePosition{created: ps.created, id: ps.id} }
+
+// compare orders positions by creation time, then by id: the order of a
+// State's items and of the List operations' pages.
+func (a pagePosition) compare(b pagePosition) int {
+	if c := a.created.Compare(b.created); c != 0 {
+		return c
+	}
+	return strings.Compare(a.id, b.id)
+}
+
+// sortByCreation sorts items by their positions, which are distinct.
+func sortByCreation[T any](items []T, position func(T) pagePosition) {
+	slices.SortFunc(items, func(a, b T) int { return position(a).compare(position(b)) })
 }
 
 // item renders p as a ListPolicies item: its definition without the
 // statement [M: StaticPolicyDefinitionItem].
 func (p *policy) item() policyItem {
-	it := policyItem{
+	return newPolicyOutput(p, policyDefinitionItem{Static: &staticPolicyDefinitionItem{Description: cloneString(p.description)}})
+}
+
+// newPolicyOutput renders p, with def as its definition, sharing nothing
+// with it.
+func newPolicyOutput[D any](p *policy, def D) policyOutput[D] {
+	return policyOutput[D]{
 		PolicyStoreID:      p.policyStoreID,
 		PolicyID:           p.id,
 		PolicyType:         policyTypeStatic,
 		policyScopeMembers: p.scope.output(),
-		Definition:         policyDefinitionItem{Static: &staticPolicyDefinitionItem{Description: cloneString(p.description)}},
+		Definition:         def,
 		CreatedDate:        timestamp(p.created),
 		LastUpdatedDate:    timestamp(p.updated),
+		Name:               p.optionalName(),
 	}
-	if p.name != "" {
-		name := p.name
-		it.Name = &name
+}
+
+// optionalName is a copy of p's name, or nil when it has none.
+func (p *policy) optionalName() *string {
+	if p.name == "" {
+		return nil
 	}
-	return it
+	name := p.name
+	return &name
 }
 
 // matches reports whether p passes the filter; every member given must

@@ -143,6 +143,16 @@ func TestPolicyRoundTrip(t *testing.T) {
 	})
 }
 
+// wantPolicyCount fails unless ListPolicies of store answers n policies;
+// when says at which point of the test.
+func (h *harness) wantPolicyCount(t testing.TB, store string, n int, when string) {
+	t.Helper()
+	list, err := h.vp.ListPolicies(context.Background(), &verifiedpermissions.ListPoliciesInput{PolicyStoreId: aws.String(store)})
+	if err != nil || len(list.Policies) != n {
+		t.Errorf("ListPolicies %s: %+v, %v; want %d policies", when, list, err, n)
+	}
+}
+
 func mustJSON(t testing.TB, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
@@ -235,10 +245,7 @@ func TestPolicyErrors(t *testing.T) {
 			})
 		}
 		// Nothing above changed the policies.
-		list, err := h.vp.ListPolicies(context.Background(), &verifiedpermissions.ListPoliciesInput{PolicyStoreId: aws.String(store)})
-		if err != nil || len(list.Policies) != 2 {
-			t.Errorf("ListPolicies after the refusals: %v, %v; want the 2 policies", list, err)
-		}
+		h.wantPolicyCount(t, store, 2, "after the refusals")
 	})
 }
 
@@ -268,10 +275,7 @@ func TestCreatePolicyClientToken(t *testing.T) {
 			ce.Resources[0].ResourceType != types.ResourceTypePolicy {
 			t.Errorf("same token, other input: %v, want a ConflictException naming policy %s", err, aws.ToString(first.PolicyId))
 		}
-		list, err := h.vp.ListPolicies(ctx, &verifiedpermissions.ListPoliciesInput{PolicyStoreId: aws.String(store)})
-		if err != nil || len(list.Policies) != 1 {
-			t.Errorf("ListPolicies: %v, %v; want 1 policy", list, err)
-		}
+		h.wantPolicyCount(t, store, 1, "after the replay")
 	})
 }
 
@@ -413,9 +417,6 @@ func TestPoliciesUnderPropagationDelay(t *testing.T) {
 		if _, err := h.vp.DeletePolicy(ctx, &verifiedpermissions.DeletePolicyInput{PolicyStoreId: aws.String(store), PolicyId: out.PolicyId}); err != nil {
 			t.Fatal(err)
 		}
-		list, err := h.vp.ListPolicies(ctx, &verifiedpermissions.ListPoliciesInput{PolicyStoreId: aws.String(store)})
-		if err != nil || len(list.Policies) != 0 {
-			t.Errorf("ListPolicies at once after DeletePolicy: %v, %v; want none", list, err)
-		}
+		h.wantPolicyCount(t, store, 0, "at once after DeletePolicy")
 	}, fake.WithPropagationDelay(propagation))
 }

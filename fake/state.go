@@ -434,16 +434,8 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 func (e *engine) snapshot() State {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	stores := make([]*policyStore, 0, len(e.policyStores))
-	for _, ps := range e.policyStores {
-		stores = append(stores, ps)
-	}
-	slices.SortFunc(stores, func(a, b *policyStore) int {
-		if c := a.created.Compare(b.created); c != 0 {
-			return c
-		}
-		return strings.Compare(a.id, b.id)
-	})
+	stores := slices.Collect(maps.Values(e.policyStores))
+	sortByCreation(stores, (*policyStore).position)
 	st := State{FormatVersion: StateFormatVersion, PolicyStores: make([]PolicyStoreState, 0, len(stores))}
 	for _, ps := range stores {
 		out := PolicyStoreState{
@@ -489,30 +481,18 @@ func policiesState(ps *policyStore) []PolicyState {
 	if len(ps.policies) == 0 {
 		return nil
 	}
-	policies := make([]*policy, 0, len(ps.policies))
-	for _, p := range ps.policies {
-		policies = append(policies, p)
-	}
-	slices.SortFunc(policies, func(a, b *policy) int {
-		if c := a.created.Compare(b.created); c != 0 {
-			return c
-		}
-		return strings.Compare(a.id, b.id)
-	})
+	policies := slices.Collect(maps.Values(ps.policies))
+	sortByCreation(policies, (*policy).position)
 	out := make([]PolicyState, 0, len(policies))
 	for _, p := range policies {
-		ps := PolicyState{
+		out = append(out, PolicyState{
 			PolicyID:        p.id,
+			Name:            p.optionalName(),
 			Statement:       p.statement,
 			Description:     cloneString(p.description),
 			CreatedDate:     timestamp(p.created),
 			LastUpdatedDate: timestamp(p.updated),
-		}
-		if p.name != "" {
-			name := p.name
-			ps.Name = &name
-		}
-		out = append(out, ps)
+		})
 	}
 	return out
 }
@@ -540,6 +520,19 @@ func (p *stateProblems) add(item, format string, args ...any) {
 		return
 	}
 	p.list = append(p.list, item+": "+fmt.Sprintf(format, args...))
+}
+
+// addOnce adds the problems found with an item, from the schemas of two
+// operations, each once, leaving out those of policyStoreId: the store's
+// id was checked with the store.
+func (p *stateProblems) addOnce(item string, found []string) {
+	seen := map[string]bool{}
+	for _, v := range found {
+		if !seen[v] && !strings.HasPrefix(v, "policyStoreId:") {
+			seen[v] = true
+			p.add(item, "%s", v)
+		}
+	}
 }
 
 func (p *stateProblems) err() error {
@@ -666,16 +659,10 @@ func (e *engine) checkState(st State) (map[string]*policyStore, error) {
 			ok = false
 		}
 		for j, src := range in.IdentitySources {
-			sitem := fmt.Sprintf("policyStores[%d].identitySources[%d]", i, j)
-			if src.IdentitySourceID != "" {
-				sitem += fmt.Sprintf(" (identity source %s of policy store %s)", src.IdentitySourceID, in.PolicyStoreID)
-			}
+			place := fmt.Sprintf("policyStores[%d].identitySources[%d]", i, j)
+			sitem := storeItem(place, "identity source", src.IdentitySourceID, in.PolicyStoreID)
 			is, sok := checkSourceState(&p, sitem, in.PolicyStoreID, src)
-			if other, dup := sourceAt[src.IdentitySourceID]; dup && src.IdentitySourceID != "" {
-				p.add(sitem, "identitySourceId %s is also the id of %s", src.IdentitySourceID, other)
-				sok = false
-			}
-			sourceAt[src.IdentitySourceID] = fmt.Sprintf("policyStores[%d].identitySources[%d]", i, j)
+			sok = p.uniqueID(sourceAt, sitem, "identitySourceId", src.IdentitySourceID, place) && sok
 			if ok && sok {
 				ps.identitySources = append(ps.identitySources, is)
 				size += sourceBytes(is)
@@ -684,16 +671,9 @@ func (e *engine) checkState(st State) (map[string]*policyStore, error) {
 		nameAt := map[string]string{} // policy name → its place, in this store
 		for j, pin := range in.Policies {
 			place := fmt.Sprintf("policyStores[%d].policies[%d]", i, j)
-			pitem := place
-			if pin.PolicyID != "" {
-				pitem += fmt.Sprintf(" (policy %s of policy store %s)", pin.PolicyID, in.PolicyStoreID)
-			}
+			pitem := storeItem(place, "policy", pin.PolicyID, in.PolicyStoreID)
 			pol, pok := checkPolicyState(&p, pitem, in.PolicyStoreID, pin)
-			if other, dup := policyAt[pin.PolicyID]; dup && pin.PolicyID != "" {
-				p.add(pitem, "policyId %s is also the id of %s", pin.PolicyID, other)
-				pok = false
-			}
-			policyAt[pin.PolicyID] = place
+			pok = p.uniqueID(policyAt, pitem, "policyId", pin.PolicyID, place) && pok
 			if pin.Name != nil {
 				if other, dup := nameAt[*pin.Name]; dup {
 					p.add(pitem, "name %s is also the name of %s; a name is unique in its policy store", *pin.Name, other)
@@ -702,13 +682,7 @@ func (e *engine) checkState(st State) (map[string]*policyStore, error) {
 				nameAt[*pin.Name] = place
 			}
 			if ok && pok {
-				if ps.policies == nil {
-					ps.policies, ps.policyNames = map[string]*policy{}, map[string]string{}
-				}
-				ps.policies[pol.id] = pol
-				if pol.name != "" {
-					ps.policyNames[pol.name] = pol.id
-				}
+				ps.putPolicy(pol)
 				size += policyBytes(pol)
 			}
 		}
@@ -725,6 +699,28 @@ func (e *engine) checkState(st State) (map[string]*policyStore, error) {
 			size, lim.stateBytes, stateBytesQuotaCode)
 	}
 	return stores, nil
+}
+
+// storeItem names an item of a policy store in SetState's errors: its
+// place in the State and, when it has one, its id.
+func storeItem(place, kind, id, policyStoreID string) string {
+	if id == "" {
+		return place
+	}
+	return fmt.Sprintf("%s (%s %s of policy store %s)", place, kind, id, policyStoreID)
+}
+
+// uniqueID records that the item at place has the id member, and reports
+// whether no earlier item had it, a problem of item otherwise. ids maps
+// the ids seen to their places; an empty id is left to the schemas.
+func (p *stateProblems) uniqueID(ids map[string]string, item, member, id, place string) bool {
+	other, dup := ids[id]
+	ids[id] = place
+	if dup && id != "" {
+		p.add(item, "%s %s is also the id of %s", member, id, other)
+		return false
+	}
+	return true
 }
 
 // checkStoreState checks one policy store of a State against the
@@ -818,15 +814,8 @@ func checkSourceState(p *stateProblems, item, policyStoreID string, in IdentityS
 		CreatedDate: in.CreatedDate, IdentitySourceID: in.IdentitySourceID, LastUpdatedDate: in.LastUpdatedDate,
 		PolicyStoreID: policyStoreID, PrincipalEntityType: in.PrincipalEntityType,
 	})...)
-	// Both schemas check principalEntityType: say each problem once. The
-	// store's id was checked with the store.
-	seen := map[string]bool{}
-	for _, v := range found {
-		if !seen[v] && !strings.HasPrefix(v, "policyStoreId:") {
-			seen[v] = true
-			p.add(item, "%s", v)
-		}
-	}
+	// Both schemas check principalEntityType: say each problem once.
+	p.addOnce(item, found)
 	created, updated, datesOK := p.stateDates(item, in.CreatedDate, in.LastUpdatedDate)
 	if !datesOK || len(p.list)+p.extra > before {
 		return nil, false
@@ -865,15 +854,11 @@ func checkPolicyState(p *stateProblems, item, policyStoreID string, in PolicySta
 		CreatedDate: in.CreatedDate, LastUpdatedDate: in.LastUpdatedDate, Name: in.Name,
 	})...)
 	// Both schemas check the definition and the name: say each problem
-	// once. The store's id was checked with the store.
-	seen := map[string]bool{}
-	for _, v := range found {
-		v = strings.TrimPrefix(v, "definition.static.")
-		if !seen[v] && !strings.HasPrefix(v, "policyStoreId:") {
-			seen[v] = true
-			p.add(item, "%s", v)
-		}
+	// once, of the State's member.
+	for i, v := range found {
+		found[i] = strings.TrimPrefix(v, "definition.static.")
 	}
+	p.addOnce(item, found)
 	if strings.HasPrefix(in.PolicyID, policyNamePrefix) {
 		p.add(item, "policyId %s starts with %s, which names a policy by its name", in.PolicyID, policyNamePrefix)
 	}
@@ -958,10 +943,7 @@ func (e *engine) install(stores map[string]*policyStore) {
 			e.liveBytes += sourceBytes(is)
 		}
 		for _, p := range ps.policies {
-			e.policyStoreOf[p.id] = ps.id
-			size := policyBytes(p)
-			e.liveBytes += size
-			e.policyBytes += size
+			e.indexPolicy(ps.id, p)
 		}
 	}
 	e.recordInitial()

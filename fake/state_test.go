@@ -46,8 +46,25 @@ func (p populated) reads(t *testing.T, srv *fake.Server) []string {
 // exactly as it did on the first: every member, dates included.
 func TestStateRoundTrip(t *testing.T) {
 	p := populate(t)
-	want := p.reads(t, p.srv)
-	st := p.srv.State()
+	st, _ := roundTripState(t, p.srv, func(srv *fake.Server) []string { return p.reads(t, srv) })
+
+	// The dates are those the API returned, in RFC 3339 UTC.
+	if got := st.PolicyStores[1].CreatedDate; got != "2024-08-12T18:20:52.224567Z" {
+		t.Errorf("second store's createdDate %s", got)
+	}
+	if got := st.PolicyStores[1].IdentitySources[0].LastUpdatedDate; got != "2024-08-12T18:20:55.224567Z" {
+		t.Errorf("updated identity source's lastUpdatedDate %s", got)
+	}
+}
+
+// roundTripState takes src's State through JSON and ParseState, which must
+// give it back unchanged, and sets it on two new servers, one WithState and
+// one with SetState: each must answer reads as src does and give back the
+// same State. It returns the State and the servers, by how they were set.
+func roundTripState(t *testing.T, src *fake.Server, reads func(*fake.Server) []string) (fake.State, map[string]*fake.Server) {
+	t.Helper()
+	want := reads(src)
+	st := src.State()
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -59,30 +76,23 @@ func TestStateRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(st, parsed); diff != "" {
 		t.Errorf("ParseState(State) (-want +got):\n%s", diff)
 	}
-
 	withState := fake.NewServer(fake.WithoutListener(), fake.WithState(parsed))
-	defer withState.Close()
+	t.Cleanup(withState.Close)
 	setState := fake.NewServer(fake.WithoutListener())
-	defer setState.Close()
+	t.Cleanup(setState.Close)
 	if err := setState.SetState(parsed); err != nil {
 		t.Fatalf("SetState: %v", err)
 	}
-	for name, srv := range map[string]*fake.Server{"WithState": withState, "SetState": setState} {
-		if diff := cmp.Diff(want, p.reads(t, srv)); diff != "" {
+	servers := map[string]*fake.Server{"WithState": withState, "SetState": setState}
+	for name, srv := range servers {
+		if diff := cmp.Diff(want, reads(srv)); diff != "" {
 			t.Errorf("%s: reads (-want +got):\n%s", name, diff)
 		}
 		if diff := cmp.Diff(st, srv.State()); diff != "" {
 			t.Errorf("%s: State (-want +got):\n%s", name, diff)
 		}
 	}
-
-	// The dates are those the API returned, in RFC 3339 UTC.
-	if got := st.PolicyStores[1].CreatedDate; got != "2024-08-12T18:20:52.224567Z" {
-		t.Errorf("second store's createdDate %s", got)
-	}
-	if got := st.PolicyStores[1].IdentitySources[0].LastUpdatedDate; got != "2024-08-12T18:20:55.224567Z" {
-		t.Errorf("updated identity source's lastUpdatedDate %s", got)
-	}
+	return st, servers
 }
 
 // TestStateDocument pins the JSON of a State.
@@ -295,24 +305,34 @@ func badStates(store, source string) []badState {
 	}
 }
 
+// setStateDocument parses doc with ParseState and sets it on srv.
+func setStateDocument(srv *fake.Server, doc string) error {
+	st, err := fake.ParseState([]byte(doc))
+	if err != nil {
+		return err
+	}
+	return srv.SetState(st)
+}
+
+// wantStateRefused fails unless setStateDocument refuses doc with an error
+// containing want and leaves srv's state as it was.
+func wantStateRefused(t *testing.T, srv *fake.Server, doc, want string) {
+	t.Helper()
+	before := srv.State()
+	if err := setStateDocument(srv, doc); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want an error containing %q", err, want)
+	}
+	if diff := cmp.Diff(before, srv.State()); diff != "" {
+		t.Errorf("state changed (-before +after):\n%s", diff)
+	}
+}
+
 // TestSetStateRefusesAndKeeps checks SetState returns an error naming
 // every invalid item, and changes nothing.
 func TestSetStateRefusesAndKeeps(t *testing.T) {
 	p := populate(t)
-	before := p.srv.State()
 	for _, c := range badStates(p.Stores[0], p.Sources[0]) {
-		t.Run(c.name, func(t *testing.T) {
-			st, err := fake.ParseState([]byte(c.doc))
-			if err == nil {
-				err = p.srv.SetState(st)
-			}
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("got %v, want an error containing %q", err, c.want)
-			}
-			if diff := cmp.Diff(before, p.srv.State()); diff != "" {
-				t.Errorf("state changed (-before +after):\n%s", diff)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { wantStateRefused(t, p.srv, c.doc, c.want) })
 	}
 
 	// Every invalid item is named, not only the first.
@@ -558,40 +578,17 @@ func policyReads(t *testing.T, srv *fake.Server, store string, ids ...string) []
 // SetState (or WithState) exactly, names and dates included.
 func TestStatePoliciesRoundTrip(t *testing.T) {
 	w := makePolicies(t)
-	want := policyReads(t, w.srv, w.store, w.named, w.plain, "name/alice")
-	st := w.srv.State()
-	b, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	parsed, err := fake.ParseState(b)
-	if err != nil {
-		t.Fatalf("ParseState: %v\n%s", err, b)
-	}
-	if diff := cmp.Diff(st, parsed); diff != "" {
-		t.Errorf("ParseState(State) (-want +got):\n%s", diff)
-	}
-	withState := fake.NewServer(fake.WithoutListener(), fake.WithState(parsed))
-	defer withState.Close()
-	setState := fake.NewServer(fake.WithoutListener())
-	defer setState.Close()
-	if err := setState.SetState(parsed); err != nil {
-		t.Fatalf("SetState: %v", err)
-	}
-	for name, srv := range map[string]*fake.Server{"WithState": withState, "SetState": setState} {
-		if diff := cmp.Diff(want, policyReads(t, srv, w.store, w.named, w.plain, "name/alice")); diff != "" {
-			t.Errorf("%s: reads (-want +got):\n%s", name, diff)
-		}
-		if diff := cmp.Diff(st, srv.State()); diff != "" {
-			t.Errorf("%s: State (-want +got):\n%s", name, diff)
-		}
+	_, servers := roundTripState(t, w.srv, func(srv *fake.Server) []string {
+		return policyReads(t, srv, w.store, w.named, w.plain, "name/alice")
+	})
+	for name, srv := range servers {
 		if u := srv.Usage(); u.StateBytes != w.srv.Usage().StateBytes {
 			t.Errorf("%s: %d state bytes, want %d as on the first server", name, u.StateBytes, w.srv.Usage().StateBytes)
 		}
 	}
 	// The name still stands for the id, and is still taken.
-	h := newHarness(t, setState, false)
-	_, err = h.vp.CreatePolicy(context.Background(), &verifiedpermissions.CreatePolicyInput{
+	h := newHarness(t, servers["SetState"], false)
+	_, err := h.vp.CreatePolicy(context.Background(), &verifiedpermissions.CreatePolicyInput{
 		PolicyStoreId: aws.String(w.store), Name: aws.String("name/alice"), Definition: staticDefinition(openPolicy, ""),
 	})
 	if errorCode(err) != "ConflictException" {
@@ -631,7 +628,6 @@ func TestStatePoliciesDocument(t *testing.T) {
 // changes nothing.
 func TestSetStateRefusesBadPolicies(t *testing.T) {
 	w := makePolicies(t)
-	before := w.srv.State()
 	const item = "policyStores[0].policies[0] (policy P1 of policy store store-1)"
 	policy := func(id, extra string) string {
 		return `{"policyId":"` + id + `","statement":"permit(principal, action, resource);",` +
@@ -664,25 +660,10 @@ func TestSetStateRefusesBadPolicies(t *testing.T) {
 		{"updated before created", doc(strings.Replace(policy("P1", ""), "2024-08-12T18:20:50.99Z", "2025-01-01T00:00:00Z", 1)), item + ": lastUpdatedDate"},
 		{"unknown member", doc(policy("P1", `,"effect":"Permit"`)), `policies[0] has no member "effect"`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			st, err := fake.ParseState([]byte(tc.doc))
-			if err == nil {
-				err = w.srv.SetState(st)
-			}
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("got %v, want an error containing %q", err, tc.want)
-			}
-			if diff := cmp.Diff(before, w.srv.State()); diff != "" {
-				t.Errorf("state changed (-before +after):\n%s", diff)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { wantStateRefused(t, w.srv, tc.doc, tc.want) })
 	}
 	// A valid document with a policy is accepted.
-	st, err := fake.ParseState([]byte(doc(policy("P1", `,"name":"name/p1"`))))
-	if err == nil {
-		err = w.srv.SetState(st)
-	}
-	if err != nil {
+	if err := setStateDocument(w.srv, doc(policy("P1", `,"name":"name/p1"`))); err != nil {
 		t.Fatalf("a valid state with a policy: %v", err)
 	}
 	got := policyReads(t, w.srv, "store-1", "name/p1")

@@ -225,6 +225,40 @@ func (tb *table) entities(list, cedarJSON at, path string) {
 	tb.entity(list, parents+"[0]")
 }
 
+// pagedInput adds the rows of the members a List operation's input has
+// for one policy store: the object with policyStoreId required (unknown is
+// a member it does not have), policyStoreId, nextToken and maxResults, an
+// integer of at least 1.
+func (tb *table) pagedInput(a at, unknown string) {
+	tb.object(a, "", []string{"policyStoreId"}, unknown)
+	tb.str(a, "policyStoreId", policyStoreIDSpec)
+	tb.str(a, "nextToken", nextTokenSpec)
+	tb.add(a, constraintCase{good: []mutation{set("maxResults", 50)}, bad: []mutation{set("maxResults", "10")}, kw: "type"})
+	tb.add(a, constraintCase{good: []mutation{set("maxResults", json.Number("2.0"))}, bad: []mutation{set("maxResults", json.Number("2.5"))}, kw: "type"})
+	tb.add(a, constraintCase{good: []mutation{set("maxResults", 1)}, bad: []mutation{set("maxResults", 0)}, kw: "minimum"})
+	tb.add(a, constraintCase{good: []mutation{set("maxResults", 1)}, bad: []mutation{set("maxResults", -1)}, kw: "minimum"})
+}
+
+// staticDefinition adds the rows of a StaticPolicyDefinition (or
+// UpdateStaticPolicyDefinition, which has the same members) at path;
+// unknown is a member it does not have.
+func (tb *table) staticDefinition(a at, path, unknown string) {
+	tb.object(a, path, []string{"statement"}, unknown)
+	tb.str(a, path+".description", policyDescriptionSpec)
+	tb.str(a, path+".statement", statementSpec)
+}
+
+// tokenMembers adds the rows of the members both authorization inputs
+// have: policyStoreId, the two tokens and entities. id's base gives an
+// identityToken and an entityList, access's an accessToken and cedarJson
+// entities.
+func (tb *table) tokenMembers(id, access at) {
+	tb.str(id, "policyStoreId", policyStoreIDSpec)
+	tb.str(id, "identityToken", tokenSpec)
+	tb.str(access, "accessToken", tokenSpec)
+	tb.entities(id, access, "entities")
+}
+
 // policyCases adds the rows of the policy and authorization inputs.
 func (tb *table) policyCases() {
 	// CreatePolicy input.
@@ -238,9 +272,7 @@ func (tb *table) policyCases() {
 	tb.unionNone(cs, "definition", "static")
 	tb.unionNone(ct, "definition", "templateLinked")
 	tb.unionBoth(cs, "definition", "templateLinked", map[string]any{"policyTemplateId": "PTEXAMPLEabcdefg111111"})
-	tb.object(cs, "definition.static", []string{"statement"}, "principal")
-	tb.str(cs, "definition.static.description", policyDescriptionSpec)
-	tb.str(cs, "definition.static.statement", statementSpec)
+	tb.staticDefinition(cs, "definition.static", "principal")
 	tl := "definition.templateLinked"
 	tb.object(ct, tl, []string{"policyTemplateId"}, "statement")
 	tb.str(ct, tl+".policyTemplateId", policyTemplateIDSpec)
@@ -264,20 +296,12 @@ func (tb *table) policyCases() {
 	tb.str(us, "name", policyNameSpec)
 	tb.object(us, "definition", nil, "templateLinked") // a template-linked policy is not updated here
 	tb.unionNone(us, "definition", "static")
-	tb.object(us, "definition.static", []string{"statement"}, "policyTemplateId")
-	tb.str(us, "definition.static.description", policyDescriptionSpec)
-	tb.str(us, "definition.static.statement", statementSpec)
+	tb.staticDefinition(us, "definition.static", "policyTemplateId")
 
 	// ListPolicies input.
 	lp := in("ListPolicies", "ListPolicies.input/principal-identifier")
 	lr := in("ListPolicies", "ListPolicies.input/resource-identifier")
-	tb.object(lp, "", []string{"policyStoreId"}, "filters")
-	tb.str(lp, "policyStoreId", policyStoreIDSpec)
-	tb.str(lp, "nextToken", nextTokenSpec)
-	tb.add(lp, constraintCase{good: []mutation{set("maxResults", 50)}, bad: []mutation{set("maxResults", "10")}, kw: "type"})
-	tb.add(lp, constraintCase{good: []mutation{set("maxResults", json.Number("2.0"))}, bad: []mutation{set("maxResults", json.Number("2.5"))}, kw: "type"})
-	tb.add(lp, constraintCase{good: []mutation{set("maxResults", 1)}, bad: []mutation{set("maxResults", 0)}, kw: "minimum"})
-	tb.add(lp, constraintCase{good: []mutation{set("maxResults", 1)}, bad: []mutation{set("maxResults", -1)}, kw: "minimum"})
+	tb.pagedInput(lp, "filters")
 	tb.object(lp, "filter", nil, "action")
 	tb.enum(lp, "filter.policyType", []any{"STATIC", "TEMPLATE_LINKED"}, "static", "TEMPLATE", 1, nil)
 	tb.str(lr, "filter.policyTemplateId", policyTemplateIDSpec)
@@ -298,22 +322,16 @@ func (tb *table) policyCases() {
 	ii := in("IsAuthorizedWithToken", "IsAuthorizedWithToken.input/identity-token")
 	ia := in("IsAuthorizedWithToken", "IsAuthorizedWithToken.input/access-token")
 	tb.object(ii, "", []string{"policyStoreId"}, "principal") // the token gives the principal
-	tb.str(ii, "policyStoreId", policyStoreIDSpec)
-	tb.str(ii, "identityToken", tokenSpec)
-	tb.str(ia, "accessToken", tokenSpec)
+	tb.tokenMembers(ii, ia)
 	tb.action(ii, "action")
 	tb.entity(ii, "resource")
 	tb.context(ii, "context", ia, "context")
-	tb.entities(ii, ia, "entities")
 
 	// BatchIsAuthorizedWithToken input.
 	bi := in("BatchIsAuthorizedWithToken", "BatchIsAuthorizedWithToken.input/identity-token")
 	ba := in("BatchIsAuthorizedWithToken", "BatchIsAuthorizedWithToken.input/access-token")
 	tb.object(bi, "", []string{"policyStoreId", "requests"}, "action")
-	tb.str(bi, "policyStoreId", policyStoreIDSpec)
-	tb.str(bi, "identityToken", tokenSpec)
-	tb.str(ba, "accessToken", tokenSpec)
-	tb.entities(bi, ba, "entities")
+	tb.tokenMembers(bi, ba)
 	tb.list(ba, "requests", listSpec{min: 1, item: func(i int) any {
 		return map[string]any{"action": map[string]any{"actionType": "MyCorp::Action", "actionId": fmt.Sprintf("Action%d", i)}}
 	}})

@@ -424,13 +424,7 @@ func constraintCases(t testing.TB) []constraintCase {
 
 	// ListIdentitySources input.
 	li := in("ListIdentitySources", "ListIdentitySources.input")
-	tb.object(li, "", []string{"policyStoreId"}, "pageSize")
-	tb.str(li, "policyStoreId", policyStoreIDSpec)
-	tb.str(li, "nextToken", nextTokenSpec)
-	tb.add(li, constraintCase{good: []mutation{set("maxResults", 50)}, bad: []mutation{set("maxResults", "10")}, kw: "type"})
-	tb.add(li, constraintCase{good: []mutation{set("maxResults", json.Number("2.0"))}, bad: []mutation{set("maxResults", json.Number("2.5"))}, kw: "type"})
-	tb.add(li, constraintCase{good: []mutation{set("maxResults", 1)}, bad: []mutation{set("maxResults", 0)}, kw: "minimum"})
-	tb.add(li, constraintCase{good: []mutation{set("maxResults", 1)}, bad: []mutation{set("maxResults", -1)}, kw: "minimum"})
+	tb.pagedInput(li, "pageSize")
 	tb.list(li, "filters", listSpec{max: 10, item: func(int) any { return map[string]any{"principalEntityType": "MyCorp::User"} }})
 	tb.object(li, "filters[0]", nil, "identitySourceId")
 	tb.str(li, "filters[0].principalEntityType", principalEntityTypeSpec)

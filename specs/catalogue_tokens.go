@@ -84,34 +84,6 @@ func tokenScenarios() []Scenario {
 				id := s.oidcToken(ctx, IDTokenUse, f.ClientIds[0])
 				s.awaitRefused(ctx, "with an ID token where accessTokenOnly is configured", authzRequest(store, IDTokenUse, id, "read"))
 			}),
-		negative("IsAuthorizedWithToken/Refused/Expired", EvidenceObserved,
-			"IsAuthorizedWithToken MUST refuse an expired token with ValidationException, where the same user's unexpired token is accepted.",
-			func(ctx context.Context, s *session, f Fixtures) {
-				store, _, _, _, _ := s.allowedCognitoSource(ctx, f)
-				expired := s.mintToken(ctx, TokenRequest{UserPoolArn: f.UserPoolArn, Use: IDTokenUse, ClientID: f.ClientIds[0], LifetimeSeconds: -60})
-				s.awaitRefused(ctx, "with an expired ID token", authzRequest(store, IDTokenUse, expired, "read"))
-			}),
-		negative("IsAuthorizedWithToken/Refused/OtherIssuer", EvidenceObserved,
-			"IsAuthorizedWithToken MUST refuse with ValidationException a token of a user pool that is not the identity source's.",
-			func(ctx context.Context, s *session, f Fixtures) {
-				store, _, _, _, _ := s.allowedCognitoSource(ctx, f)
-				other := s.cognitoToken(ctx, IDTokenUse, f.SecondUserPoolArn, f.ClientIds[0])
-				s.awaitRefused(ctx, "with an ID token of another user pool", authzRequest(store, IDTokenUse, other, "read"))
-			}),
-		negative("IsAuthorizedWithToken/Refused/UnlistedClient", EvidenceObserved,
-			"IsAuthorizedWithToken MUST refuse with ValidationException an ID token whose aud is not among the identity source's client ids.",
-			func(ctx context.Context, s *session, f Fixtures) {
-				store, _, _, _, _ := s.allowedCognitoSource(ctx, f)
-				other := s.cognitoToken(ctx, IDTokenUse, f.UserPoolArn, f.ClientIds[len(f.ClientIds)-1])
-				s.awaitRefused(ctx, "with an ID token of a client the identity source does not list", authzRequest(store, IDTokenUse, other, "read"))
-			}),
-		negative("IsAuthorizedWithToken/Refused/TokenUseMismatch", EvidenceObserved,
-			"IsAuthorizedWithToken MUST refuse with ValidationException a Cognito ID token sent as accessToken, whose token_use is not access.",
-			func(ctx context.Context, s *session, f Fixtures) {
-				store, _, _, _, _ := s.allowedCognitoSource(ctx, f)
-				id := s.cognitoToken(ctx, IDTokenUse, f.UserPoolArn, f.ClientIds[0])
-				s.awaitRefused(ctx, "with an ID token sent as accessToken", authzRequest(store, AccessTokenUse, id, "read"))
-			}),
 		happy("BatchIsAuthorizedWithToken/Cognito/ResultsInOrder", EvidenceDocs,
 			"BatchIsAuthorizedWithToken MUST map the token to one principal and answer each request, echoed, with its own decision, in the order of the requests.",
 			func(ctx context.Context, s *session, f Fixtures) {
@@ -178,8 +150,50 @@ func tokenScenarios() []Scenario {
 				s.awaitDecision(ctx, "for the old type's action after the update", authzRequest(store, IDTokenUse, tok, "read"), types.DecisionDeny)
 			}),
 	}
+	scs = append(scs, refusalScenarios()...)
 	for i := range scs {
 		scs[i] = needsTokens(scs[i])
+	}
+	return scs
+}
+
+// refusalScenarios are the tokens IsAuthorizedWithToken must refuse with
+// ValidationException (observed on AWS) where a token of the identity
+// source, sent as identityToken, is accepted: each is one token the
+// scenario gets, sent as the parameter use.
+func refusalScenarios() []Scenario {
+	var scs []Scenario
+	for _, r := range []struct {
+		id, description, what, use string
+		token                      func(ctx context.Context, s *session, f Fixtures) token
+	}{
+		{"Expired", "an expired token, where the same user's unexpired token is accepted",
+			"with an expired ID token", IDTokenUse,
+			func(ctx context.Context, s *session, f Fixtures) token {
+				return s.mintToken(ctx, TokenRequest{UserPoolArn: f.UserPoolArn, Use: IDTokenUse, ClientID: f.ClientIds[0], LifetimeSeconds: -60})
+			}},
+		{"OtherIssuer", "a token of a user pool that is not the identity source's",
+			"with an ID token of another user pool", IDTokenUse,
+			func(ctx context.Context, s *session, f Fixtures) token {
+				return s.cognitoToken(ctx, IDTokenUse, f.SecondUserPoolArn, f.ClientIds[0])
+			}},
+		{"UnlistedClient", "an ID token whose aud is not among the identity source's client ids",
+			"with an ID token of a client the identity source does not list", IDTokenUse,
+			func(ctx context.Context, s *session, f Fixtures) token {
+				return s.cognitoToken(ctx, IDTokenUse, f.UserPoolArn, f.ClientIds[len(f.ClientIds)-1])
+			}},
+		{"TokenUseMismatch", "a Cognito ID token sent as accessToken, whose token_use is not access",
+			"with an ID token sent as accessToken", AccessTokenUse,
+			func(ctx context.Context, s *session, f Fixtures) token {
+				return s.cognitoToken(ctx, IDTokenUse, f.UserPoolArn, f.ClientIds[0])
+			}},
+	} {
+		scs = append(scs, negative("IsAuthorizedWithToken/Refused/"+r.id, EvidenceObserved,
+			"IsAuthorizedWithToken MUST refuse with ValidationException "+r.description+".",
+			func(ctx context.Context, s *session, f Fixtures) {
+				store, _, _, _, _ := s.allowedCognitoSource(ctx, f)
+				s.awaitRefused(ctx, r.what, authzRequest(store, r.use, r.token(ctx, s, f), "read"))
+			}))
 	}
 	return scs
 }
