@@ -3,6 +3,10 @@ GO        ?= go
 ADDR      ?= 127.0.0.1:4599
 BENCHTIME ?= 2s
 BENCHCOUNT ?= 5
+# make bench-load: rounds per server and concurrency (each BENCHTIME long,
+# a Go duration), and the client counts.
+BENCHROUNDS ?= $(BENCHCOUNT)
+BENCHCONCURRENCY ?= 1,8,64
 # The version stamped into the binaries (vpfake -version, vpconform -version).
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS    = -X github.com/vpconform/vpconform/internal/version.stamped=$(VERSION)
@@ -18,7 +22,7 @@ FAKE_ENV = AWS_ACCESS_KEY_ID=AKIDVPCONFORMALLOWED AWS_SECRET_ACCESS_KEY=vpconfor
 	AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
 WITHFAKE = $(GO) run ./internal/withfake -vpfake bin/vpfake -arg -credentials-file=$(FAKE_CREDENTIALS)
 
-.PHONY: help fuzz soak test test-unit examples-deps test-endpoint test-aws-on-fake conformance record compare vet fmt-check fake build dist bench bench-catalogue clean
+.PHONY: help fuzz soak test test-unit examples-deps test-endpoint test-aws-on-fake conformance record compare vet fmt-check fake build dist bench bench-load bench-sdk bench-catalogue clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -130,7 +134,21 @@ dist: ## static vpfake and vpconform for linux, darwin (amd64, arm64) and window
 		done; done
 	@cd $(DIST) && sha256sum $$(ls | grep -v SHA256SUMS) > SHA256SUMS && echo "dist: $(DIST)/SHA256SUMS"
 
-bench: ## GetIdentitySource on the fake vs a canned net/http handler, over loopback; prints both and the ratio
+# The load figures first, then the in-process one; one after the other,
+# never side by side, even under make -j.
+bench: ## bench-load, then bench-sdk: the fake against a canned server, as processes under raw HTTP load, then in process through the SDK
+	@$(MAKE) --no-print-directory bench-load
+	@$(MAKE) --no-print-directory bench-sdk
+
+LOADBENCH_ARGS = -vpfake bin/vpfake -canned bin/canned -concurrency $(BENCHCONCURRENCY) -rounds $(BENCHROUNDS) -duration $(BENCHTIME)
+
+bench-load: build ## GetIdentitySource on bin/vpfake and on bin/canned (a bare net/http server replaying the fake's answer), each its own process, under raw keep-alive HTTP at BENCHCONCURRENCY (1,8,64) clients in BENCHROUNDS (5) interleaved rounds of BENCHTIME (2s), without then with SigV4 credentials; prints req/s, p50, p99 and CPU per request of each and the ratios; JSON in bin/bench-load*.json
+	$(GO) build -o bin/canned ./internal/loadbench/canned
+	$(GO) build -o bin/loadbench ./internal/loadbench
+	bin/loadbench $(LOADBENCH_ARGS) -json bin/bench-load.json
+	bin/loadbench $(LOADBENCH_ARGS) -credentials -credentials-file $(FAKE_CREDENTIALS) -json bin/bench-load-credentials.json
+
+bench-sdk: ## GetIdentitySource through the AWS SDK against the fake and a canned handler, both in the test process (BENCHCOUNT runs of BENCHTIME); prints both medians and their ratio
 	@mkdir -p bin
 	$(GO) test -run '^$$' -bench 'BenchmarkGetIdentitySource' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./fake | tee bin/bench.txt
 	$(GO) run ./internal/benchratio -base canned -subject fake bin/bench.txt

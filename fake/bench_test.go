@@ -20,7 +20,7 @@ import (
 // BenchmarkGetIdentitySource measures GetIdentitySource against the fake
 // over loopback HTTP ("fake") next to a bare net/http handler that answers
 // every request with the fake's own response bytes ("canned"), through the
-// same SDK client and HTTP client. `make bench` prints both and their ratio;
+// same SDK client and HTTP client. `make bench-sdk` (part of `make bench`) prints both and their ratio;
 // the difference is what the fake itself costs per call.
 func BenchmarkGetIdentitySource(b *testing.B) {
 	srv := fake.NewServer()
