@@ -374,7 +374,7 @@ func TestCreateDeleteLoopsKeepHeapFlat(t *testing.T) {
 					}
 				}
 			}
-			const n = 20
+			const n = 10
 			loop(n)
 			time.Sleep(2 * delay)
 			h.raw(t, "GetPolicyStore", `{"policyStoreId":"p"}`) // reads prune too
@@ -385,7 +385,7 @@ func TestCreateDeleteLoopsKeepHeapFlat(t *testing.T) {
 			after10N := heapAfterGC()
 			t.Logf("heap after %d loops: %d KiB; after %d: %d KiB (each input is about %d KiB)", n, afterN>>10, 10*n, after10N>>10,
 				len(maximalCreatePolicyStore(0, "t"))>>10)
-			// Keeping each input, or each store, would add 180 × ~300 KiB.
+			// Keeping each input, or each store, would add 90 × ~300 KiB.
 			if after10N > afterN+8<<20 {
 				t.Errorf("heap grew from %d KiB to %d KiB between %d and %d loops", afterN>>10, after10N>>10, n, 10*n)
 			}

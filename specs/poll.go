@@ -44,7 +44,7 @@ func (s *session) failedRead(op string, err error, written string) (attempt, boo
 	return settledBy(a.String(), a.cause(op)), true
 }
 
-// await polls try every pollInterval, for at most the target's consistency
+// await polls try every s.poll (Target.PollInterval), for at most the target's consistency
 // timeout, while it finds a write of the scenario still propagating: a
 // scenario waits only for what eventual consistency explains. It returns
 // once try finds the state awaited; an attempt whose answer settles the
@@ -67,7 +67,7 @@ func (s *session) await(ctx context.Context, what, want string, try func() attem
 		default:
 			return errors.New(last.got)
 		}
-	})).WithTimeout(s.consistency).WithPolling(pollInterval).Should(Succeed())
+	})).WithTimeout(s.consistency).WithPolling(s.poll).Should(Succeed())
 	switch {
 	case ok:
 	case last.settled:

@@ -59,5 +59,12 @@ func (b quickUnlessThrottled) BackoffDelay(attempt int, err error) (time.Duratio
 }
 
 // defaultRetryer is the per-call option that gives a call the SDK's own
-// default retryer, for the scenarios about what that retryer does.
-func defaultRetryer(o *verifiedpermissions.Options) { o.Retryer = retry.NewStandard() }
+// default retryer, for the scenarios about what that retryer does: which
+// errors it retries and how often. Its backoff alone is pinned to at most
+// quickRetryDelay, as the scenario is about the retry, not the pause (the
+// default's first pause after throttling is up to a second).
+func defaultRetryer(o *verifiedpermissions.Options) {
+	o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+		so.Backoff = retry.NewExponentialJitterBackoff(quickRetryDelay)
+	})
+}

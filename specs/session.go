@@ -19,8 +19,9 @@ import (
 // eventually consistent.
 const DefaultConsistencyTimeout = 10 * time.Second
 
-// pollInterval is the pause between two polls of a read after a write.
-const pollInterval = 100 * time.Millisecond
+// DefaultPollInterval is the pause between two polls of a read after a
+// write (Target.PollInterval).
+const DefaultPollInterval = 100 * time.Millisecond
 
 // session is what one scenario works with: the target, a Verified
 // Permissions client whose every exchange is recorded and validated, a raw
@@ -39,8 +40,9 @@ type session struct {
 	deniedClient *verifiedpermissions.Client
 
 	transport *validatingTransport
-	// consistency bounds the polling of reads after writes.
-	consistency time.Duration
+	// consistency bounds the polling of reads after writes, and poll is
+	// the pause between two polls.
+	consistency, poll time.Duration
 
 	mu sync.Mutex
 	// minted counts the names, client tokens and made-up ids the session
@@ -76,6 +78,7 @@ func newSession(t Target, sc Scenario) (*session, error) {
 		client:      verifiedpermissions.NewFromConfig(cfg),
 		transport:   tr,
 		consistency: t.consistencyTimeout(),
+		poll:        t.pollInterval(),
 	}
 	if t.DeniedAWSConfig != nil {
 		denied := t.DeniedAWSConfig.Copy()

@@ -86,6 +86,11 @@ type Target struct {
 	// VPCONFORM_CONSISTENCY_TIMEOUT sets it for the targets built from the
 	// environment.
 	ConsistencyTimeout time.Duration
+	// PollInterval is the pause between two polls of a read after a
+	// write; 0 means DefaultPollInterval. A fake with a short propagation
+	// delay sets a shorter one, so that each read is still polled a few
+	// times while the delay lasts.
+	PollInterval time.Duration
 }
 
 // consistencyTimeout is Target.ConsistencyTimeout, else the default.
@@ -94,6 +99,14 @@ func (t Target) consistencyTimeout() time.Duration {
 		return t.ConsistencyTimeout
 	}
 	return DefaultConsistencyTimeout
+}
+
+// pollInterval is Target.PollInterval, else the default.
+func (t Target) pollInterval() time.Duration {
+	if t.PollInterval > 0 {
+		return t.PollInterval
+	}
+	return DefaultPollInterval
 }
 
 // now reads the target's clock.

@@ -136,7 +136,8 @@ func TestDeviationsAreDetected(t *testing.T) {
 				if slices.Contains(slowRuns, d.Name) {
 					priority = prioritySlow
 				}
-				r := pool.start(&run{name: "deviation/" + d.Name, wrap: func(h http.Handler) http.Handler { return deviations.Wrap(h, d) }, priority: priority})
+				r := pool.start(&run{name: "deviation/" + d.Name, wrap: func(h http.Handler) http.Handler { return deviations.Wrap(h, d) },
+					priority: priority, focus: focusOn(detectedBy[d.Name])})
 				t.Parallel()
 				<-r.done
 				checkDetected(t, d, detectedBy[d.Name], r, faithful)
@@ -179,6 +180,9 @@ type run struct {
 	// faithful fake.
 	wrap     func(http.Handler) http.Handler
 	priority int
+	// focus, when not empty, is a Ginkgo focus that runs only some
+	// scenarios: a deviation's run needs only those of its DetectedBy.
+	focus string
 	// credentials runs the suite against a fake that verifies SigV4 and
 	// knows an allowed and a denied key, so that the scenarios about
 	// credentials run too. The deviations' runs go without: several of
@@ -392,6 +396,16 @@ func checkDetected(t *testing.T, d deviations.Deviation, detectedBy []string, r 
 	t.Logf("%s: %d other scenarios also caught it; run took %v", d.Name, len(others), r.took.Round(time.Millisecond))
 }
 
+// focusOn is the Ginkgo focus running exactly the scenarios ids: the text
+// of each spec holds its id followed by ": ".
+func focusOn(ids []string) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = regexp.QuoteMeta(id + ": ")
+	}
+	return strings.Join(parts, "|")
+}
+
 // buildSuite compiles the endpoint suite's test binary into dir and
 // returns its path.
 func buildSuite(dir, root string) (string, error) {
@@ -440,7 +454,11 @@ func runSuite(root, bin, dir string, r *run) error {
 	report := filepath.Join(dir, "report.json")
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-ginkgo.json-report="+report, "-ginkgo.no-color", "-test.timeout="+runTimeout.String())
+	args := []string{"-ginkgo.json-report=" + report, "-ginkgo.no-color", "-test.timeout=" + runTimeout.String()}
+	if r.focus != "" {
+		args = append(args, "-ginkgo.focus="+r.focus)
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = filepath.Join(root, filepath.FromSlash(endpointSuite))
 	// No VPCONFORM_* or AWS_* variable of the caller's leaks in: not
 	// strict, the default fixtures and dummy credentials, never a real

@@ -30,10 +30,14 @@ var (
 )
 
 // propagationDelay is how late the eventually consistent fake's reads, and
-// the existence checks of its writes, see writes: long enough that every
-// read after a write and every CreateIdentitySource after CreatePolicyStore
-// is polled a few times (every 100 ms), short enough for the whole catalogue.
-const propagationDelay = 250 * time.Millisecond
+// the existence checks of its writes, see writes, and delayedPoll how often
+// its scenarios poll: every read after a write and every
+// CreateIdentitySource after CreatePolicyStore is polled a few times before
+// the write shows, while the whole catalogue takes seconds, not minutes.
+const (
+	propagationDelay = 60 * time.Millisecond
+	delayedPoll      = 15 * time.Millisecond
+)
 
 // consistent and delayed are the fakes the catalogue runs against;
 // BeforeSuite starts them, so they exist by the time a scenario calls the
@@ -74,9 +78,10 @@ var _ = Describe("fake (consistent)", func() {
 // extra reads a propagation delay causes leave no trace; its running clock
 // mints times the fixed clock of the recording did not, so their numbering
 // is ignored. Not in record mode: only the golden fake records.
-var _ = Describe("fake (propagation delay 250ms)", func() {
+var _ = Describe("fake (propagation delay)", func() {
 	specs.Register(func() specs.Target {
 		t := target("fake-delayed", delayed, allowed, denied, "")
+		t.PollInterval = delayedPoll
 		if g, err := goldenSettings(); err == nil && g.CompareDir != "" {
 			t.Golden = specs.GoldenSettings{CompareDir: g.CompareDir, Compare: specs.EnvCompareOptions()}
 		}
