@@ -43,7 +43,7 @@ import (
 // schema.
 func ValidateBounded(op string, dir Direction, body []byte, limit int) error {
 	file := FileName(op, dir)
-	s, ok := compiled[file]
+	s, ok := compiledSchema(file)
 	if !ok {
 		return fmt.Errorf("schemas: %s: %w", file, ErrNoSchema)
 	}

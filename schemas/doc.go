@@ -25,8 +25,9 @@
 // record holds AttributeValues): its schema refers to itself, and a walk of
 // the schemas lists its constraints once per path.
 //
-// The files are embedded and compiled once when the package is initialised;
-// no schema is ever fetched over the network. Validate and ValidateError
+// The files are embedded and each is compiled once, the first time it is
+// used (so a program validating a few operations starts without compiling
+// the rest); no schema is ever fetched over the network. Validate and ValidateError
 // report every broken constraint with its member path and keyword, which is
 // what the fake server puts in a ValidationException's fieldList.
 package schemas

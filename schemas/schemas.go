@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -36,14 +37,29 @@ const (
 //go:embed *.schema.json errors/*.schema.json
 var files embed.FS
 
-// compiled holds every schema, keyed by its file name relative to the
-// schemas directory ("GetIdentitySource.input.schema.json",
-// "errors/ResourceNotFoundException.schema.json"). It is built once at
-// package initialisation; a schema that does not compile is a programming
-// error in this package and panics there, never on input.
-var compiled = mustCompileAll()
+// set is every embedded schema, compiled on first use: a program (vpfake)
+// that validates two operations compiles their schemas, not all of them,
+// and starts without paying for the rest.
+var set = sync.OnceValue(loadSchemas)
 
-func mustCompileAll() map[string]*jsonschema.Schema {
+// schemaSet holds the embedded schema files, keyed by their names relative
+// to the schemas directory ("GetIdentitySource.input.schema.json",
+// "errors/ResourceNotFoundException.schema.json"), and each one's compiled
+// schema once something has asked for it.
+type schemaSet struct {
+	// names are the files that are schemas of their own (common.schema.json,
+	// which only holds definitions, is not one).
+	names map[string]bool
+
+	mu       sync.Mutex // guards compiler, which is not safe for concurrent use
+	compiler *jsonschema.Compiler
+	compiled sync.Map // file name → *jsonschema.Schema
+}
+
+// loadSchemas adds every embedded file to a compiler. A file that cannot be
+// read or added is a programming error in this package and panics here,
+// never on input; TestEverySchemaCompiles compiles each one.
+func loadSchemas() *schemaSet {
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft2020
 	c.AssertFormat = true
@@ -51,7 +67,7 @@ func mustCompileAll() map[string]*jsonschema.Schema {
 	c.LoadURL = func(s string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("schemas: %s is not embedded and will not be fetched", s)
 	}
-	var names []string
+	names := map[string]bool{}
 	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -66,21 +82,41 @@ func mustCompileAll() map[string]*jsonschema.Schema {
 		if err := c.AddResource(BaseID+p, bytes.NewReader(b)); err != nil {
 			return fmt.Errorf("add %s: %w", p, err)
 		}
-		names = append(names, p)
+		if p != commonFile {
+			names[p] = true
+		}
 		return nil
 	})
 	if err != nil {
 		panic(fmt.Sprintf("schemas: load embedded files: %v", err))
 	}
-	out := make(map[string]*jsonschema.Schema, len(names))
-	for _, n := range names {
-		if n == commonFile {
-			continue
-		}
-		out[n] = c.MustCompile(BaseID + n)
-	}
-	return out
+	return &schemaSet{names: names, compiler: c}
 }
+
+// schema returns the compiled schema of the embedded file, compiling it
+// the first time, and false when there is no such schema.
+func (s *schemaSet) schema(file string) (*jsonschema.Schema, bool) {
+	if v, ok := s.compiled.Load(file); ok {
+		return v.(*jsonschema.Schema), true
+	}
+	if !s.names[file] {
+		return nil, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.compiled.Load(file); ok {
+		return v.(*jsonschema.Schema), true
+	}
+	sch, err := s.compiler.Compile(BaseID + file)
+	if err != nil {
+		panic(fmt.Sprintf("schemas: compile embedded %s: %v", file, err))
+	}
+	s.compiled.Store(file, sch)
+	return sch, true
+}
+
+// compiledSchema is set().schema.
+func compiledSchema(file string) (*jsonschema.Schema, bool) { return set().schema(file) }
 
 const commonFile = "common.schema.json"
 
@@ -97,7 +133,7 @@ func ErrorFileName(shape string) string {
 // Operations lists, sorted, every operation that has an input schema.
 func Operations() []string {
 	var ops []string
-	for n := range compiled {
+	for n := range set().names {
 		if op, ok := strings.CutSuffix(n, "."+string(Input)+".schema.json"); ok && !strings.Contains(op, "/") {
 			ops = append(ops, op)
 		}
@@ -109,7 +145,7 @@ func Operations() []string {
 // ErrorShapes lists, sorted, every error shape that has a schema.
 func ErrorShapes() []string {
 	var shapes []string
-	for n := range compiled {
+	for n := range set().names {
 		if s, ok := strings.CutPrefix(n, "errors/"); ok {
 			shapes = append(shapes, strings.TrimSuffix(s, ".schema.json"))
 		}
@@ -120,14 +156,12 @@ func ErrorShapes() []string {
 
 // Has reports whether there is a schema for op in direction dir.
 func Has(op string, dir Direction) bool {
-	_, ok := compiled[FileName(op, dir)]
-	return ok
+	return set().names[FileName(op, dir)]
 }
 
 // HasError reports whether there is a schema for the error shape.
 func HasError(shape string) bool {
-	_, ok := compiled[ErrorFileName(shape)]
-	return ok
+	return set().names[ErrorFileName(shape)]
 }
 
 // Source returns the raw text of an embedded schema file, such as
@@ -171,7 +205,7 @@ func ValidateError(shape string, body []byte) error {
 }
 
 func validateFile(file string, body []byte) error {
-	s, ok := compiled[file]
+	s, ok := compiledSchema(file)
 	if !ok {
 		return fmt.Errorf("schemas: %s: %w", file, ErrNoSchema)
 	}
