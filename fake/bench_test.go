@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 	"time"
 
@@ -177,4 +178,24 @@ func BenchmarkAuthorizeWithToken(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkHeapPerStore creates b.N policy stores, each with one Cognito
+// identity source, both with a clientToken as every SDK sends one, and
+// reports the heap they hold per store ("B/store"), measured after GC.
+func BenchmarkHeapPerStore(b *testing.B) {
+	srv := fake.NewServer(fake.WithoutListener(), fake.WithMaxPolicyStores(1<<30))
+	defer srv.Close()
+	before := heapAfterGC()
+	i := 0
+	for b.Loop() {
+		i++
+		store := benchCall(b, srv, "CreatePolicyStore", fmt.Sprintf(`{"clientToken":"store-%09d","validationSettings":{"mode":"OFF"}}`, i))["policyStoreId"].(string)
+		benchCall(b, srv, "CreateIdentitySource", fmt.Sprintf(`{"clientToken":"source-%09d","policyStoreId":"%s","configuration":{"cognitoUserPoolConfiguration":{"userPoolArn":"%s","clientIds":["%s"]}}}`, i, store, userPoolArn, clientID))
+	}
+	after := heapAfterGC()
+	if i > 0 && after > before {
+		b.ReportMetric(float64(after-before)/float64(i), "B/store")
+	}
+	runtime.KeepAlive(srv)
 }
