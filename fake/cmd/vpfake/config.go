@@ -53,6 +53,9 @@ type config struct {
 	// controlToken, when set, is required by the control routes but
 	// health.
 	controlToken string
+
+	// log is how requests are logged; the zero value logs a line each.
+	log logMode
 }
 
 const (
@@ -183,6 +186,11 @@ func newFlagSet(cfg *config, getenv func(string) string) (*flag.FlagSet, map[str
 		"`token` the control routes (but health, the JWKS and the issuers' documents) then require,\n"+
 			"as \"Authorization: Bearer <token>\" or \"X-Vpfake-Control-Token: <token>\"; else 401.\n"+
 			"Prefer the variable: flags show in ps (env VPFAKE_CONTROL_TOKEN)")
+	cfg.log = env.logMode("log")
+	fs.Var(&cfg.log, "log",
+		"request log `mode`: on (the default), a line per request with the operation (or method and path), status and\n"+
+			"duration; json, a JSON object per request with time (UTC), method, path, operation, status, durationMs and\n"+
+			"requestId; off, none. The start-up and shutdown lines are written in every mode (env VPFAKE_LOG)")
 	return fs, env.errs
 }
 
@@ -231,6 +239,23 @@ func (e *environment) duration(flagName string, def time.Duration) time.Duration
 		return def
 	}
 	return d
+}
+
+// logMode returns the -log mode in the variable of flagName, or logOn
+// when it is unset; a value that is not a mode is recorded and logOn used
+// meanwhile.
+func (e *environment) logMode(flagName string) logMode {
+	name := envName(flagName)
+	v := e.get(name, "")
+	if v == "" {
+		return logOn
+	}
+	m, ok := parseLogMode(v)
+	if !ok {
+		e.errs[flagName] = fmt.Errorf("%s=%q is not a -%s value: want %s", name, v, flagName, logModeChoices)
+		return logOn
+	}
+	return m
 }
 
 // limit is a flag that bounds the fake: a count, which must be at least 1,
@@ -455,11 +480,13 @@ flight; request bodies still arriving then are cut short and answered, and only 
 unanswered 2s later are dropped. It exits 0 when every request was answered, 1 otherwise.
 
 Output and exit status: vpfake prints "vpfake listening on http://<addr>" to stderr once it accepts
-requests (with -addr 127.0.0.1:0 the line says which port it took), then one line per request: the
-operation, the status and the duration. It exits 2, before listening, for a flag or variable it cannot
-use (each count must be at least 1 and each duration positive) or a credentials file it cannot read or
-use; 1 for a state file it refuses or an address it cannot listen on; and after a shutdown 0 or 1, as
-above. -version prints "vpfake <version>" and exits 0; -h prints this and exits 0.
+requests (with -addr 127.0.0.1:0 the line says which port it took), then, as -log says, one line per
+request (the operation, the status and the duration), one JSON object per request, or nothing; request
+lines are written out within 5ms, and all of them before vpfake exits. It exits 2, before listening,
+for a flag or variable it cannot use (each count must be at least 1 and each duration positive, -log
+one of on, off or json) or a credentials file it cannot read or use; 1 for a state file it refuses
+or an address it cannot listen on; and after a shutdown 0 or 1, as above. -version prints "vpfake
+<version>" and exits 0; -h prints this and exits 0.
 
 Retries: SDK clients retry ThrottlingException and InternalServerException by default (the AWS
 SDK for Go v2 makes up to 3 attempts), so an injected retryable fault with count 1 is retried away

@@ -9,7 +9,9 @@
 // -version prints its version.
 //
 // main.go holds cli (configuration to exit status) and run (the server,
-// its log and its graceful shutdown); config.go the flags, their variables
-// and checks, and the help text; statefile.go the state file, read at
-// start and written after each change; parent.go -exit-with-parent.
+// its log and its graceful shutdown); reqlog.go the log's buffered writer
+// and the request lines of -log on and json; config.go the flags, their
+// variables and checks, and the help text; statefile.go the state file,
+// read at start and written after each change; parent.go
+// -exit-with-parent.
 package main

@@ -11,15 +11,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/vpconform/vpconform/fake"
-	"github.com/vpconform/vpconform/fake/internal/statuswriter"
 	"github.com/vpconform/vpconform/internal/version"
-	"github.com/vpconform/vpconform/schemas"
 )
 
 func main() {
@@ -72,10 +69,16 @@ const cutGrace = 2 * time.Second
 // ready, if not nil, is called with the bound address once the
 // listener is open. With a state file, it starts from the file's state,
 // refusing a file that is not a valid state before it listens, and keeps
-// the file up to date until it returns.
+// the file up to date until it returns. It logs to logOut: start-up and
+// shutdown lines, and each request as cfg.log says (see logRequests),
+// every line written out before it returns.
 func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr string)) error {
 	cfg = cfg.withDefaults()
-	logger := log.New(logOut, "vpfake: ", log.LstdFlags|log.Lmicroseconds)
+	// Every line goes through sink, so that the request lines it buffers
+	// keep their place among the others; close writes out the last ones.
+	sink := newLogSink(logOut, logFlushInterval)
+	defer func() { _ = sink.close() }() // a log that cannot be written has nowhere to report it
+	logger := log.New(sink, "vpfake: ", log.LstdFlags|log.Lmicroseconds)
 	opts := []fake.Option{
 		fake.WithoutListener(), fake.WithRegion(cfg.region), fake.WithAccount(cfg.account),
 		fake.WithMaxPolicyStores(cfg.maxPolicyStores), fake.WithMaxEncryptionContextBytes(cfg.maxEncryptionContextBytes),
@@ -129,12 +132,12 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr stri
 		}
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	hs := srv.NewHTTPServer(logRequests(srv.Handler(), logger))
+	hs := srv.NewHTTPServer(logRequests(srv.Handler(), sink, cfg.log))
 	hs.ErrorLog = logger
 	conns := &connTracker{active: map[net.Conn]struct{}{}}
 	hs.ConnState = conns.track
 	// The readiness line has no log prefix, so scripts can wait for it.
-	fmt.Fprintf(logOut, "vpfake listening on http://%s\n", ln.Addr())
+	fmt.Fprintf(sink, "vpfake listening on http://%s\n", ln.Addr())
 	if len(cfg.credentials) > 0 {
 		logger.Printf("verifying SigV4 signatures: %d credential(s) from %s", len(cfg.credentials), cfg.credentialsFile)
 	}
@@ -248,19 +251,4 @@ func logState(logger *log.Logger, path string, loaded loadedState, st fake.State
 	default:
 		logger.Printf("state: loaded %d policy store(s) and %d identity source(s) from %s; it is rewritten after each change", len(st.PolicyStores), sources, path)
 	}
-}
-
-// logRequests logs one line per request: the operation (or method and
-// path), the status and the duration.
-func logRequests(next http.Handler, logger *log.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := statuswriter.New(w)
-		next.ServeHTTP(sw, r)
-		op := schemas.OperationFromTarget(r.Header.Get("X-Amz-Target"))
-		if op == "" || strings.HasPrefix(r.URL.Path, "/_vpfake/") {
-			op = r.Method + " " + r.URL.Path
-		}
-		logger.Printf("%s %d %s", op, sw.Status(), time.Since(start).Round(time.Microsecond))
-	})
 }
