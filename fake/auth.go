@@ -5,9 +5,9 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -27,8 +27,10 @@ const amzDateLayout = "20060102T150405Z"
 // set of credentials.
 type authenticator struct {
 	region, account string
-	creds           map[string]Credential
-	signer          *v4.Signer
+	creds           map[string]*knownCredential
+	// signer recomputes the signature of a request the fast path
+	// (signature) does not canonicalise itself; see verify.
+	signer *v4.Signer
 	// signingClock, when set (SetSigningClock), is the clock X-Amz-Date is
 	// checked against instead of the server's.
 	signingClock atomic.Pointer[func() time.Time]
@@ -54,12 +56,26 @@ func (s *Server) SetSigningClock(now func() time.Time) {
 }
 
 func newAuthenticator(creds []Credential, region, account string) *authenticator {
-	a := &authenticator{region: region, account: account, creds: map[string]Credential{}, signer: v4.NewSigner()}
+	a := &authenticator{region: region, account: account, creds: map[string]*knownCredential{}, signer: v4.NewSigner()}
 	for _, c := range creds {
 		c.Allow = slices.Clone(c.Allow)
-		a.creds[c.AccessKeyID] = c
+		k := &knownCredential{Credential: c, allow: make([]string, len(c.Allow))}
+		// Credential.allows matches case-insensitively by lowering both
+		// sides; the patterns are lowered once here.
+		for i, pattern := range c.Allow {
+			k.allow[i] = strings.ToLower(pattern)
+		}
+		a.creds[c.AccessKeyID] = k
 	}
 	return a
+}
+
+// knownCredential is a credential the authenticator accepts, with what
+// requests signed by it reuse: its Allow patterns in lower case. (The SDK's
+// signer, which verify uses, caches the derived signing keys itself.)
+type knownCredential struct {
+	Credential
+	allow []string
 }
 
 // sigV4 is a parsed SigV4 Authorization header and X-Amz-Date.
@@ -68,17 +84,71 @@ type sigV4 struct {
 	scopeDate     string
 	region        string
 	service       string
-	signedHeaders []string
+	signedHeaders string // as sent: names separated by ";"
 	signature     string
 	amzDate       string // X-Amz-Date as sent, trimmed
 	signingTime   time.Time
 }
 
-var (
-	scopeDatePattern = regexp.MustCompile(`^\d{8}$`)
-	signaturePattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	headerName       = regexp.MustCompile(`^[a-z0-9!#$%&'*+.^_|~-]+$`)
-)
+// signedHeaderNames are the names of SignedHeaders, in the order sent.
+func (s sigV4) signedHeaderNames() iter.Seq[string] {
+	return strings.SplitSeq(s.signedHeaders, ";")
+}
+
+// signs reports whether name is among SignedHeaders.
+func (s sigV4) signs(name string) bool {
+	for signed := range s.signedHeaderNames() {
+		if signed == name {
+			return true
+		}
+	}
+	return false
+}
+
+// isScopeDate reports whether s is eight ASCII digits (yyyymmdd).
+func isScopeDate(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isSignature reports whether s is 64 lowercase hexadecimal digits.
+func isSignature(s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	for i := range len(s) {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// isSignedHeaderName reports whether s is a lowercase header name: one or
+// more of a-z, 0-9 and !#$%&'*+.^_|~- (the token characters of RFC 9110
+// without upper case).
+func isSignedHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+.^_|~-", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // requiredSignedHeaders must be among a request's SignedHeaders: host and
 // the date, as AWS requires; and X-Amz-Target, which names the operation,
@@ -110,39 +180,60 @@ func parseSigV4(h http.Header) (sigV4, error) {
 	if !ok {
 		return sigV4{}, incomplete("Authorization header must start with the algorithm AWS4-HMAC-SHA256 followed by a space")
 	}
-	params := map[string]string{}
-	for _, part := range strings.Split(rest, ",") {
+	// The parameters are comma-separated name=value pairs, each trimmed;
+	// a name given twice means its last value; a part without "=" is
+	// ignored.
+	var credential, signedHeaders, signature string
+	for more := true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, ",")
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if ok {
-			params[k] = v
+		if !ok {
+			continue
+		}
+		switch k {
+		case "Credential":
+			credential = v
+		case "SignedHeaders":
+			signedHeaders = v
+		case "Signature":
+			signature = v
 		}
 	}
-	var missing []string
-	for _, k := range []string{"Credential", "SignedHeaders", "Signature"} {
-		if params[k] == "" {
-			missing = append(missing, fmt.Sprintf("Authorization header requires '%s' parameter.", k))
+	if credential == "" || signedHeaders == "" || signature == "" {
+		var missing []string
+		for _, p := range []struct{ name, value string }{{"Credential", credential}, {"SignedHeaders", signedHeaders}, {"Signature", signature}} {
+			if p.value == "" {
+				missing = append(missing, fmt.Sprintf("Authorization header requires '%s' parameter.", p.name))
+			}
 		}
-	}
-	if len(missing) > 0 {
 		return sigV4{}, incomplete("%s", strings.Join(missing, " "))
 	}
-	scope := strings.Split(params["Credential"], "/")
-	if len(scope) != 5 || scope[0] == "" || !scopeDatePattern.MatchString(scope[1]) || scope[2] == "" || scope[3] == "" || scope[4] != "aws4_request" {
+	// <access key id>/<yyyymmdd>/<region>/<service>/aws4_request: five
+	// parts, four slashes.
+	var s sigV4
+	var terminal string
+	scope := credential
+	s.accessKeyID, scope, _ = strings.Cut(scope, "/")
+	s.scopeDate, scope, _ = strings.Cut(scope, "/")
+	s.region, scope, _ = strings.Cut(scope, "/")
+	s.service, terminal, _ = strings.Cut(scope, "/")
+	if strings.Count(credential, "/") != 4 || s.accessKeyID == "" || !isScopeDate(s.scopeDate) || s.region == "" || s.service == "" || terminal != "aws4_request" {
 		return sigV4{}, incomplete("Authorization header's Credential must be <access key id>/<yyyymmdd>/<region>/%s/aws4_request", signingService)
 	}
-	s := sigV4{accessKeyID: scope[0], scopeDate: scope[1], region: scope[2], service: scope[3], signature: params["Signature"]}
-	if !signaturePattern.MatchString(s.signature) {
+	s.signature = signature
+	if !isSignature(s.signature) {
 		return sigV4{}, incomplete("Authorization header's Signature must be 64 lowercase hexadecimal digits")
 	}
-	s.signedHeaders = strings.Split(params["SignedHeaders"], ";")
-	for _, name := range s.signedHeaders {
-		if !headerName.MatchString(name) {
+	s.signedHeaders = signedHeaders
+	for name := range s.signedHeaderNames() {
+		if !isSignedHeaderName(name) {
 			return sigV4{}, incomplete("Authorization header's SignedHeaders must be lowercase header names separated by ';'")
 		}
 	}
-	missing = missing[:0]
+	var missing []string
 	for _, required := range requiredSignedHeaders {
-		if !slices.Contains(s.signedHeaders, required.name) {
+		if !s.signs(required.name) {
 			missing = append(missing, required.display+" must be a 'SignedHeader' in the AWS Authorization.")
 		}
 	}
@@ -182,30 +273,30 @@ func parseSigV4(h http.Header) (sigV4, error) {
 // header the request lacks is AppSync's wording (C). That Verified
 // Permissions answers the same, the order of the checks, and requiring
 // X-Amz-Target among the signed headers are inferred (I).
-func (a *authenticator) authenticate(r *http.Request, now time.Time) (sigV4, Credential, error) {
+func (a *authenticator) authenticate(r *http.Request, now time.Time) (sigV4, *knownCredential, error) {
 	sig, err := parseSigV4(r.Header)
 	if err != nil {
-		return sigV4{}, Credential{}, err
+		return sigV4{}, nil, err
 	}
-	for _, name := range sig.signedHeaders {
+	for name := range sig.signedHeaderNames() {
 		if !hasHeader(r, name) {
-			return sigV4{}, Credential{}, &IncompleteSignatureException{Message: fmt.Sprintf(
+			return sigV4{}, nil, &IncompleteSignatureException{Message: fmt.Sprintf(
 				"'%s' is named as a SignedHeader, but it does not exist in the HTTP request.", clip(name, maxEchoedTarget))}
 		}
 	}
 	if err := a.checkScope(sig, now); err != nil {
-		return sigV4{}, Credential{}, err
+		return sigV4{}, nil, err
 	}
 	cred, ok := a.creds[sig.accessKeyID]
 	if !ok {
-		return sigV4{}, Credential{}, invalidToken()
+		return sigV4{}, nil, invalidToken()
 	}
-	token, sent := r.Header[http.CanonicalHeaderKey("X-Amz-Security-Token")]
+	token, sent := r.Header["X-Amz-Security-Token"]
 	switch {
 	case cred.SessionToken == "" && sent:
-		return sigV4{}, Credential{}, invalidToken()
+		return sigV4{}, nil, invalidToken()
 	case cred.SessionToken != "" && (len(token) != 1 || subtle.ConstantTimeCompare([]byte(token[0]), []byte(cred.SessionToken)) != 1):
-		return sigV4{}, Credential{}, invalidToken()
+		return sigV4{}, nil, invalidToken()
 	}
 	return sig, cred, nil
 }
@@ -225,8 +316,26 @@ func hasHeader(r *http.Request, name string) bool {
 	case "content-length":
 		return r.ContentLength >= 0
 	}
-	_, ok := r.Header[http.CanonicalHeaderKey(name)]
+	var buf [64]byte
+	_, ok := r.Header[string(appendCanonicalKey(buf[:0], name))]
 	return ok
+}
+
+// appendCanonicalKey appends the canonical form of a lowercase header name
+// (isSignedHeaderName), as http.CanonicalHeaderKey writes it: upper case at
+// the start and after each hyphen. It allocates only for names longer than
+// dst's capacity.
+func appendCanonicalKey(dst []byte, name string) []byte {
+	upper := true
+	for i := range len(name) {
+		c := name[i]
+		if upper && c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		dst = append(dst, c)
+		upper = c == '-'
+	}
+	return dst
 }
 
 // checkScope checks the credential scope (service, Region, date) and the
@@ -263,11 +372,24 @@ func (a *authenticator) checkScope(sig sigV4, now time.Time) error {
 // signature that does not match.
 const signatureMismatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
 
-// verify recomputes the signature with the AWS SDK's own signer, on a copy of
-// the request that carries only the headers the client signed, and compares
-// it with the one sent, in constant time. The scope was checked by
-// authenticate.
-func (a *authenticator) verify(r *http.Request, body []byte, sig sigV4, cred Credential) error {
+// verify recomputes the signature with the AWS SDK for Go v2's own signer
+// (sdkSignature) and compares it with the one sent, in constant time. The
+// scope was checked by authenticate, so the Region is the server's and the
+// service signingService.
+func (a *authenticator) verify(r *http.Request, body []byte, sig sigV4, cred *knownCredential) error {
+	want, err := a.sdkSignature(r, body, sig, cred.Credential)
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(want), []byte(sig.signature)) == 1 {
+		return nil
+	}
+	return &InvalidSignatureException{Message: signatureMismatch}
+}
+
+// sdkSignature recomputes the signature with the AWS SDK's own signer, on
+// a copy of the request that carries only the headers the client signed.
+func (a *authenticator) sdkSignature(r *http.Request, body []byte, sig sigV4, cred Credential) (string, error) {
 	host := r.Host
 	if host == "" {
 		host = r.URL.Host
@@ -284,12 +406,12 @@ func (a *authenticator) verify(r *http.Request, body []byte, sig sigV4, cred Cre
 	}
 	for name, values := range r.Header {
 		lower := strings.ToLower(name)
-		if lower == "host" || lower == "content-length" || lower == "authorization" || !slices.Contains(sig.signedHeaders, lower) {
+		if lower == "host" || lower == "content-length" || lower == "authorization" || !sig.signs(lower) {
 			continue
 		}
 		cp.Header[http.CanonicalHeaderKey(name)] = append(cp.Header[http.CanonicalHeaderKey(name)], values...)
 	}
-	if slices.Contains(sig.signedHeaders, "content-length") {
+	if sig.signs("content-length") {
 		cp.ContentLength = r.ContentLength
 		if cp.ContentLength < 0 {
 			cp.ContentLength = int64(len(body))
@@ -300,22 +422,37 @@ func (a *authenticator) verify(r *http.Request, body []byte, sig sigV4, cred Cre
 	// copy, which already has it when the client signed it.
 	creds := aws.Credentials{AccessKeyID: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey}
 	if err := a.signer.SignHTTP(r.Context(), creds, cp, hex.EncodeToString(sum[:]), signingService, sig.region, sig.signingTime); err != nil {
-		return fmt.Errorf("recompute the SigV4 signature: %w", err)
+		return "", fmt.Errorf("recompute the SigV4 signature: %w", err)
 	}
 	_, want, _ := strings.Cut(cp.Header.Get("Authorization"), "Signature=")
-	if subtle.ConstantTimeCompare([]byte(want), []byte(sig.signature)) != 1 {
-		return &InvalidSignatureException{Message: signatureMismatch}
-	}
-	return nil
+	return want, nil
 }
 
-// authorise checks that the credential allows verifiedpermissions:<op>.
-func (a *authenticator) authorise(cred Credential, op string, ref requestRef) error {
-	if cred.allows(signingService + ":" + op) {
-		return nil
+// authorise checks that the credential allows verifiedpermissions:<op>. The
+// ids an AccessDeniedException names are read from the body only when the
+// call is denied.
+func (a *authenticator) authorise(cred *knownCredential, op string, body []byte) error {
+	action := iamActions[op]
+	if action == "" { // not a served operation: resolveTarget refused it first
+		action = strings.ToLower(signingService + ":" + op)
 	}
-	return accessDenied(cred.principal(a.account), op, ref, a.account)
+	for _, pattern := range cred.allow {
+		if wildcardMatch(pattern, action) {
+			return nil
+		}
+	}
+	return accessDenied(cred.principal(a.account), op, refOf(body), a.account)
 }
+
+// iamActions are the IAM actions of the served operations, in lower case as
+// Credential.allows matches them: "verifiedpermissions:getidentitysource".
+var iamActions = func() map[string]string {
+	m := make(map[string]string, len(operations))
+	for op := range operations {
+		m[op] = strings.ToLower(signingService + ":" + op)
+	}
+	return m
+}()
 
 // accessDenied is the AccessDeniedException for a caller denied an
 // operation on the policy store the request names.

@@ -371,12 +371,16 @@ type requestRef struct {
 }
 
 // refOf reads the ids from a body that has not been validated yet; a body
-// that does not decode names nothing.
+// that does not decode names nothing. As the body is not validated, each id
+// is clipped to maxEchoedID. It decodes the body: the request path calls it
+// only for the error it answers with.
 func refOf(body []byte) requestRef {
 	var ref requestRef
 	if err := json.Unmarshal(body, &ref); err != nil {
 		return requestRef{}
 	}
+	ref.PolicyStoreID = clip(ref.PolicyStoreID, maxEchoedID)
+	ref.IdentitySourceID = clip(ref.IdentitySourceID, maxEchoedID)
 	return ref
 }
 

@@ -8,7 +8,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vpconform/vpconform/schemas"
@@ -22,12 +26,15 @@ const maxBodyBytes = 4 << 20
 // the output to encode.
 type operation func(e *engine, body []byte) (any, error)
 
-// call adapts a typed engine method to an operation.
+// call adapts a typed engine method to an operation. An input that is a
+// fastDecoder decodes the bodies it can itself.
 func call[I, O any](method func(*engine, I) (O, error)) operation {
 	return func(e *engine, body []byte) (any, error) {
 		var in I
-		if err := json.Unmarshal(body, &in); err != nil {
-			return nil, &SerializationException{Message: "cannot decode request body: " + err.Error()}
+		if d, ok := any(&in).(fastDecoder); !ok || !d.decodeFast(body) {
+			if err := json.Unmarshal(body, &in); err != nil {
+				return nil, &SerializationException{Message: "cannot decode request body: " + err.Error()}
+			}
 		}
 		return method(e, in)
 	}
@@ -87,18 +94,18 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// refused attempt's Date) then signs by it, even a fake clock set in
 	// the past.
 	now := h.signingNow()
-	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
+	w.Header().Set("Date", httpDate(now))
 	out, err := h.serve(r, now)
-	var mna *methodNotAllowed
-	switch {
-	case errors.As(err, &mna):
+	if err == nil {
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	if mna := (*methodNotAllowed)(nil); errors.As(err, &mna) {
 		w.Header().Set("Allow", http.MethodPost)
 		writeErrorWithStatus(w, http.StatusMethodNotAllowed, mna.err)
-	case err != nil:
-		writeError(w, err)
-	default:
-		writeJSON(w, http.StatusOK, out)
+		return
 	}
+	writeError(w, err)
 }
 
 // serve answers one API request, in this order: authentication (when on:
@@ -110,7 +117,7 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
 	var (
 		sig  sigV4
-		cred Credential
+		cred *knownCredential // nil when signatures are not verified
 		err  error
 	)
 	if h.auth != nil {
@@ -118,7 +125,7 @@ func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
 			return nil, err
 		}
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	body, err := readBody(r)
 	if err != nil {
 		return nil, &SerializationException{Message: "cannot read request body: " + err.Error()}
 	}
@@ -139,23 +146,22 @@ func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref := refOf(body)
-	// The body is not validated yet: what it names is echoed clipped.
-	ref.PolicyStoreID = clip(ref.PolicyStoreID, maxEchoedID)
-	ref.IdentitySourceID = clip(ref.IdentitySourceID, maxEchoedID)
-	principal := unverifiedPrincipal(r.Header, h.account)
+	// What an AccessDeniedException or an injected error names (refOf,
+	// the caller) is read only when one is answered.
 	if h.auth != nil {
-		if err := h.auth.authorise(cred, name, ref); err != nil {
+		if err := h.auth.authorise(cred, name, body); err != nil {
 			return nil, err
 		}
-		principal = cred.principal(h.account)
 	}
-	if err := h.injected(r, name, ref, principal); err != nil {
+	if err := h.injected(r, name, body, cred); err != nil {
 		return nil, err
 	}
+	// The Content-Type every SDK sends is accepted without parsing it.
 	ct := r.Header.Get("Content-Type")
-	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != schemas.ContentType {
-		return nil, &SerializationException{Message: fmt.Sprintf("Content-Type %q is not %s", clip(ct, maxEchoedTarget), schemas.ContentType)}
+	if ct != schemas.ContentType {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != schemas.ContentType {
+			return nil, &SerializationException{Message: fmt.Sprintf("Content-Type %q is not %s", clip(ct, maxEchoedTarget), schemas.ContentType)}
+		}
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
@@ -172,6 +178,54 @@ func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
 	return op(h.engine, body)
 }
 
+// readBody reads the request body, up to maxBodyBytes+1 bytes, as
+// io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1)) does, into a buffer
+// sized by Content-Length when it is declared and within bounds, so that a
+// small body is one small allocation.
+func readBody(r *http.Request) ([]byte, error) {
+	size := 512
+	if r.ContentLength >= 0 && r.ContentLength < maxBodyBytes {
+		// One byte more than declared, so that reading EOF needs no growth.
+		size = int(r.ContentLength) + 1
+	}
+	body := make([]byte, 0, size)
+	rd := io.LimitReader(r.Body, maxBodyBytes+1)
+	for {
+		n, err := rd.Read(body[len(body):cap(body)])
+		body = body[:len(body)+n]
+		if err == io.EOF {
+			return body, nil
+		}
+		if err != nil {
+			return body, err
+		}
+		if len(body) == cap(body) {
+			body = append(body, 0)[:len(body)] // grow
+		}
+	}
+}
+
+// lastHTTPDate is the Date header written last, with its second.
+var lastHTTPDate atomic.Pointer[struct {
+	unix int64
+	text string
+}]
+
+// httpDate formats t as a Date header (http.TimeFormat, UTC), once per
+// second of t rather than once per response.
+func httpDate(t time.Time) string {
+	unix := t.Unix()
+	if last := lastHTTPDate.Load(); last != nil && last.unix == unix {
+		return last.text
+	}
+	text := t.UTC().Format(http.TimeFormat)
+	lastHTTPDate.Store(&struct {
+		unix int64
+		text string
+	}{unix, text})
+	return text
+}
+
 // signingNow is the time X-Amz-Date is checked against: the signing clock
 // if one is set (SetSigningClock), else the server's clock.
 func (h *apiHandler) signingNow() time.Time {
@@ -185,8 +239,10 @@ func (h *apiHandler) signingNow() time.Time {
 
 // injected returns the error of the first injected fault that matches the
 // operation, after its delay, or a ThrottlingException when a rate limit is
-// exceeded, or nil.
-func (h *apiHandler) injected(r *http.Request, op string, ref requestRef, principal string) error {
+// exceeded, or nil. An injected error names the ids of the body (refOf)
+// and the caller: cred's principal, or without signatures verified (cred
+// nil) the access key of the Authorization header (unverifiedPrincipal).
+func (h *apiHandler) injected(r *http.Request, op string, body []byte, cred *knownCredential) error {
 	d := h.faults.decide(op)
 	switch {
 	case d.limit != nil:
@@ -203,10 +259,35 @@ func (h *apiHandler) injected(r *http.Request, op string, ref requestRef, princi
 		}
 		t.Stop()
 	}
-	return faultError(*d.fault, d.faultID, op, ref, principal, h.account)
+	principal := unverifiedPrincipal(r.Header, h.account)
+	if cred != nil {
+		principal = cred.principal(h.account)
+	}
+	return faultError(*d.fault, d.faultID, op, refOf(body), principal, h.account)
 }
 
+// outputBuffers hold the JSON of outputs that encode themselves
+// (jsonAppender) while it is written: a ResponseWriter, as any io.Writer,
+// does not keep what it is given.
+var outputBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// maxPooledOutput bounds the buffers outputBuffers keeps, so that one
+// large answer does not stay in memory.
+const maxPooledOutput = 64 << 10
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	if a, ok := v.(jsonAppender); ok {
+		bufp := outputBuffers.Get().(*[]byte)
+		b := a.appendJSON((*bufp)[:0])
+		w.Header().Set("Content-Type", schemas.ContentType)
+		w.WriteHeader(status)
+		_, _ = w.Write(b)
+		if cap(b) <= maxPooledOutput {
+			*bufp = b[:0]
+			outputBuffers.Put(bufp)
+		}
+		return
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
@@ -243,21 +324,132 @@ func writeErrorWithStatus(w http.ResponseWriter, status int, fe Error) {
 	_, _ = w.Write(body)
 }
 
+// errorBody is the error envelope: the members of the error shape and
+// "__type", in the order of their names, as json.Marshal writes a map of
+// them.
 func errorBody(fe Error) ([]byte, error) {
 	members, err := json.Marshal(fe)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", fe.ErrorCode(), err)
 	}
+	if b, ok := appendErrorEnvelope(make([]byte, 0, len(members)+64), members, fe.ErrorCode()); ok {
+		return b, nil
+	}
+	return errorEnvelopeViaMap(members, fe.ErrorCode())
+}
+
+// errorEnvelopeViaMap is the envelope appendErrorEnvelope writes, through
+// a map of the members.
+func errorEnvelopeViaMap(members []byte, code string) ([]byte, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(members, &m); err != nil {
-		return nil, fmt.Errorf("encode %s: %w", fe.ErrorCode(), err)
+		return nil, fmt.Errorf("encode %s: %w", code, err)
 	}
-	m["__type"], _ = json.Marshal(fe.ErrorCode())
+	m["__type"], _ = json.Marshal(code)
 	b, err := json.Marshal(m)
 	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", fe.ErrorCode(), err)
+		return nil, fmt.Errorf("encode %s: %w", code, err)
 	}
 	return b, nil
+}
+
+// jsonMember is one member of a JSON object: its name, which needs no
+// unescaping, and its value as written.
+type jsonMember struct {
+	name  string
+	value []byte
+}
+
+// appendErrorEnvelope appends the members of members, a JSON object as
+// json.Marshal writes a struct (compact, each name once), with "__type":
+// code, sorted by name, as json.Marshal writes a map[string]json.RawMessage
+// of them; its values are compact and escaped already. It reports false,
+// to leave the envelope to that map, for an object it does not split: one
+// whose names have escapes, or a name twice.
+func appendErrorEnvelope(b, members []byte, code string) ([]byte, bool) {
+	var list [8]jsonMember
+	fields := append(list[:0], jsonMember{name: "__type", value: appendJSONString(nil, code)})
+	rest, ok := bytes.CutPrefix(members, []byte("{"))
+	if !ok {
+		return nil, false
+	}
+	for first := true; len(rest) > 0 && rest[0] != '}'; first = false {
+		if !first {
+			if rest[0] != ',' {
+				return nil, false
+			}
+			rest = rest[1:]
+		}
+		if len(rest) == 0 || rest[0] != '"' {
+			return nil, false
+		}
+		end := bytes.IndexByte(rest[1:], '"') + 1
+		if end <= 0 || bytes.IndexByte(rest[1:end], '\\') >= 0 || len(rest) <= end+1 || rest[end+1] != ':' {
+			return nil, false
+		}
+		name := string(rest[1:end])
+		rest = rest[end+2:]
+		n := jsonValueLen(rest)
+		if n <= 0 {
+			return nil, false
+		}
+		if name == "__type" { // the envelope's own member wins, as in the map
+			rest = rest[n:]
+			continue
+		}
+		fields = append(fields, jsonMember{name: name, value: rest[:n]})
+		rest = rest[n:]
+	}
+	if len(rest) != 1 {
+		return nil, false
+	}
+	slices.SortFunc(fields, func(x, y jsonMember) int { return strings.Compare(x.name, y.name) })
+	for i := 1; i < len(fields); i++ {
+		if fields[i].name == fields[i-1].name {
+			return nil, false // a name twice: the map keeps the last
+		}
+	}
+	b = append(b, '{')
+	for i, f := range fields {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, f.name...)
+		b = append(b, '"', ':')
+		b = append(b, f.value...)
+	}
+	return append(b, '}'), true
+}
+
+// jsonValueLen is the length of the compact JSON value at the start of b:
+// up to the first comma or closing bracket outside strings at its own
+// depth. It is 0 when b ends first.
+func jsonValueLen(b []byte) int {
+	depth, inString := 0, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		case c == ',' && depth == 0:
+			return i
+		}
+	}
+	return 0
 }
 
 func internalErrorBody(err error) []byte {

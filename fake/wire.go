@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -177,4 +178,306 @@ func checkNesting(body []byte) error {
 		}
 	}
 	return nil
+}
+
+// jsonAppender is an output that writes its own JSON, byte for byte what
+// json.Marshal writes for it (TestAppendJSONMatchesMarshal holds them
+// equal), without reflection: the outputs of the identity-source reads and
+// writes, which are the hot path of a test run.
+type jsonAppender interface {
+	appendJSON(b []byte) []byte
+}
+
+// appendJSONString appends s as json.Marshal writes a string: printable
+// ASCII other than '"', '\\', '<', '>' and '&' as it is, anything else
+// through json.Marshal itself (which escapes HTML characters, control
+// characters, U+2028 and U+2029, and replaces invalid UTF-8).
+func appendJSONString(b []byte, s string) []byte {
+	for i := range len(s) {
+		if !jsonPlain[s[i]] {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// jsonPlain are the bytes json.Marshal writes in a string as they are and
+// appendJSONString and decodeFlatStrings handle themselves: printable ASCII
+// other than '"', '\\', '<', '>' and '&'.
+var jsonPlain = func() (plain [256]bool) {
+	for c := 0x20; c <= 0x7e; c++ {
+		plain[c] = true
+	}
+	for _, c := range `"\<>&` {
+		plain[c] = false
+	}
+	return plain
+}()
+
+// appendJSONStrings appends a list of strings; nil is null, as json.Marshal
+// writes a nil slice.
+func appendJSONStrings(b []byte, list []string) []byte {
+	if list == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s)
+	}
+	return append(b, ']')
+}
+
+// jsonObject writes the members of a JSON object, each after a comma but
+// the first.
+type jsonObject struct {
+	b     []byte
+	begun bool
+}
+
+func openJSONObject(b []byte) jsonObject { return jsonObject{b: append(b, '{')} }
+
+// key writes the name of the next member; name is written as it is, so it
+// must be a member name that needs no escape.
+func (o *jsonObject) key(name string) {
+	if o.begun {
+		o.b = append(o.b, ',')
+	}
+	o.begun = true
+	o.b = append(o.b, '"')
+	o.b = append(o.b, name...)
+	o.b = append(o.b, '"', ':')
+}
+
+func (o *jsonObject) string(name, value string) {
+	o.key(name)
+	o.b = appendJSONString(o.b, value)
+}
+
+func (o *jsonObject) strings(name string, list []string) {
+	o.key(name)
+	o.b = appendJSONStrings(o.b, list)
+}
+
+func (o *jsonObject) close() []byte { return append(o.b, '}') }
+
+func (out writeIdentitySourceOutput) appendJSON(b []byte) []byte {
+	o := openJSONObject(b)
+	o.string("createdDate", out.CreatedDate)
+	o.string("identitySourceId", out.IdentitySourceID)
+	o.string("lastUpdatedDate", out.LastUpdatedDate)
+	o.string("policyStoreId", out.PolicyStoreID)
+	return o.close()
+}
+
+func (out listIdentitySourcesOutput) appendJSON(b []byte) []byte {
+	o := openJSONObject(b)
+	o.key("identitySources")
+	if out.IdentitySources == nil {
+		o.b = append(o.b, "null"...)
+	} else {
+		o.b = append(o.b, '[')
+		for i, is := range out.IdentitySources {
+			if i > 0 {
+				o.b = append(o.b, ',')
+			}
+			o.b = is.appendJSON(o.b)
+		}
+		o.b = append(o.b, ']')
+	}
+	if out.NextToken != nil {
+		o.string("nextToken", *out.NextToken)
+	}
+	return o.close()
+}
+
+func (out identitySourceOutput) appendJSON(b []byte) []byte {
+	o := openJSONObject(b)
+	o.string("createdDate", out.CreatedDate)
+	if d := out.Details; d != nil {
+		o.key("details")
+		do := openJSONObject(o.b)
+		do.strings("clientIds", d.ClientIDs)
+		do.string("userPoolArn", d.UserPoolArn)
+		do.string("discoveryUrl", d.DiscoveryURL)
+		do.string("openIdIssuer", d.OpenIDIssuer)
+		o.b = do.close()
+	}
+	o.string("identitySourceId", out.IdentitySourceID)
+	o.string("lastUpdatedDate", out.LastUpdatedDate)
+	o.string("policyStoreId", out.PolicyStoreID)
+	o.string("principalEntityType", out.PrincipalEntityType)
+	if c := out.Configuration; c != nil {
+		o.key("configuration")
+		o.b = c.appendJSON(o.b)
+	}
+	return o.close()
+}
+
+func (c *configurationDetail) appendJSON(b []byte) []byte {
+	o := openJSONObject(b)
+	if cognito := c.Cognito; cognito != nil {
+		o.key("cognitoUserPoolConfiguration")
+		co := openJSONObject(o.b)
+		co.string("userPoolArn", cognito.UserPoolArn)
+		co.strings("clientIds", cognito.ClientIDs)
+		co.string("issuer", cognito.Issuer)
+		if g := cognito.GroupConfiguration; g != nil {
+			co.key("groupConfiguration")
+			gc := openJSONObject(co.b)
+			gc.string("groupEntityType", g.GroupEntityType)
+			co.b = gc.close()
+		}
+		o.b = co.close()
+	}
+	if oidc := c.OIDC; oidc != nil {
+		o.key("openIdConnectConfiguration")
+		o.b = oidc.appendJSON(o.b)
+	}
+	return o.close()
+}
+
+func (c *openIDConnectConfiguration) appendJSON(b []byte) []byte {
+	o := openJSONObject(b)
+	o.string("issuer", c.Issuer)
+	if c.EntityIDPrefix != nil {
+		o.string("entityIdPrefix", *c.EntityIDPrefix)
+	}
+	if g := c.GroupConfiguration; g != nil {
+		o.key("groupConfiguration")
+		gro := openJSONObject(o.b)
+		gro.string("groupClaim", g.GroupClaim)
+		gro.string("groupEntityType", g.GroupEntityType)
+		o.b = gro.close()
+	}
+	o.key("tokenSelection")
+	ts := openJSONObject(o.b)
+	if a := c.TokenSelection.AccessTokenOnly; a != nil {
+		ts.key("accessTokenOnly")
+		ao := openJSONObject(ts.b)
+		if a.PrincipalIDClaim != nil {
+			ao.string("principalIdClaim", *a.PrincipalIDClaim)
+		}
+		if len(a.Audiences) > 0 {
+			ao.strings("audiences", a.Audiences)
+		}
+		ts.b = ao.close()
+	}
+	if id := c.TokenSelection.IdentityTokenOnly; id != nil {
+		ts.key("identityTokenOnly")
+		ito := openJSONObject(ts.b)
+		if id.PrincipalIDClaim != nil {
+			ito.string("principalIdClaim", *id.PrincipalIDClaim)
+		}
+		if len(id.ClientIDs) > 0 {
+			ito.strings("clientIds", id.ClientIDs)
+		}
+		ts.b = ito.close()
+	}
+	o.b = ts.close()
+	return o.close()
+}
+
+// fastDecoder is an input that decodes the simplest bodies itself, as
+// json.Unmarshal would (TestDecodeFastMatchesUnmarshal holds them equal),
+// without reflection. decodeFast reports false, having set nothing, for a
+// body it leaves to json.Unmarshal.
+type fastDecoder interface {
+	decodeFast(body []byte) bool
+}
+
+// decodeFast reads {"policyStoreId": "…", "identitySourceId": "…"}, in
+// either order, either or both, whitespace allowed, with strings of jsonPlain
+// bytes only.
+func (in *identitySourceRef) decodeFast(body []byte) bool {
+	var out identitySourceRef
+	ok := decodeFlatStrings(body, func(name, value string) bool {
+		switch name {
+		case "policyStoreId":
+			out.PolicyStoreID = value
+		case "identitySourceId":
+			out.IdentitySourceID = value
+		default:
+			return false
+		}
+		return true
+	})
+	if ok {
+		*in = out
+	}
+	return ok
+}
+
+// decodeFlatStrings reads body as a JSON object whose members are all
+// strings of jsonPlain bytes (no escapes), calling set for each member in
+// order, and reports whether the whole body was such an object and set
+// took every member. Anything else (another kind of value, an escape, a
+// byte outside jsonPlain in a string, anything after the object) is false,
+// for json.Unmarshal to decode or refuse.
+func decodeFlatStrings(body []byte, set func(name, value string) bool) bool {
+	i := 0
+	space := func() {
+		for i < len(body) && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r') {
+			i++
+		}
+	}
+	str := func() (string, bool) {
+		if i >= len(body) || body[i] != '"' {
+			return "", false
+		}
+		start := i + 1
+		for i = start; i < len(body) && jsonPlain[body[i]]; i++ {
+		}
+		if i >= len(body) || body[i] != '"' {
+			return "", false
+		}
+		i++
+		return string(body[start : i-1]), true
+	}
+	space()
+	if i >= len(body) || body[i] != '{' {
+		return false
+	}
+	i++
+	space()
+	if i < len(body) && body[i] == '}' {
+		i++
+	} else {
+		for {
+			name, ok := str()
+			if !ok {
+				return false
+			}
+			space()
+			if i >= len(body) || body[i] != ':' {
+				return false
+			}
+			i++
+			space()
+			value, ok := str()
+			if !ok || !set(name, value) {
+				return false
+			}
+			space()
+			if i >= len(body) {
+				return false
+			}
+			if body[i] == '}' {
+				i++
+				break
+			}
+			if body[i] != ',' {
+				return false
+			}
+			i++
+			space()
+		}
+	}
+	space()
+	return i == len(body)
 }

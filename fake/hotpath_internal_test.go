@@ -1,0 +1,503 @@
+package fake
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+)
+
+// jsonStrings are the strings randomJSONValue fills string members with:
+// plain ones and every kind json.Marshal escapes.
+var jsonStrings = []string{
+	"", "a", "us-east-1_1a2b3c4d5", "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5",
+	"<script>&amp;</script>", "line\u2028sep\u2029", "\xff\xfeinvalid", "quote\"back\\slash", "\n\t\x01\x1f",
+	"ünïcödé", "\x7f", "日本語", "https://auth.example.com/", "sub", "MyCorp::User",
+}
+
+// randomJSONValue fills v (a pointer) with random members: each string one
+// of jsonStrings, each pointer nil or set, each slice nil, empty or of up
+// to three elements. A kind it does not know fails the test, so that a
+// member added to a shape of unknown kind is not silently left out.
+func randomJSONValue(t *testing.T, rng *rand.Rand, v reflect.Value) {
+	t.Helper()
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(jsonStrings[rng.IntN(len(jsonStrings))])
+	case reflect.Pointer:
+		if rng.IntN(3) == 0 {
+			v.SetZero()
+			return
+		}
+		v.Set(reflect.New(v.Type().Elem()))
+		randomJSONValue(t, rng, v.Elem())
+	case reflect.Slice:
+		switch n := rng.IntN(5); n {
+		case 0:
+			v.SetZero()
+		default:
+			v.Set(reflect.MakeSlice(v.Type(), n-1, n-1))
+			for i := range n - 1 {
+				randomJSONValue(t, rng, v.Index(i))
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			randomJSONValue(t, rng, v.Field(i))
+		}
+	default:
+		t.Fatalf("randomJSONValue: %s has a member of kind %s it cannot fill; teach it, and appendJSON, that kind", v.Type(), v.Kind())
+	}
+}
+
+// TestAppendJSONMatchesMarshal holds the outputs that encode themselves
+// (jsonAppender) to json.Marshal's bytes, for random values of every
+// member, escapes included.
+func TestAppendJSONMatchesMarshal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 1))
+	for _, typ := range []reflect.Type{
+		reflect.TypeFor[identitySourceOutput](),
+		reflect.TypeFor[writeIdentitySourceOutput](),
+		reflect.TypeFor[listIdentitySourcesOutput](),
+	} {
+		if !typ.Implements(reflect.TypeFor[jsonAppender]()) {
+			t.Fatalf("%s does not implement jsonAppender", typ)
+		}
+		for i := range 3000 {
+			v := reflect.New(typ)
+			randomJSONValue(t, rng, v.Elem())
+			want, err := json.Marshal(v.Elem().Interface())
+			if err != nil {
+				t.Fatalf("%s #%d: json.Marshal: %v", typ, i, err)
+			}
+			if got := v.Elem().Interface().(jsonAppender).appendJSON([]byte("x")); !bytes.Equal(got, append([]byte("x"), want...)) {
+				t.Fatalf("%s #%d: appendJSON wrote\n%s\nwant json.Marshal's, after x,\n%s", typ, i, got, want)
+			}
+			if i%100 == 0 { // through writeJSON, whose buffers are reused
+				w := httptest.NewRecorder()
+				writeJSON(w, http.StatusOK, v.Elem().Interface())
+				if w.Code != http.StatusOK || !bytes.Equal(w.Body.Bytes(), want) {
+					t.Fatalf("%s #%d: writeJSON answered HTTP %d\n%s\nwant 200 and json.Marshal's\n%s", typ, i, w.Code, w.Body, want)
+				}
+			}
+		}
+	}
+	// Any other output goes through json.Marshal.
+	w := httptest.NewRecorder()
+	writeJSON(w, http.StatusOK, createPolicyStoreOutput{PolicyStoreID: "<id>"})
+	if want := `{"policyStoreId":"\u003cid\u003e","arn":"","createdDate":"","lastUpdatedDate":""}`; w.Body.String() != want {
+		t.Errorf("writeJSON(createPolicyStoreOutput) wrote %s, want %s", w.Body, want)
+	}
+}
+
+// TestHTTPDate checks the cached Date header against formatting each time,
+// across second boundaries, backwards and in other zones.
+func TestHTTPDate(t *testing.T) {
+	base := time.Date(2025, 3, 4, 5, 6, 7, 0, time.FixedZone("X", 3600))
+	for _, d := range []time.Duration{0, 999 * time.Millisecond, time.Second, 1500 * time.Millisecond, -time.Nanosecond, -time.Hour, 0, 24 * time.Hour} {
+		at := base.Add(d)
+		if got, want := httpDate(at), at.UTC().Format(http.TimeFormat); got != want {
+			t.Errorf("httpDate(%s) = %q, want %q", at, got, want)
+		}
+	}
+}
+
+// TestReadBody checks readBody against io.ReadAll over the same limit, with
+// Content-Length true, false and unknown, and a reader that fails.
+func TestReadBody(t *testing.T) {
+	for _, size := range []int{0, 1, 511, 512, 513, 5000} {
+		body := bytes.Repeat([]byte("x"), size)
+		for _, declared := range []int64{-1, 0, int64(size), int64(size) + 10, int64(size) / 2, maxBodyBytes + 5} {
+			r := &http.Request{Body: io.NopCloser(iotest.HalfReader(bytes.NewReader(body))), ContentLength: declared}
+			got, err := readBody(r)
+			if err != nil || !bytes.Equal(got, body) {
+				t.Errorf("size %d, Content-Length %d: readBody = %d bytes, %v; want %d bytes, nil", size, declared, len(got), err, size)
+			}
+		}
+	}
+	boom := errors.New("boom")
+	r := &http.Request{Body: io.NopCloser(io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(boom))), ContentLength: 10}
+	if got, err := readBody(r); !errors.Is(err, boom) || string(got) != "abc" {
+		t.Errorf("failing reader: readBody = %q, %v; want \"abc\", %v", got, err, boom)
+	}
+	r = &http.Request{Body: io.NopCloser(bytes.NewReader(make([]byte, maxBodyBytes+100))), ContentLength: -1}
+	if got, err := readBody(r); err != nil || len(got) != maxBodyBytes+1 {
+		t.Errorf("oversized body: readBody = %d bytes, %v; want %d, nil", len(got), err, maxBodyBytes+1)
+	}
+}
+
+// TestSignedRequestsOfEveryShape checks, end to end, that requests of the
+// shapes a signer may send are verified: signed for
+// a path and a query, and with a header name in lower case (unsigned), each
+// as signed and with a signed header changed after signing.
+func TestSignedRequestsOfEveryShape(t *testing.T) {
+	cred := Credential{AccessKeyID: "AKIDSLOW", SecretAccessKey: "slow-secret", Allow: []string{"*"}}
+	srv := NewServer(WithoutListener(), WithCredentials(cred))
+	defer srv.Close()
+	const body = `{"policyStoreId":"PSEXAMPLEabcdefg111111"}`
+	for _, target := range []string{"http://vpfake.invalid/some/path", "http://vpfake.invalid/?b=2&a=1", "http://vpfake.invalid/"} {
+		for _, tamper := range []bool{false, true} {
+			req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, target, strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+			req.Header.Set("X-Amz-Target", "VerifiedPermissions.GetPolicyStore")
+			req.Header.Set("X-Custom", "v")
+			sum := sha256.Sum256([]byte(body))
+			if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey},
+				req, hex.EncodeToString(sum[:]), signingService, "us-east-1", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			req.Header["x-lower"] = []string{"not canonical"}
+			if tamper {
+				req.Header.Set("X-Custom", "changed")
+			}
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			answer, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			code := resp.Header.Get("X-Amzn-ErrorType")
+			switch want := "ResourceNotFoundException"; {
+			case tamper:
+				want = "InvalidSignatureException"
+				fallthrough
+			default:
+				if code != want {
+					t.Errorf("%s, tampered %v: HTTP %d %s (%s), want %s", target, tamper, resp.StatusCode, code, answer, want)
+				}
+			}
+		}
+	}
+}
+
+// parseSigV4Reference is parseSigV4 as it was, with regular expressions, a
+// map and strings.Split, kept to hold the allocation-free parser to it;
+// only its signedHeaders is now the string sent, as parseSigV4 keeps it.
+func parseSigV4Reference(h http.Header) (sigV4, error) {
+	var (
+		scopeDatePattern = regexp.MustCompile(`^\d{8}$`)
+		signaturePattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+		headerName       = regexp.MustCompile(`^[a-z0-9!#$%&'*+.^_|~-]+$`)
+	)
+	auth := strings.TrimSpace(h.Get("Authorization"))
+	if auth == "" {
+		return sigV4{}, &MissingAuthenticationTokenException{Message: "Missing Authentication Token"}
+	}
+	incomplete := func(format string, args ...any) error {
+		return &IncompleteSignatureException{Message: fmt.Sprintf(format, args...)}
+	}
+	rest, ok := strings.CutPrefix(auth, "AWS4-HMAC-SHA256 ")
+	if !ok {
+		return sigV4{}, incomplete("Authorization header must start with the algorithm AWS4-HMAC-SHA256 followed by a space")
+	}
+	params := map[string]string{}
+	for _, part := range strings.Split(rest, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if ok {
+			params[k] = v
+		}
+	}
+	var missing []string
+	for _, k := range []string{"Credential", "SignedHeaders", "Signature"} {
+		if params[k] == "" {
+			missing = append(missing, fmt.Sprintf("Authorization header requires '%s' parameter.", k))
+		}
+	}
+	if len(missing) > 0 {
+		return sigV4{}, incomplete("%s", strings.Join(missing, " "))
+	}
+	scope := strings.Split(params["Credential"], "/")
+	if len(scope) != 5 || scope[0] == "" || !scopeDatePattern.MatchString(scope[1]) || scope[2] == "" || scope[3] == "" || scope[4] != "aws4_request" {
+		return sigV4{}, incomplete("Authorization header's Credential must be <access key id>/<yyyymmdd>/<region>/%s/aws4_request", signingService)
+	}
+	s := sigV4{accessKeyID: scope[0], scopeDate: scope[1], region: scope[2], service: scope[3], signature: params["Signature"]}
+	if !signaturePattern.MatchString(s.signature) {
+		return sigV4{}, incomplete("Authorization header's Signature must be 64 lowercase hexadecimal digits")
+	}
+	signedHeaders := strings.Split(params["SignedHeaders"], ";")
+	s.signedHeaders = params["SignedHeaders"]
+	for _, name := range signedHeaders {
+		if !headerName.MatchString(name) {
+			return sigV4{}, incomplete("Authorization header's SignedHeaders must be lowercase header names separated by ';'")
+		}
+	}
+	missing = missing[:0]
+	for _, required := range requiredSignedHeaders {
+		if !slices.Contains(signedHeaders, required.name) {
+			missing = append(missing, required.display+" must be a 'SignedHeader' in the AWS Authorization.")
+		}
+	}
+	if len(missing) > 0 {
+		return sigV4{}, incomplete("%s", strings.Join(missing, " "))
+	}
+	s.amzDate = strings.TrimSpace(h.Get("X-Amz-Date"))
+	if s.amzDate == "" {
+		return sigV4{}, incomplete("Authorization header requires existence of a 'X-Amz-Date' header.")
+	}
+	t, err := time.Parse(amzDateLayout, s.amzDate)
+	if err != nil {
+		return sigV4{}, incomplete("X-Amz-Date must be an ISO 8601 basic date-time such as 20240812T182050Z")
+	}
+	s.signingTime = t
+	return s, nil
+}
+
+// sigV4Seeds are Authorization headers, valid and broken in each way the
+// parser tells apart.
+var sigV4Seeds = []string{
+	"AWS4-HMAC-SHA256 Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=" + strings.Repeat("ab", 32),
+	"AWS4-HMAC-SHA256 Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request,SignedHeaders=content-type;host;x-amz-date;x-amz-target,Signature=" + strings.Repeat("0f", 32),
+	"AWS4-HMAC-SHA256 Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + strings.Repeat("ab", 32),
+	"AWS4-HMAC-SHA256 Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=Host;x-amz-date;x-amz-target, Signature=" + strings.Repeat("ab", 32),
+	"AWS4-HMAC-SHA256 Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host;;x-amz-date;x-amz-target, Signature=" + strings.Repeat("ab", 32),
+	"AWS4-HMAC-SHA256 Credential=AKID/2024081/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=" + strings.Repeat("ab", 32),
+	"AWS4-HMAC-SHA256 Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request/x, SignedHeaders=host;x-amz-date;x-amz-target, Signature=" + strings.Repeat("ab", 32),
+	"AWS4-HMAC-SHA256 Credential=/20240812//verifiedpermissions/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=" + strings.Repeat("ab", 32),
+	"AWS4-HMAC-SHA256 Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=" + strings.Repeat("AB", 32),
+	"AWS4-HMAC-SHA256 Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=abc",
+	"AWS4-HMAC-SHA256 Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request, Signature=" + strings.Repeat("ab", 32),
+	"AWS4-HMAC-SHA256 Credential=, SignedHeaders=, Signature=",
+	"AWS4-HMAC-SHA256 Credential=A/1/2/3/4, Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=" + strings.Repeat("ab", 32) + ", junk",
+	"AWS4-HMAC-SHA256 Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=" + strings.Repeat("ab", 32) + ", Signature=",
+	"AWS4-HMAC-SHA256 Credential=AKID/２０240812/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target;ü, Signature=" + strings.Repeat("ab", 32),
+	"AWS4-HMAC-SHA256 Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target;a`b, Signature=" + strings.Repeat("ab", 32),
+	"AWS4-HMAC-SHA256 Credential==x=/20240812/r/s/aws4_request , SignedHeaders = host , Signature=" + strings.Repeat("ab", 32),
+	"AWS4-HMAC-SHA256",
+	"AWS4-HMAC-SHA256 ",
+	"AWS4-HMAC-SHA1 Credential=AKID/20240812/us-east-1/verifiedpermissions/aws4_request",
+	"  ",
+	"",
+}
+
+// amzDateSeeds are X-Amz-Date values for the seeds.
+var amzDateSeeds = []string{"20240812T182050Z", " 20240812T182050Z ", "", "2024-08-12T18:20:50Z", "20241312T182050Z", "20240812T182050"}
+
+// TestParseSigV4MatchesReference holds parseSigV4 to the parser it
+// replaced, on the seeds with each date and on random changes of them.
+func TestParseSigV4MatchesReference(t *testing.T) {
+	check := func(t *testing.T, auth, date string) {
+		t.Helper()
+		h := http.Header{}
+		if auth != "" {
+			h.Set("Authorization", auth)
+		}
+		if date != "" {
+			h.Set("X-Amz-Date", date)
+		}
+		got, gotErr := parseSigV4(h)
+		want, wantErr := parseSigV4Reference(h)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || fmt.Sprintf("%T", gotErr) != fmt.Sprintf("%T", wantErr) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("Authorization %q, X-Amz-Date %q:\nparseSigV4 = %+v, %T %v\nreference  = %+v, %T %v", auth, date, got, gotErr, gotErr, want, wantErr, wantErr)
+		}
+	}
+	for _, auth := range sigV4Seeds {
+		for _, date := range amzDateSeeds {
+			check(t, auth, date)
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabet := []byte("AWS4-HMAC-SHA256 Credential=/,;=SignedHeaders Signature0123456789abcdefXYZ_ \t")
+	for range 20000 {
+		b := []byte(sigV4Seeds[rng.IntN(len(sigV4Seeds))])
+		for range 1 + rng.IntN(4) {
+			if len(b) == 0 {
+				break
+			}
+			i := rng.IntN(len(b))
+			switch rng.IntN(3) {
+			case 0:
+				b[i] = alphabet[rng.IntN(len(alphabet))]
+			case 1:
+				b = append(b[:i], b[i+1:]...)
+			default:
+				b = append(b[:i], append([]byte{alphabet[rng.IntN(len(alphabet))]}, b[i:]...)...)
+			}
+		}
+		check(t, string(b), amzDateSeeds[rng.IntN(len(amzDateSeeds))])
+	}
+}
+
+// FuzzParseSigV4 holds parseSigV4 to the parser it replaced.
+func FuzzParseSigV4(f *testing.F) {
+	for i, auth := range sigV4Seeds {
+		f.Add(auth, amzDateSeeds[i%len(amzDateSeeds)])
+	}
+	f.Fuzz(func(t *testing.T, auth, date string) {
+		h := http.Header{"Authorization": {auth}, "X-Amz-Date": {date}}
+		got, gotErr := parseSigV4(h)
+		want, wantErr := parseSigV4Reference(h)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("Authorization %q, X-Amz-Date %q:\nparseSigV4 = %+v, %v\nreference  = %+v, %v", auth, date, got, gotErr, want, wantErr)
+		}
+	})
+}
+
+// TestHeaderNameChecks holds the hand-written checks of header names to
+// the rules they replaced: isSignedHeaderName to its regular expression,
+// appendCanonicalKey and isCanonicalHeaderKey to http.CanonicalHeaderKey.
+func TestHeaderNameChecks(t *testing.T) {
+	headerName := regexp.MustCompile(`^[a-z0-9!#$%&'*+.^_|~-]+$`)
+	var names []string
+	for c := range 256 {
+		names = append(names, string(rune(c)), "a"+string(byte(c)), "x-"+string(byte(c))+"b")
+	}
+	names = append(names, "", "host", "x-amz-date", "x-amz-security-token", "content-type", "a--b", "-a", "a-", "X-Amz-Date", "x_amz", "a`b")
+	for _, name := range names {
+		if got, want := isSignedHeaderName(name), headerName.MatchString(name); got != want {
+			t.Errorf("isSignedHeaderName(%q) = %v, want %v", name, got, want)
+		}
+		if isSignedHeaderName(name) {
+			if got, want := string(appendCanonicalKey(nil, name)), http.CanonicalHeaderKey(name); got != want {
+				t.Errorf("appendCanonicalKey(%q) = %q, want %q", name, got, want)
+			}
+		}
+	}
+}
+
+// TestErrorEnvelopeMatchesMap holds the error envelope, split and sorted
+// by appendErrorEnvelope, to the map it replaced, for random members of
+// every error shape, and for objects it leaves to the map.
+func TestErrorEnvelopeMatchesMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	all := []Error{
+		&ValidationException{}, &AccessDeniedException{}, &ResourceNotFoundException{},
+		&ConflictException{}, &ServiceQuotaExceededException{}, &ThrottlingException{},
+		&InternalServerException{}, &InvalidStateException{}, &SerializationException{},
+		&UnknownOperationException{}, &NotImplementedException{},
+		&MissingAuthenticationTokenException{}, &IncompleteSignatureException{},
+		&UnrecognizedClientException{}, &InvalidSignatureException{},
+	}
+	for _, fe := range all {
+		for i := range 500 {
+			randomJSONValue(t, rng, reflect.ValueOf(fe).Elem())
+			members, err := json.Marshal(fe)
+			if err != nil {
+				t.Fatalf("%s: json.Marshal: %v", fe.ErrorCode(), err)
+			}
+			want, err := errorEnvelopeViaMap(members, fe.ErrorCode())
+			if err != nil {
+				t.Fatalf("%s: errorEnvelopeViaMap: %v", fe.ErrorCode(), err)
+			}
+			got, ok := appendErrorEnvelope(nil, members, fe.ErrorCode())
+			if !ok || !bytes.Equal(got, want) {
+				t.Fatalf("%s #%d: appendErrorEnvelope = %s, %v; want the map's %s, true", fe.ErrorCode(), i, got, ok, want)
+			}
+			if got, err := errorBody(fe); err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("%s #%d: errorBody = %s, %v; want %s, nil", fe.ErrorCode(), i, got, err, want)
+			}
+		}
+	}
+	for _, members := range []string{
+		`{}`, `{"b":1,"a":{"x":[1,{"y":"}"}]},"c":"\"}"}`, `{"__type":"Own","z":null}`,
+	} {
+		want, err := errorEnvelopeViaMap([]byte(members), "Code")
+		got, ok := appendErrorEnvelope(nil, []byte(members), "Code")
+		if err != nil || !ok || !bytes.Equal(got, want) {
+			t.Errorf("%s: appendErrorEnvelope = %s, %v; want the map's %s (%v)", members, got, ok, want, err)
+		}
+	}
+	for _, members := range []string{`{"a\"b":1}`, `{"a":1,"a":2}`, `[]`, `{"a":1`, `{"a":1,}`, `{"a":}`, `{"a" :1}`, `{"a":1}x`} {
+		if got, ok := appendErrorEnvelope(nil, []byte(members), "Code"); ok {
+			t.Errorf("%s: appendErrorEnvelope = %s, true; want it left to the map", members, got)
+		}
+	}
+}
+
+// decodeFastSeeds are bodies of GetIdentitySource and DeleteIdentitySource,
+// plain and with what decodeFast leaves to json.Unmarshal.
+var decodeFastSeeds = []string{
+	`{"policyStoreId":"PSEXAMPLEabcdefg111111","identitySourceId":"ISEXAMPLEabcdefg111111"}`,
+	" \t\r\n{ \"identitySourceId\" : \"b\" ,\n\"policyStoreId\":\"a\" } \n",
+	`{}`, ` { } `, `{"policyStoreId":"a"}`, `{"policyStoreId":"a","policyStoreId":"b"}`,
+	`{"PolicyStoreId":"a"}`, `{"policyStoreId":"a\u0041"}`, `{"policyStoreId":"<a>&"}`, `{"policyStoreId":"ü"}`,
+	`{"policyStoreId":null}`, `{"policyStoreId":1}`, `{"policyStoreId":"a",}`, `{"policyStoreId":"a"}x`,
+	`{"policyStoreId":"a"}{}`, `{"policyStoreId" "a"}`, `{"other":"x"}`, `[]`, `"a"`, ``, `{`, `{"a`, "{\"policyStoreId\":\"a\x01\"}",
+}
+
+// checkDecodeFast holds decodeFast to json.Unmarshal for one body: when it
+// decodes the body, json.Unmarshal must decode it too, to the same value;
+// when it does not, it must have set nothing.
+func checkDecodeFast(t *testing.T, body []byte) {
+	t.Helper()
+	var fast identitySourceRef
+	ok := fast.decodeFast(body)
+	if !ok {
+		if fast != (identitySourceRef{}) {
+			t.Fatalf("%q: decodeFast declined but set %+v", body, fast)
+		}
+		return
+	}
+	var want identitySourceRef
+	if err := json.Unmarshal(body, &want); err != nil {
+		t.Fatalf("%q: decodeFast decoded %+v, but json.Unmarshal refuses it: %v", body, fast, err)
+	}
+	if fast != want {
+		t.Fatalf("%q: decodeFast = %+v, json.Unmarshal = %+v", body, fast, want)
+	}
+}
+
+// TestDecodeFastMatchesUnmarshal holds identitySourceRef.decodeFast to
+// json.Unmarshal on the seeds and on random changes of them, and checks it
+// takes the plain bodies itself.
+func TestDecodeFastMatchesUnmarshal(t *testing.T) {
+	for _, body := range decodeFastSeeds[:5] {
+		var in identitySourceRef
+		if !in.decodeFast([]byte(body)) {
+			t.Errorf("%q: decodeFast left a plain body to json.Unmarshal", body)
+		}
+	}
+	rng := rand.New(rand.NewPCG(13, 14))
+	alphabet := []byte(`{}[]":, ` + "\t\n\\ab01-_<&ü\x01")
+	for _, body := range decodeFastSeeds {
+		checkDecodeFast(t, []byte(body))
+	}
+	for range 50000 {
+		b := []byte(decodeFastSeeds[rng.IntN(len(decodeFastSeeds))])
+		for range 1 + rng.IntN(3) {
+			if len(b) == 0 {
+				b = append(b, alphabet[rng.IntN(len(alphabet))])
+				continue
+			}
+			i := rng.IntN(len(b))
+			switch rng.IntN(3) {
+			case 0:
+				b[i] = alphabet[rng.IntN(len(alphabet))]
+			case 1:
+				b = append(b[:i], b[i+1:]...)
+			default:
+				b = append(b[:i], append([]byte{alphabet[rng.IntN(len(alphabet))]}, b[i:]...)...)
+			}
+		}
+		checkDecodeFast(t, b)
+	}
+}
+
+// FuzzDecodeFast holds identitySourceRef.decodeFast to json.Unmarshal.
+func FuzzDecodeFast(f *testing.F) {
+	for _, body := range decodeFastSeeds {
+		f.Add([]byte(body))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkDecodeFast(t, body)
+	})
+}
