@@ -426,30 +426,20 @@ func appendErrorEnvelope(b, members []byte, code string) ([]byte, bool) {
 // up to the first comma or closing bracket outside strings at its own
 // depth. It is 0 when b ends first.
 func jsonValueLen(b []byte) int {
-	depth, inString := 0, false
-	for i := 0; i < len(b); i++ {
-		c := b[i]
+	depth, end := 0, 0
+	eachStructural(b, func(i int, c byte) bool {
 		switch {
-		case inString:
-			if c == '\\' {
-				i++
-			} else if c == '"' {
-				inString = false
-			}
-		case c == '"':
-			inString = true
 		case c == '{' || c == '[':
 			depth++
-		case c == '}' || c == ']':
-			if depth == 0 {
-				return i
-			}
+		case (c == '}' || c == ']') && depth > 0:
 			depth--
-		case c == ',' && depth == 0:
-			return i
+		case c == '}' || c == ']' || c == ',' && depth == 0:
+			end = i
+			return false
 		}
-	}
-	return 0
+		return true
+	})
+	return end
 }
 
 func internalErrorBody(err error) []byte {

@@ -157,9 +157,31 @@ const maxNesting = 64
 // maxNesting, as a SerializationException, before it is decoded. It reads
 // only the structure: brackets inside strings do not count.
 func checkNesting(body []byte) error {
-	depth, inString := 0, false
-	for i := 0; i < len(body); i++ {
-		c := body[i]
+	depth := 0
+	var err error
+	eachStructural(body, func(i int, c byte) bool {
+		switch c {
+		case '[', '{':
+			if depth++; depth > maxNesting {
+				err = &SerializationException{Message: fmt.Sprintf("request body nests arrays and objects deeper than %d levels (at offset %d)", maxNesting, i)}
+				return false
+			}
+		case ']', '}':
+			depth--
+		}
+		return true
+	})
+	return err
+}
+
+// eachStructural calls visit with the offset of each byte of the JSON text
+// b that is outside strings and is a bracket or a comma, in order, until
+// visit returns false. It skips strings by their quotes and escapes only:
+// it does not check that b is JSON.
+func eachStructural(b []byte, visit func(i int, c byte) bool) {
+	inString := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
 		switch {
 		case inString:
 			if c == '\\' {
@@ -169,15 +191,12 @@ func checkNesting(body []byte) error {
 			}
 		case c == '"':
 			inString = true
-		case c == '[' || c == '{':
-			if depth++; depth > maxNesting {
-				return &SerializationException{Message: fmt.Sprintf("request body nests arrays and objects deeper than %d levels (at offset %d)", maxNesting, i)}
+		case c == '{' || c == '[' || c == '}' || c == ']' || c == ',':
+			if !visit(i, c) {
+				return
 			}
-		case c == ']' || c == '}':
-			depth--
 		}
 	}
-	return nil
 }
 
 // jsonAppender is an output that writes its own JSON, byte for byte what

@@ -277,21 +277,7 @@ func headerValue(h http.Header, key string) string {
 // the control routes, the method and path), the status and the duration.
 func appendTextLine(b []byte, now time.Time, method, path, op string, status int, d time.Duration) []byte {
 	b = append(b, "vpfake: "...)
-	year, month, day := now.Date()
-	hour, minute, sec := now.Clock()
-	b = appendPadded(b, year, 4)
-	b = append(b, '/')
-	b = appendPadded(b, int(month), 2)
-	b = append(b, '/')
-	b = appendPadded(b, day, 2)
-	b = append(b, ' ')
-	b = appendPadded(b, hour, 2)
-	b = append(b, ':')
-	b = appendPadded(b, minute, 2)
-	b = append(b, ':')
-	b = appendPadded(b, sec, 2)
-	b = append(b, '.')
-	b = appendPadded(b, now.Nanosecond()/1e3, 6)
+	b = appendMicroTime(b, now, '/', ' ')
 	b = append(b, ' ')
 	if op != "" {
 		b = append(b, op...)
@@ -307,6 +293,27 @@ func appendTextLine(b []byte, now time.Time, method, path, op string, status int
 	return append(b, '\n')
 }
 
+// appendMicroTime appends t as year, month and day joined by dateSep, then
+// timeSep, then hours, minutes and seconds joined by ":", to the
+// microsecond: "2006/01/02 15:04:05.000000" or "2006-01-02T15:04:05.000000".
+func appendMicroTime(b []byte, t time.Time, dateSep, timeSep byte) []byte {
+	year, month, day := t.Date()
+	hour, minute, sec := t.Clock()
+	b = appendPadded(b, year, 4)
+	b = append(b, dateSep)
+	b = appendPadded(b, int(month), 2)
+	b = append(b, dateSep)
+	b = appendPadded(b, day, 2)
+	b = append(b, timeSep)
+	b = appendPadded(b, hour, 2)
+	b = append(b, ':')
+	b = appendPadded(b, minute, 2)
+	b = append(b, ':')
+	b = appendPadded(b, sec, 2)
+	b = append(b, '.')
+	return appendPadded(b, t.Nanosecond()/1e3, 6)
+}
+
 // appendJSONLine appends the object -log json writes, on one line:
 // {"time":"2006-01-02T15:04:05.000000Z","method":"POST","path":"/",
 // "operation":"GetIdentitySource","status":200,"durationMs":0.123,
@@ -315,23 +322,8 @@ func appendTextLine(b []byte, now time.Time, method, path, op string, status int
 // operation and for the control routes, requestId when the response has
 // none.
 func appendJSONLine(b []byte, now time.Time, method, path, op string, status int, d time.Duration, requestID string) []byte {
-	now = now.UTC()
-	year, month, day := now.Date()
-	hour, minute, sec := now.Clock()
 	b = append(b, `{"time":"`...)
-	b = appendPadded(b, year, 4)
-	b = append(b, '-')
-	b = appendPadded(b, int(month), 2)
-	b = append(b, '-')
-	b = appendPadded(b, day, 2)
-	b = append(b, 'T')
-	b = appendPadded(b, hour, 2)
-	b = append(b, ':')
-	b = appendPadded(b, minute, 2)
-	b = append(b, ':')
-	b = appendPadded(b, sec, 2)
-	b = append(b, '.')
-	b = appendPadded(b, now.Nanosecond()/1e3, 6)
+	b = appendMicroTime(b, now.UTC(), '-', 'T')
 	b = append(b, `Z","method":`...)
 	b = appendJSONString(b, method)
 	b = append(b, `,"path":`...)
