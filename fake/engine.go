@@ -256,11 +256,12 @@ func timestamp(t time.Time) string {
 // without it. Without a token, create just runs. With one, the same input
 // sent again within the window answers the earlier output without calling
 // create, other input a ConflictException naming the resource the first
-// call created; a new call's output is remembered with the id create
-// returns, of a resource of type rt. create returns an error only before
-// it changes anything.
+// call created. Only the id create returns, of a resource of type rt, is
+// remembered with the input's digest: replay rebuilds the earlier output
+// from that resource (a token is forgotten when its resource is deleted).
+// create returns an error only before it changes anything.
 func createOnce[O any](e *engine, op string, rt ResourceType, token **string, input any,
-	create func(now time.Time) (out O, id string, err error)) (O, error) {
+	create func(now time.Time) (out O, id string, err error), replay func(id string) (O, bool)) (O, error) {
 	var zero O
 	tok := *token
 	*token = nil
@@ -274,15 +275,15 @@ func createOnce[O any](e *engine, op string, rt ResourceType, token **string, in
 			}
 			digest = sha256.Sum256(canon)
 			if call := e.tokens.lookup(tokenKey{op, *tok}, now); call != nil {
-				prev, ok := call.output.(O)
-				switch {
-				case call.input != digest:
+				if call.input != digest {
 					return zero, false, &ConflictException{
 						Message:   fmt.Sprintf("clientToken %s was already used with different input for %s", *tok, op),
 						Resources: []ResourceConflict{{ResourceID: call.resourceID, ResourceType: call.resourceType}},
 					}
-				case !ok:
-					return zero, false, fmt.Errorf("clientToken %s of %s remembers a %T output", *tok, op, call.output)
+				}
+				prev, ok := replay(call.resourceID)
+				if !ok {
+					return zero, false, fmt.Errorf("clientToken %s of %s remembers %s %s, which is gone", *tok, op, call.resourceType, call.resourceID)
 				}
 				return prev, false, nil
 			}
@@ -293,7 +294,7 @@ func createOnce[O any](e *engine, op string, rt ResourceType, token **string, in
 		}
 		if tok != nil {
 			e.tokens.remember(&idempotentCall{
-				key: tokenKey{op, *tok}, input: digest, at: now, output: out, resourceID: id, resourceType: rt,
+				key: tokenKey{op, *tok}, input: digest, at: now, resourceID: id, resourceType: rt,
 			})
 		}
 		return out, true, nil
@@ -305,7 +306,14 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 		return createPolicyStoreOutput{}, err
 	}
 	return createOnce(e, "CreatePolicyStore", ResourceTypePolicyStore, &in.ClientToken, &in,
-		func(now time.Time) (createPolicyStoreOutput, string, error) { return e.newPolicyStore(in, now) })
+		func(now time.Time) (createPolicyStoreOutput, string, error) { return e.newPolicyStore(in, now) },
+		func(id string) (createPolicyStoreOutput, bool) {
+			ps, ok := e.policyStores[id]
+			if !ok {
+				return createPolicyStoreOutput{}, false
+			}
+			return ps.createOutput(), true
+		})
 }
 
 // newPolicyStore is CreatePolicyStore's work, under the lock.
@@ -343,12 +351,14 @@ func (e *engine) newPolicyStore(in createPolicyStoreInput, now time.Time) (creat
 	e.policyStores[ps.id] = ps
 	e.liveBytes += size
 	e.recordStore(now, ps.id, ps)
-	return createPolicyStoreOutput{
-		PolicyStoreID:   ps.id,
-		Arn:             ps.arn,
-		CreatedDate:     timestamp(ps.created),
-		LastUpdatedDate: timestamp(ps.updated),
-	}, ps.id, nil
+	return ps.createOutput(), ps.id, nil
+}
+
+// createOutput is CreatePolicyStore's output for ps, as it was created:
+// both dates are its creation's.
+func (ps *policyStore) createOutput() createPolicyStoreOutput {
+	created := timestamp(ps.created)
+	return createPolicyStoreOutput{PolicyStoreID: ps.id, Arn: ps.arn, CreatedDate: created, LastUpdatedDate: created}
 }
 
 func (e *engine) getPolicyStore(in getPolicyStoreInput) (getPolicyStoreOutput, error) {
@@ -475,7 +485,23 @@ func principalEntityTypeOrDefault(p *string) string {
 
 func (e *engine) createIdentitySource(in createIdentitySourceInput) (writeIdentitySourceOutput, error) {
 	return createOnce(e, "CreateIdentitySource", ResourceTypeIdentitySource, &in.ClientToken, &in,
-		func(now time.Time) (writeIdentitySourceOutput, string, error) { return e.newIdentitySource(in, now) })
+		func(now time.Time) (writeIdentitySourceOutput, string, error) { return e.newIdentitySource(in, now) },
+		func(id string) (writeIdentitySourceOutput, bool) {
+			ps, ok := e.policyStores[e.sourceStore[id]]
+			if !ok {
+				return writeIdentitySourceOutput{}, false
+			}
+			for _, is := range ps.identitySources {
+				if is.id == id {
+					// As it was created, even if updated since: both
+					// dates are its creation's.
+					out := is.writeOutput()
+					out.LastUpdatedDate = out.CreatedDate
+					return out, true
+				}
+			}
+			return writeIdentitySourceOutput{}, false
+		})
 }
 
 // newIdentitySource is CreateIdentitySource's work, under the lock.

@@ -521,7 +521,22 @@ func (e *engine) createPolicy(in createPolicyInput) (createPolicyOutput, error) 
 	// Idempotent exactly as CreateIdentitySource [M: same traits and
 	// documentation].
 	return createOnce(e, "CreatePolicy", ResourceTypePolicy, &in.ClientToken, &in,
-		func(now time.Time) (createPolicyOutput, string, error) { return e.newPolicy(in, parsed, scope, now) })
+		func(now time.Time) (createPolicyOutput, string, error) { return e.newPolicy(in, parsed, scope, now) },
+		func(id string) (createPolicyOutput, bool) {
+			ps, ok := e.policyStores[e.policyStoreOf[id]]
+			if !ok {
+				return createPolicyOutput{}, false
+			}
+			p, ok := ps.policies[id]
+			if !ok {
+				return createPolicyOutput{}, false
+			}
+			// Its scope now (an update may have changed the actions [I]),
+			// both dates its creation's.
+			out := p.writeOutput()
+			out.LastUpdatedDate = out.CreatedDate
+			return out, true
+		})
 }
 
 // newPolicy is CreatePolicy's work, under the lock.

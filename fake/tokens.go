@@ -9,7 +9,8 @@ import (
 // tokenStore remembers the creates made with a clientToken, for 8 hours
 // (idempotencyWindow), so that a create replayed with the same token and
 // input returns the first output. It keeps a digest of each input, not
-// the input, and forgets a token once its window has passed or the
+// the input, and the id of the resource created, not the output, which is
+// rebuilt from the resource (createOnce); it forgets a token once its window has passed or the
 // resource it created is deleted, so that what it holds is bounded by the
 // resources that exist. Its methods are called with the engine's lock
 // held.
@@ -31,7 +32,6 @@ type idempotentCall struct {
 	key          tokenKey
 	input        [sha256.Size]byte // SHA-256 of the canonical JSON of the input, clientToken removed
 	at           time.Time
-	output       any
 	resourceID   string
 	resourceType ResourceType
 	elem         *list.Element

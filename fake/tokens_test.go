@@ -67,6 +67,23 @@ func TestClientToken(t *testing.T) {
 		if aws.ToString(is2.IdentitySourceId) != aws.ToString(is1.IdentitySourceId) {
 			t.Errorf("replay made another identity source")
 		}
+		// A replay after an update answers the create's output, dates
+		// included, rebuilt from the source, not the update's.
+		h.clock.Advance(time.Minute)
+		if _, err := h.vp.UpdateIdentitySource(ctx, &verifiedpermissions.UpdateIdentitySourceInput{
+			PolicyStoreId: &store, IdentitySourceId: is1.IdentitySourceId,
+			UpdateConfiguration: &types.UpdateConfigurationMemberCognitoUserPoolConfiguration{Value: types.UpdateCognitoUserPoolConfiguration{UserPoolArn: aws.String(userPoolArn)}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		is3, err := createIS("is-token", cognitoConfiguration(userPoolArn))
+		if err != nil {
+			t.Fatalf("replay after an update: %v", err)
+		}
+		if !is3.CreatedDate.Equal(*is1.CreatedDate) || !is3.LastUpdatedDate.Equal(*is1.LastUpdatedDate) {
+			t.Errorf("replay after an update: expected the create's dates %v and %v, got %v and %v",
+				is1.CreatedDate, is1.LastUpdatedDate, is3.CreatedDate, is3.LastUpdatedDate)
+		}
 		_, err = createIS("is-token", oidcConfiguration())
 		if !errors.As(err, &c) || aws.ToString(c.Resources[0].ResourceId) != aws.ToString(is1.IdentitySourceId) || c.Resources[0].ResourceType != types.ResourceTypeIdentitySource {
 			t.Errorf("same token, other configuration: %v", err)
