@@ -78,7 +78,6 @@ type engine struct {
 
 type policyStore struct {
 	id                 string
-	arn                string
 	validationMode     string
 	description        *string
 	deletionProtection string
@@ -312,7 +311,7 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 			if !ok {
 				return createPolicyStoreOutput{}, false
 			}
-			return ps.createOutput(), true
+			return e.storeCreateOutput(ps), true
 		})
 }
 
@@ -330,7 +329,6 @@ func (e *engine) newPolicyStore(in createPolicyStoreInput, now time.Time) (creat
 		created:            now,
 		updated:            now,
 	}
-	ps.arn = policyStoreArn(e.account, ps.id)
 	if in.DeletionProtection != nil {
 		ps.deletionProtection = *in.DeletionProtection
 	}
@@ -351,14 +349,14 @@ func (e *engine) newPolicyStore(in createPolicyStoreInput, now time.Time) (creat
 	e.policyStores[ps.id] = ps
 	e.liveBytes += size
 	e.recordStore(now, ps.id, ps)
-	return ps.createOutput(), ps.id, nil
+	return e.storeCreateOutput(ps), ps.id, nil
 }
 
-// createOutput is CreatePolicyStore's output for ps, as it was created:
-// both dates are its creation's.
-func (ps *policyStore) createOutput() createPolicyStoreOutput {
+// storeCreateOutput is CreatePolicyStore's output for ps, as it was
+// created: both dates are its creation's. The ARN is derived, not kept.
+func (e *engine) storeCreateOutput(ps *policyStore) createPolicyStoreOutput {
 	created := timestamp(ps.created)
-	return createPolicyStoreOutput{PolicyStoreID: ps.id, Arn: ps.arn, CreatedDate: created, LastUpdatedDate: created}
+	return createPolicyStoreOutput{PolicyStoreID: ps.id, Arn: policyStoreArn(e.account, ps.id), CreatedDate: created, LastUpdatedDate: created}
 }
 
 func (e *engine) getPolicyStore(in getPolicyStoreInput) (getPolicyStoreOutput, error) {
@@ -371,7 +369,7 @@ func (e *engine) getPolicyStore(in getPolicyStoreInput) (getPolicyStoreOutput, e
 	}
 	out := getPolicyStoreOutput{
 		PolicyStoreID:      ps.id,
-		Arn:                ps.arn,
+		Arn:                policyStoreArn(e.account, ps.id),
 		ValidationSettings: validationSettings{Mode: ps.validationMode},
 		CreatedDate:        timestamp(ps.created),
 		LastUpdatedDate:    timestamp(ps.updated),

@@ -159,7 +159,7 @@ const (
 // storeBytes estimates the memory a policy store holds, its identity
 // sources apart.
 func storeBytes(ps *policyStore) int64 {
-	n := storeOverhead + len(ps.id) + len(ps.arn) + len(ps.validationMode) + len(ps.deletionProtection)
+	n := storeOverhead + len(ps.id) + len(ps.validationMode) + len(ps.deletionProtection)
 	if ps.description != nil {
 		n += stringOverhead + len(*ps.description)
 	}

@@ -440,7 +440,7 @@ func (e *engine) snapshot() State {
 	for _, ps := range stores {
 		out := PolicyStoreState{
 			PolicyStoreID:      ps.id,
-			Arn:                ps.arn,
+			Arn:                policyStoreArn(e.account, ps.id),
 			ValidationSettings: ValidationSettings{Mode: ps.validationMode},
 			DeletionProtection: ps.deletionProtection,
 			CreatedDate:        timestamp(ps.created),
@@ -758,7 +758,6 @@ func (e *engine) checkStoreState(p *stateProblems, item string, in PolicyStoreSt
 	}
 	ps := &policyStore{
 		id:                 in.PolicyStoreID,
-		arn:                in.Arn,
 		validationMode:     in.ValidationSettings.Mode,
 		deletionProtection: in.DeletionProtection,
 		tags:               in.Tags,
