@@ -46,7 +46,7 @@ var (
 // clock.
 func runAuthTest(t *testing.T, fn func(t *testing.T, h *harness, clock *testClock), opts ...fake.Option) {
 	t.Helper()
-	clock := &testClock{now: time.Now().UTC()}
+	clock := sdktest.NewClock(time.Now().UTC())
 	runServersTest(t, func(t *testing.T, h *harness) {
 		fn(t, h, clock)
 	}, append([]fake.Option{withCredentials, fake.WithClock(clock.Now)}, opts...)...)

@@ -11,7 +11,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +23,7 @@ import (
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/vpconform/vpconform/fake/internal/sdktest"
 	"github.com/vpconform/vpconform/schemas"
 )
 
@@ -39,29 +39,14 @@ const (
 )
 
 // authzClock is a clock the tests move.
-type authzClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *authzClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *authzClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+type authzClock = sdktest.Clock
 
 // newAuthzEngine is an engine on a clock the test moves, under the
 // propagation delay given (0: none), with the issuer of testIssuer, so
 // that each engine does not make an RSA key of its own.
 func newAuthzEngine(t *testing.T, delay time.Duration) (*engine, *authzClock) {
 	t.Helper()
-	clock := &authzClock{now: time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)}
+	clock := sdktest.NewClock(time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC))
 	o := defaultOptions()
 	o.now, o.propagation = clock.Now, delay
 	e := newEngine(o, newIDSource(11, true))
@@ -897,7 +882,7 @@ type authzServer struct {
 
 func newAuthzServer(t *testing.T, opts ...Option) *authzServer {
 	t.Helper()
-	clock := &authzClock{now: time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)}
+	clock := sdktest.NewClock(time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC))
 	srv := NewServer(append([]Option{WithClock(clock.Now), WithoutListener()}, opts...)...)
 	t.Cleanup(srv.Close)
 	srv.engine.issuer = testIssuer(t) // before any request

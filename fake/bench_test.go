@@ -83,7 +83,7 @@ func BenchmarkCreateWithHistory(b *testing.B) {
 			const delay = time.Second
 			const step = time.Millisecond
 			lag := int(delay/step) + 1 // a store this many pairs old is visible
-			clock := &testClock{now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+			clock := sdktest.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 			st := benchState(existing, lag, clock.Now())
 			srv := fake.NewServer(fake.WithoutListener(), fake.WithClock(clock.Now), fake.WithPropagationDelay(delay),
 				fake.WithMaxPolicyStores(1<<30), fake.WithMaxStateBytes(1<<40), fake.WithState(st))

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -64,25 +63,10 @@ func (h *harness) clientAs(accessKeyID, secret, sessionToken string) *verifiedpe
 }
 
 // testClock is a controllable clock for WithClock.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type testClock = sdktest.Clock
 
 func newTestClock() *testClock {
-	return &testClock{now: time.Date(2024, 8, 12, 18, 20, 50, 990000000, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	return sdktest.NewClock(time.Date(2024, 8, 12, 18, 20, 50, 990000000, time.UTC))
 }
 
 // runServersTest runs fn twice, on a new server with a testClock and opts:

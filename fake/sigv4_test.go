@@ -232,7 +232,7 @@ func FuzzSigV4(f *testing.F) {
 	f.Add("AWS4-HMAC-SHA256 Credential=AKIDTEST/20200101/us-east-1/verifiedpermissions/aws4_request, SignedHeaders=host;x-amz-date, Signature="+strings.Repeat("0", 64), "", "", "")
 	f.Add("AWS4-HMAC-SHA256 Credential=AKIDTEST/20200101/"+strings.Repeat("r", 3000)+"/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature="+strings.Repeat("0", 64), "", "", "")
 	f.Add("Bearer x", "yesterday", "", "")
-	clock := &testClock{}
+	clock := sdktest.NewClock(time.Time{})
 	srv := fake.NewServer(fake.WithoutListener(), withCredentials, fake.WithClock(clock.Now))
 	defer srv.Close()
 	const body = `{"policyStoreId":"` + unknownStoreID + `"}`
@@ -247,9 +247,7 @@ func FuzzSigV4(f *testing.F) {
 		}
 		h := newHarness(t, srv, false)
 		req := signedRequest(t, h, "GetPolicyStore", body, adminCredential.AccessKeyID, adminCredential.SecretAccessKey)
-		clock.mu.Lock()
-		clock.now = mustParseAmzDate(t, req.Header.Get("X-Amz-Date"))
-		clock.mu.Unlock()
+		clock.Set(mustParseAmzDate(t, req.Header.Get("X-Amz-Date")))
 		signedTarget, signedDate := req.Header.Get("X-Amz-Target"), req.Header.Get("X-Amz-Date")
 		for name, v := range map[string]string{"Authorization": authorization, "X-Amz-Date": date, "X-Amz-Security-Token": token, "X-Amz-Target": target} {
 			if v != "" {
