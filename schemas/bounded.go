@@ -2,16 +2,12 @@ package schemas
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
 // ValidateBounded checks body against the schema of op in direction dir, as
@@ -42,33 +38,32 @@ import (
 // a *ValidationError when it does not, another error when there is no such
 // schema.
 func ValidateBounded(op string, dir Direction, body []byte, limit int) error {
-	file := FileName(op, dir)
-	s, ok := compiledSchema(file)
+	file, n, ok := operationSchema(op, dir)
 	if !ok {
 		return fmt.Errorf("schemas: %s: %w", file, ErrNoSchema)
 	}
 	if limit < 1 {
 		limit = 1
 	}
-	doc, err := decode(body)
+	sc := getScratch()
+	defer sc.release()
+	doc, err := decodeInto(body, sc)
 	if err != nil {
 		return &ValidationError{Schema: file, Violations: []Violation{{Pointer: "", Keyword: "json", Message: err.Error()}}}
 	}
-	w := &boundedWalk{limit: limit}
-	doc = w.walk(s, doc, true)
+	w := &boundedWalk{limit: limit, path: sc.path[:0], names: sc.names[:0]}
+	doc = w.walk(n, doc, true)
+	sc.path, sc.names = w.path[:0], w.names[:0]
 	if len(w.types) > 0 {
 		return &ValidationError{Schema: file, Violations: w.types, Omitted: w.typesMore}
 	}
-	found := w.bounds
-	err = s.Validate(doc)
-	var ve *jsonschema.ValidationError
-	switch {
-	case err == nil:
-	case errors.As(err, &ve):
-		found = append(found, flatten(ve)...)
-	default:
-		return fmt.Errorf("schemas: validate against %s: %w", file, err)
+	c := checker{out: w.bounds, path: sc.path}
+	ok = c.validate(n, doc)
+	sc.path = c.path[:0]
+	if ok && len(w.bounds) == 0 {
+		return nil
 	}
+	found := c.out
 	if len(found) == 0 {
 		return nil
 	}
@@ -103,6 +98,10 @@ type boundedWalk struct {
 	// list index when name is unset. The pointer string is built only for
 	// a violation.
 	path []pathToken
+
+	// names is a stack of member names, each object's sorted on top while
+	// the walk is inside it.
+	names []string
 }
 
 // pathToken is one step of the walk's path.
@@ -110,13 +109,24 @@ type pathToken struct {
 	name    string
 	index   int
 	isIndex bool
+	// skip is a step that adds no token (see checker.enterMember).
+	skip bool
 }
 
 // pointer is the JSON pointer of the walk's position, with token appended
 // when given.
 func (w *boundedWalk) pointer(extra ...string) string {
+	return pathPointer(w.path, extra...)
+}
+
+// pathPointer is the JSON pointer of path, with the member tokens extra
+// appended.
+func pathPointer(path []pathToken, extra ...string) string {
 	var b strings.Builder
-	for _, t := range w.path {
+	for _, t := range path {
+		if t.skip {
+			continue
+		}
 		b.WriteByte('/')
 		if t.isIndex {
 			b.WriteString(strconv.Itoa(t.index))
@@ -141,18 +151,18 @@ func (w *boundedWalk) leave()                  { w.path = w.path[:len(w.path)-1]
 // maxProperties). Without trim it only checks types, for the parts cut out.
 // It goes where the schema describes values, never deeper than the schema,
 // so an arbitrarily nested document costs no more than the schema's depth.
-func (w *boundedWalk) walk(s *jsonschema.Schema, v any, trim bool) any {
-	if s == nil || s.Always != nil {
+func (w *boundedWalk) walk(s *node, v any, trim bool) any {
+	if s == nil {
 		return v
 	}
-	if len(s.Types) > 0 {
-		if msg, ok := typeMismatch(s.Types, s.Format == "int64", v); !ok {
+	if len(s.types) > 0 {
+		if msg, ok := typeMismatch(s.types, s.long, v); !ok {
 			w.typeViolation(msg)
 			return v
 		}
 	}
-	if s.Ref != nil {
-		v = w.walk(s.Ref, v, trim)
+	if s.ref != nil {
+		v = w.walk(s.ref, v, trim)
 	}
 	switch x := v.(type) {
 	case []any:
@@ -163,20 +173,17 @@ func (w *boundedWalk) walk(s *jsonschema.Schema, v any, trim bool) any {
 	return v
 }
 
-func (w *boundedWalk) walkArray(s *jsonschema.Schema, items []any, trim bool) []any {
-	item := s.Items2020
-	if item == nil {
-		item, _ = s.Items.(*jsonschema.Schema)
-	}
-	if trim && s.MaxItems >= 0 && len(items) > s.MaxItems {
+func (w *boundedWalk) walkArray(s *node, items []any, trim bool) []any {
+	item := s.items
+	if trim && s.maxItems >= 0 && len(items) > s.maxItems {
 		w.bounds = append(w.bounds, Violation{Pointer: w.pointer(), Keyword: "maxItems",
-			Message: fmt.Sprintf("maximum %d items required, but found %d items", s.MaxItems, len(items))})
-		for i := s.MaxItems; i < len(items) && item != nil; i++ {
+			Message: fmt.Sprintf("maximum %d items required, but found %d items", s.maxItems, len(items))})
+		for i := s.maxItems; i < len(items) && item != nil; i++ {
 			w.enterItem(i)
 			w.walk(item, items[i], false)
 			w.leave()
 		}
-		items = items[:s.MaxItems:s.MaxItems]
+		items = items[:s.maxItems:s.maxItems]
 	}
 	if item == nil {
 		return items
@@ -189,8 +196,8 @@ func (w *boundedWalk) walkArray(s *jsonschema.Schema, items []any, trim bool) []
 	return items
 }
 
-func (w *boundedWalk) walkObject(s *jsonschema.Schema, members map[string]any, trim bool) {
-	if allowed, ok := s.AdditionalProperties.(bool); trim && ok && !allowed {
+func (w *boundedWalk) walkObject(s *node, members map[string]any, trim bool) {
+	if trim && s.closed {
 		var unknown []string
 		for name := range members {
 			if memberSchema(s, name) == nil {
@@ -208,21 +215,23 @@ func (w *boundedWalk) walkObject(s *jsonschema.Schema, members map[string]any, t
 			w.boundsMore += max(0, len(unknown)-w.limit)
 		}
 	}
-	names := make([]string, 0, len(members))
+	start := len(w.names)
 	for name := range members {
-		names = append(names, name)
+		w.names = append(w.names, name)
 	}
+	names := w.names[start:len(w.names):len(w.names)]
+	defer func() { w.names = w.names[:start] }()
 	sortNames(names)
-	if trim && s.MaxProperties >= 0 && len(names) > s.MaxProperties {
+	if trim && s.maxProps >= 0 && len(names) > s.maxProps {
 		w.bounds = append(w.bounds, Violation{Pointer: w.pointer(), Keyword: "maxProperties",
-			Message: fmt.Sprintf("maximum %d properties allowed, but found %d properties", s.MaxProperties, len(names))})
-		for _, name := range names[s.MaxProperties:] {
+			Message: fmt.Sprintf("maximum %d properties allowed, but found %d properties", s.maxProps, len(names))})
+		for _, name := range names[s.maxProps:] {
 			w.enterMember(name)
 			w.walk(memberSchema(s, name), members[name], false)
 			w.leave()
 			delete(members, name)
 		}
-		names = names[:s.MaxProperties]
+		names = names[:s.maxProps]
 	}
 	for _, name := range names {
 		if sch := memberSchema(s, name); sch != nil {
@@ -244,33 +253,18 @@ func (w *boundedWalk) typeViolation(msg string) {
 }
 
 // memberSchema is the schema of the member name of an object described by
-// s: its property, else the first pattern property matching the name, else
-// additionalProperties when that is a schema; nil when s says nothing of it.
-func memberSchema(s *jsonschema.Schema, name string) *jsonschema.Schema {
-	if p, ok := s.Properties[name]; ok {
+// s: its property, else additionalProperties when that is a schema; nil
+// when s says nothing of it.
+func memberSchema(s *node, name string) *node {
+	if p, ok := s.props[name]; ok {
 		return p
 	}
-	if len(s.PatternProperties) > 0 {
-		patterns := make([]*regexp.Regexp, 0, len(s.PatternProperties))
-		for re := range s.PatternProperties {
-			patterns = append(patterns, re)
-		}
-		sort.Slice(patterns, func(i, j int) bool { return patterns[i].String() < patterns[j].String() })
-		for _, re := range patterns {
-			if re.MatchString(name) {
-				return s.PatternProperties[re]
-			}
-		}
-	}
-	if extra, ok := s.AdditionalProperties.(*jsonschema.Schema); ok {
-		return extra
-	}
-	return nil
+	return s.extra
 }
 
 // sortNames orders member names as comparePointers orders the tokens.
 func sortNames(names []string) {
-	sort.Slice(names, func(i, j int) bool { return compareTokens(names[i], names[j]) < 0 })
+	slices.SortFunc(names, compareTokens)
 }
 
 // typeMismatch reports whether v has one of the JSON types, and otherwise

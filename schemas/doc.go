@@ -27,7 +27,16 @@
 //
 // The files are embedded and each is compiled once, the first time it is
 // used (so a program validating a few operations starts without compiling
-// the rest); no schema is ever fetched over the network. Validate and ValidateError
+// the rest); no schema is ever fetched over the network. The package
+// compiles them itself (validator.go) for the keywords they use, because
+// the fake validates every request: a general validator's walk cost
+// several times the decoding of the body, and its package initialisation
+// most of vpfake's start-up. The tests keep
+// github.com/santhosh-tekuri/jsonschema/v5 as the reference
+// (oracle_test.go) and hold the package to it: the same violations, with
+// the same pointers, keywords, messages and order, over the registry's
+// requests, random mutations of them, the golden recordings, edge cases and
+// a fuzz target (make fuzz). Validate and ValidateError
 // report every broken constraint with its member path and keyword, which is
 // what the fake server puts in a ValidationException's fieldList.
 package schemas

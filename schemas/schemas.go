@@ -6,18 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math/big"
-	"net/url"
-	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
 // BaseID is the prefix of every schema's "$id". Schemas are resolved from the
@@ -42,62 +36,47 @@ var files embed.FS
 // and starts without paying for the rest.
 var set = sync.OnceValue(loadSchemas)
 
-// schemaSet holds the embedded schema files, keyed by their names relative
-// to the schemas directory ("GetIdentitySource.input.schema.json",
+// schemaSet holds the names of the embedded schema files, relative to the
+// schemas directory ("GetIdentitySource.input.schema.json",
 // "errors/ResourceNotFoundException.schema.json"), and each one's compiled
-// schema once something has asked for it.
+// form (see validator.go) once something has asked for it.
 type schemaSet struct {
 	// names are the files that are schemas of their own (common.schema.json,
 	// which only holds definitions, is not one).
 	names map[string]bool
 
 	mu       sync.Mutex // guards compiler, which is not safe for concurrent use
-	compiler *jsonschema.Compiler
-	compiled sync.Map // file name → *jsonschema.Schema
+	compiler *compiler
+	compiled sync.Map // file name → *node
 }
 
-// loadSchemas adds every embedded file to a compiler. A file that cannot be
-// read or added is a programming error in this package and panics here,
-// never on input; TestEverySchemaCompiles compiles each one.
+// loadSchemas lists the embedded schema files. A directory that cannot be
+// read is a programming error in this package and panics here, never on
+// input.
 func loadSchemas() *schemaSet {
-	c := jsonschema.NewCompiler()
-	c.Draft = jsonschema.Draft2020
-	c.AssertFormat = true
-	c.Formats["int64"] = isInt64
-	c.LoadURL = func(s string) (io.ReadCloser, error) {
-		return nil, fmt.Errorf("schemas: %s is not embedded and will not be fetched", s)
-	}
 	names := map[string]bool{}
 	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || !strings.HasSuffix(p, ".schema.json") {
-			return nil
-		}
-		b, err := files.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if err := c.AddResource(BaseID+p, bytes.NewReader(b)); err != nil {
-			return fmt.Errorf("add %s: %w", p, err)
-		}
-		if p != commonFile {
+		if !d.IsDir() && strings.HasSuffix(p, ".schema.json") && p != commonFile {
 			names[p] = true
 		}
 		return nil
 	})
 	if err != nil {
-		panic(fmt.Sprintf("schemas: load embedded files: %v", err))
+		panic(fmt.Sprintf("schemas: list embedded files: %v", err))
 	}
-	return &schemaSet{names: names, compiler: c}
+	return &schemaSet{names: names, compiler: newCompiler()}
 }
 
 // schema returns the compiled schema of the embedded file, compiling it
-// the first time, and false when there is no such schema.
-func (s *schemaSet) schema(file string) (*jsonschema.Schema, bool) {
+// the first time, and false when there is no such schema. An embedded
+// file that does not compile is a programming error in this package and
+// panics here, never on input; TestEverySchemaCompiles compiles each one.
+func (s *schemaSet) schema(file string) (*node, bool) {
 	if v, ok := s.compiled.Load(file); ok {
-		return v.(*jsonschema.Schema), true
+		return v.(*node), true
 	}
 	if !s.names[file] {
 		return nil, false
@@ -105,18 +84,61 @@ func (s *schemaSet) schema(file string) (*jsonschema.Schema, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if v, ok := s.compiled.Load(file); ok {
-		return v.(*jsonschema.Schema), true
+		return v.(*node), true
 	}
-	sch, err := s.compiler.Compile(BaseID + file)
+	n, err := s.compiler.compileFile(file)
 	if err != nil {
 		panic(fmt.Sprintf("schemas: compile embedded %s: %v", file, err))
 	}
-	s.compiled.Store(file, sch)
-	return sch, true
+	s.compiled.Store(file, n)
+	return n, true
 }
 
 // compiledSchema is set().schema.
-func compiledSchema(file string) (*jsonschema.Schema, bool) { return set().schema(file) }
+func compiledSchema(file string) (*node, bool) { return set().schema(file) }
+
+// opKey names the schema of an operation in one direction.
+type opKey struct {
+	op  string
+	dir Direction
+}
+
+// opSchema is an operation's schema file and its compiled form.
+type opSchema struct {
+	file string
+	node *node
+}
+
+// opSchemas caches operationSchema's answers, so that validating a
+// request neither builds the file name nor looks it up again.
+var opSchemas struct {
+	sync.RWMutex
+	m map[opKey]opSchema
+}
+
+// operationSchema is the file of op's schema in direction dir and its
+// compiled form, and false when there is no such schema.
+func operationSchema(op string, dir Direction) (string, *node, bool) {
+	k := opKey{op, dir}
+	opSchemas.RLock()
+	e, ok := opSchemas.m[k]
+	opSchemas.RUnlock()
+	if ok {
+		return e.file, e.node, true
+	}
+	file := FileName(op, dir)
+	n, ok := compiledSchema(file)
+	if !ok {
+		return file, nil, false
+	}
+	opSchemas.Lock()
+	if opSchemas.m == nil {
+		opSchemas.m = map[opKey]opSchema{}
+	}
+	opSchemas.m[k] = opSchema{file, n}
+	opSchemas.Unlock()
+	return file, n, true
+}
 
 const commonFile = "common.schema.json"
 
@@ -205,7 +227,7 @@ func ValidateError(shape string, body []byte) error {
 }
 
 func validateFile(file string, body []byte) error {
-	s, ok := compiledSchema(file)
+	n, ok := compiledSchema(file)
 	if !ok {
 		return fmt.Errorf("schemas: %s: %w", file, ErrNoSchema)
 	}
@@ -215,15 +237,12 @@ func validateFile(file string, body []byte) error {
 			Pointer: "", Keyword: "json", Message: err.Error(),
 		}}}
 	}
-	err = s.Validate(doc)
-	if err == nil {
+	c := &checker{}
+	if c.validate(n, doc) {
 		return nil
 	}
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
-		return fmt.Errorf("schemas: validate against %s: %w", file, err)
-	}
-	return &ValidationError{Schema: file, Violations: flatten(ve)}
+	sortViolations(c.out)
+	return &ValidationError{Schema: file, Violations: c.out}
 }
 
 // NewJSONDecoder returns a JSON decoder of body that keeps numbers exact
@@ -234,20 +253,6 @@ func NewJSONDecoder(body []byte) *json.Decoder {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	return dec
-}
-
-// decode parses one JSON value, keeping numbers exact, and refuses trailing
-// data.
-func decode(body []byte) (any, error) {
-	dec := NewJSONDecoder(body)
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("body is not JSON: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("body is not JSON: data after the first value")
-	}
-	return v, nil
 }
 
 // ValidationError is a body that does not conform to its schema.
@@ -376,6 +381,12 @@ func nextToken(p string) (tok, rest string) {
 	return p, ""
 }
 
+// compareTokens orders pointer tokens: the empty token first, then tokens
+// of decimal digits (list indexes) by value, then every other token as a
+// string. It is a total order, which sorting needs: comparing digits by
+// value but digits against letters as strings, as it once did, ordered
+// "01000000000" < "010000010000000000A" < "101102" < "01000000000", and the
+// order of unknown members then depended on the order a map gave them.
 func compareTokens(a, b string) int {
 	if a == b {
 		return 0
@@ -383,7 +394,13 @@ func compareTokens(a, b string) int {
 	if a == "" || b == "" {
 		return strings.Compare(a, b)
 	}
-	if isDigits(a) && isDigits(b) {
+	da, db := isDigits(a), isDigits(b)
+	switch {
+	case da && !db:
+		return -1
+	case db && !da:
+		return 1
+	case da && db:
 		na, nb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
 		if len(na) != len(nb) {
 			return len(na) - len(nb)
@@ -415,83 +432,20 @@ func sortViolations(vs []Violation) {
 	})
 }
 
-// quoted matches one member name as the validator quotes it in a message:
-// between single quotes, Go-escaped, with ' written \'.
-var quoted = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
-
-// unquoteMember undoes the validator's quoting of a member name (see
-// quoted), returning it as written in the document.
-func unquoteMember(s string) string {
-	s = strings.ReplaceAll(s, `\'`, `'`)
-	s = strings.ReplaceAll(s, `"`, `\"`)
-	if u, err := strconv.Unquote(`"` + s + `"`); err == nil {
-		return u
-	}
-	return s
-}
-
 // pointerToken escapes a member name as one JSON pointer token (RFC 6901).
 func pointerToken(name string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(name)
-}
-
-// instancePointer turns the validator's instance location, whose tokens it
-// percent-encodes on top of the JSON pointer escapes, into a JSON pointer.
-func instancePointer(loc string) string {
-	toks := strings.Split(loc, "/")
-	for i, tok := range toks {
-		if u, err := url.PathUnescape(tok); err == nil {
-			toks[i] = u
-		}
+	if !strings.ContainsAny(name, "~/") {
+		return name
 	}
-	return strings.Join(toks, "/")
+	return pointerEscaper.Replace(name)
 }
 
-// flatten turns the validator's tree into leaf violations. A union failure
-// ("oneOf") is kept as one violation on the union member rather than split
-// into the per-branch reasons, which would only say that each branch's
-// member is absent.
-func flatten(root *jsonschema.ValidationError) []Violation {
-	var out []Violation
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		kw := path.Base(e.KeywordLocation)
-		if len(e.Causes) > 0 && kw != "oneOf" {
-			for _, c := range e.Causes {
-				walk(c)
-			}
-			return
-		}
-		switch kw {
-		case "required", "additionalProperties":
-			// One violation per named member, pointing at that member.
-			names := quoted.FindAllStringSubmatch(e.Message, -1)
-			if len(names) == 0 {
-				break
-			}
-			for _, n := range names {
-				out = append(out, Violation{
-					Pointer: instancePointer(e.InstanceLocation) + "/" + pointerToken(unquoteMember(n[1])),
-					Keyword: kw,
-					Message: memberMessage(kw),
-				})
-			}
-			return
-		}
-		msg := e.Message
-		if kw == "oneOf" {
-			msg = "union must have exactly one member set, but none is"
-			if strings.Contains(e.Message, "indexes") {
-				msg = "union must have exactly one member set, but more than one is"
-			}
-		}
-		out = append(out, Violation{Pointer: instancePointer(e.InstanceLocation), Keyword: kw, Message: msg})
-	}
-	walk(root)
-	sortViolations(out)
-	return out
-}
+// pointerEscaper escapes one JSON pointer token; built once, as
+// pointerUnescaper is.
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
+// memberMessage is the message of a missing member ("required") or of an
+// unknown one ("additionalProperties").
 func memberMessage(kw string) string {
 	if kw == "required" {
 		return "member is required but missing"
