@@ -22,7 +22,7 @@ FAKE_ENV = AWS_ACCESS_KEY_ID=AKIDVPCONFORMALLOWED AWS_SECRET_ACCESS_KEY=vpconfor
 	AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
 WITHFAKE = $(GO) run ./internal/withfake -vpfake bin/vpfake -arg -credentials-file=$(FAKE_CREDENTIALS)
 
-.PHONY: help fuzz soak test test-unit examples-deps test-endpoint test-aws-on-fake conformance record compare vet fmt-check fake build dist bench bench-load bench-sdk bench-catalogue clean
+.PHONY: help fuzz soak test test-unit examples-deps test-endpoint test-aws-on-fake conformance record compare vet fmt-check fake build dist bench bench-load bench-sdk bench-start bench-catalogue clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -134,11 +134,12 @@ dist: ## static vpfake and vpconform for linux, darwin (amd64, arm64) and window
 		done; done
 	@cd $(DIST) && sha256sum $$(ls | grep -v SHA256SUMS) > SHA256SUMS && echo "dist: $(DIST)/SHA256SUMS"
 
-# The load figures first, then the in-process one; one after the other,
-# never side by side, even under make -j.
-bench: ## bench-load, then bench-sdk: the fake against a canned server, as processes under raw HTTP load, then in process through the SDK
+# The load figures first, then the in-process one, then start-up; one
+# after the other, never side by side, even under make -j.
+bench: ## bench-load, then bench-sdk, then bench-start: the fake against a canned server, as processes under raw HTTP load, then in process through the SDK; then its start-up against a hello-world server
 	@$(MAKE) --no-print-directory bench-load
 	@$(MAKE) --no-print-directory bench-sdk
+	@$(MAKE) --no-print-directory bench-start
 
 LOADBENCH_ARGS = -vpfake bin/vpfake -canned bin/canned -concurrency $(BENCHCONCURRENCY) -rounds $(BENCHROUNDS) -duration $(BENCHTIME)
 
@@ -153,6 +154,14 @@ bench-sdk: ## GetIdentitySource through the AWS SDK against the fake and a canne
 	$(GO) test -run '^$$' -bench 'BenchmarkGetIdentitySource' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./fake | tee bin/bench.txt
 	$(GO) run ./internal/benchratio -base canned -subject fake bin/bench.txt
 
+# make bench-start: measured starts of each server.
+STARTROUNDS ?= 30
+
+bench-start: build ## start-up: bin/vpfake and bin/hello (a hello-world net/http server) each started as a process STARTROUNDS (30) times, taking turns; prints the median, range and p90 of exec to the listening line and to the first answer (vpfake: a GetPolicyStore answered 404), CPU and peak memory, and the ratios vpfake / hello; JSON in bin/bench-start.json
+	$(GO) build -o bin/hello ./internal/startbench/hello
+	$(GO) build -o bin/startbench ./internal/startbench
+	bin/startbench -vpfake bin/vpfake -hello bin/hello -rounds $(STARTROUNDS) -json bin/bench-start.json
+
 bench-catalogue: ## the whole catalogue against the fake and against servers that fail everything (HTTP 400 InvalidAction; HTTP 500 InternalServerException; 200 {}); prints the median times and the ratios
 	@mkdir -p bin
 	$(GO) test -run '^$$' -bench 'BenchmarkCatalogue' -benchtime 1x -count $(BENCHCOUNT) ./internal/deviations | tee bin/bench-catalogue.txt
@@ -163,9 +172,10 @@ bench-catalogue: ## the whole catalogue against the fake and against servers tha
 FUZZTIME ?= 30s
 FUZZ_TARGETS = FuzzRequestBody FuzzRequestAmplified FuzzRequestHeaders FuzzSigV4 FuzzControlRoutes
 
-fuzz: ## run each fuzz target of package fake for FUZZTIME (default 30s): every answer conforms to its schema, a refusal stays under 64 KiB
+fuzz: ## run each fuzz target of package fake for FUZZTIME (default 30s): every answer conforms to its schema, a refusal stays under 64 KiB; then schemas' FuzzValidator: the validator agrees with the jsonschema reference on any body
 	@for f in $(FUZZ_TARGETS); do echo "fuzz: $$f for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./fake || exit 1; done
+	@echo "fuzz: FuzzValidator for $(FUZZTIME)"; $(GO) test -run '^$$' -fuzz '^FuzzValidator$$' -fuzztime $(FUZZTIME) ./schemas
 
 DURATION ?= 30s
 CLIENTS  ?= 16
