@@ -176,3 +176,15 @@ func (sc *scratch) release() {
 	sc.path = sc.path[:0]
 	scratches.Put(sc)
 }
+
+// decodeSchemaFile decodes an embedded schema file, which the package
+// trusts, in one jsontext pass (escapes and all), numbers as json.Number.
+func decodeSchemaFile(b []byte) (any, error) {
+	var dec jsontext.Decoder
+	dec.Reset(bytes.NewReader(b))
+	v, ok := readFast(&dec, nil, 0)
+	if !ok {
+		return nil, errors.New("not a JSON document jsontext reads")
+	}
+	return v, nil
+}

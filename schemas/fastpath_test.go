@@ -46,6 +46,20 @@ func schemaPatterns(t testing.TB) []string {
 	return out
 }
 
+// TestEveryPatternCompiles compiles each pattern of the files, which the
+// validator compiles only when a string first needs it.
+func TestEveryPatternCompiles(t *testing.T) {
+	patterns := schemaPatterns(t)
+	if len(patterns) < 20 {
+		t.Fatalf("found %d patterns in the schema files, want at least 20", len(patterns))
+	}
+	for _, src := range patterns {
+		if _, err := regexp.Compile(src); err != nil {
+			t.Errorf("pattern %q does not compile: %v", src, err)
+		}
+	}
+}
+
 func TestSimplePatternsAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	simple := 0
@@ -73,7 +87,9 @@ func TestSimplePatternsAgree(t *testing.T) {
 			if sure && got != want {
 				t.Errorf("pattern %q on %q: table says %v, regexp says %v", src, s, got, want)
 			}
-			if n := (&node{pattern: re, patternFast: p}); matchPattern(n, s) != want {
+			n := &node{patternFast: p}
+			n.pattern.src = src
+			if matchPattern(n, s) != want {
 				t.Errorf("pattern %q on %q: matchPattern says %v, regexp says %v", src, s, !want, want)
 			}
 		}

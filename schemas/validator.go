@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -58,9 +59,11 @@ type node struct {
 	items              *node
 
 	minLen, maxLen int // -1 when unbounded
-	pattern        *regexp.Regexp
-	patternFast    *classPattern // nil unless the pattern has its simple form
-	patternMsg     string
+	// pattern is compiled the first time a string needs it (patternFast
+	// answers for most); patternSrc has been parsed when the node was.
+	pattern     lazyRegexp
+	patternFast *classPattern // nil unless the pattern has its simple form
+	patternMsg  string
 
 	minimum    *big.Rat
 	minimumMsg string // "must be >= N but found "
@@ -96,7 +99,7 @@ func (c *compiler) doc(file string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := decode(b)
+	d, err := decodeSchemaFile(b)
 	if err != nil {
 		return nil, fmt.Errorf("schemas: %s: %w", file, err)
 	}
@@ -247,9 +250,10 @@ func (c *compiler) fill(n *node, file, where string, v any) error {
 			if !ok {
 				return bad(kw)
 			}
-			if n.pattern, err = regexp.Compile(src); err != nil {
+			if _, err := syntax.Parse(src, syntax.Perl); err != nil {
 				return fmt.Errorf("schemas: %s: pattern: %w", where, err)
 			}
+			n.pattern.src = src
 			n.patternFast = simplePattern(src)
 			n.patternMsg = "does not match pattern " + quoteForMessage(src)
 		case "minimum":
@@ -418,7 +422,7 @@ func (c *checker) validate(n *node, v any) bool {
 				c.fail("maxLength", fmt.Sprintf("length must be <= %d, but got %d", n.maxLen, length))
 			}
 		}
-		if n.pattern != nil && !matchPattern(n, x) {
+		if n.pattern.src != "" && !matchPattern(n, x) {
 			c.fail("pattern", n.patternMsg)
 		}
 	case json.Number:
@@ -750,7 +754,23 @@ func matchPattern(n *node, s string) bool {
 			return ok
 		}
 	}
-	return n.pattern.MatchString(s)
+	return n.pattern.get().MatchString(s)
+}
+
+// lazyRegexp is a pattern compiled on first use: compiling every pattern
+// of a schema when it is first used would cost the first request more
+// than the rest of its answer.
+type lazyRegexp struct {
+	src  string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// get is the compiled pattern. The source was parsed when the schema
+// was compiled, so compiling it cannot fail here.
+func (l *lazyRegexp) get() *regexp.Regexp {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.src) })
+	return l.re
 }
 
 // classPattern is a pattern of the form ^literal[class]*$ or
