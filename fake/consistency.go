@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -121,7 +122,8 @@ func (h *history) recordStore(now time.Time, id string, ps *policyStore) {
 	v := version[policyStore]{at: now}
 	if ps != nil {
 		c := *ps
-		c.identitySources = nil              // recorded apart, with their own versions
+		// Identity sources are recorded apart, with their own versions.
+		c.identitySources, c.sourceBuf, c.source0 = nil, [1]*identitySource{}, identitySource{}
 		c.policies, c.policyNames = nil, nil // never recorded: reads see the latest
 		v.value, v.size = &c, storeBytes(&c)
 	}
@@ -233,7 +235,7 @@ func (h *history) sourcesAt(policyStoreID string, t time.Time) []*identitySource
 			out = append(out, is)
 		}
 	}
-	slices.SortFunc(out, func(a, b *identitySource) int { return a.created.Compare(b.created) })
+	slices.SortFunc(out, func(a, b *identitySource) int { return cmp.Compare(a.created, b.created) })
 	return out
 }
 

@@ -63,7 +63,7 @@ func TestHistoryPruning(t *testing.T) {
 func TestHistoryClockGoesBack(t *testing.T) {
 	h := newHistory(time.Second)
 	t0 := time.Date(2024, 8, 12, 0, 0, 0, 0, time.UTC)
-	h.recordStore(t0, "p", &policyStore{id: "p", deletionProtection: "DISABLED"})
+	h.recordStore(t0, "p", &policyStore{id: "p", deletionProtection: protectionDisabled})
 	h.recordStore(t0.Add(-time.Hour), "p", nil)
 	if _, ok := h.storeAt("p", t0.Add(-time.Minute)); ok {
 		t.Error("visible before it was created")

@@ -1,11 +1,12 @@
 package fake
 
 import (
-	"crypto/sha256"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -53,12 +54,15 @@ type engine struct {
 	// issuer signs the tokens the fake mints and verifies the tokens
 	// IsAuthorizedWithToken receives.
 	issuer *tokenIssuer
-	// sourceStore maps the id of every identity source to its policy
-	// store's id.
-	sourceStore map[string]string
+	// sources holds the id of every identity source (a create replayed
+	// finds its identity source through the policy store its input
+	// names).
+	sources idSet
 	// policyStoreOf maps the id of every policy to its policy store's id.
 	policyStoreOf map[string]string
 	tokens        *tokenStore
+	// configs shares the Cognito configurations of the identity sources.
+	configs sharedConfigurations
 
 	// liveBytes estimates the memory of policy stores, identity sources
 	// and policies (storeBytes, sourceBytes, policyBytes); heldBytes adds
@@ -76,16 +80,37 @@ type engine struct {
 	onChange []func()
 }
 
+// policyStore is a policy store. What it holds is kept small, for a
+// fake that holds a million of them: dates as stamps, not time.Time, its
+// ARN derived from the account and its id, not kept, its modes a byte
+// each, its id's bytes in itself, its optional members apart.
+//
+// Its first identity source is held in the policy store itself (source0),
+// and the array of its identity sources too while it has one (sourceBuf):
+// a policy store with its one identity source, the quota, is then one
+// object, which a read at random (GetIdentitySource among a million)
+// finds with fewer cache misses, and the garbage collector marks at once.
+// The members a read looks at first (the id, which the map of policy
+// stores compares, and the identity sources) come first.
 type policyStore struct {
 	id                 string
-	validationMode     string
-	description        *string
-	deletionProtection string
-	encryption         *encryptionState
-	tags               map[string]string
-	created, updated   time.Time
+	idBuf              resourceIDBytes // id's bytes (inlineID)
+	validationMode     storeEnum
+	deletionProtection storeEnum
 	// identitySources in creation order.
 	identitySources []*identitySource
+	sourceBuf       [1]*identitySource
+	// source0 is the first identity source the store ever had, when its
+	// id is not empty; it is never reused once deleted, so that it is
+	// never written again (answers being written point into its idBuf).
+	source0          identitySource
+	created, updated stamp
+	// token is the key of the clientToken it was created with, zero when
+	// none, for the token to be forgotten with it.
+	token tokenKey
+	// opts holds the members most policy stores do not have; nil when
+	// it would hold none. It is never changed once the store is made.
+	opts *storeOptions
 	// policies by id, and the ids of the named ones by name (policy.go);
 	// both nil until the store has a policy. The history's copies of a
 	// store have neither.
@@ -93,13 +118,214 @@ type policyStore struct {
 	policyNames map[string]string
 }
 
+// storeOptions are the optional members of a policy store.
+type storeOptions struct {
+	description *string
+	encryption  *encryptionState
+	tags        map[string]string // never empty
+}
+
+// options returns ps's optional members, zero when it has none or ps is
+// nil.
+func (ps *policyStore) options() storeOptions {
+	if ps == nil || ps.opts == nil {
+		return storeOptions{}
+	}
+	return *ps.opts
+}
+
+// setOptions gives ps the optional members o, dropping empty tags.
+func (ps *policyStore) setOptions(o storeOptions) {
+	if len(o.tags) == 0 {
+		o.tags = nil
+	}
+	if o.description == nil && o.encryption == nil && o.tags == nil {
+		ps.opts = nil
+		return
+	}
+	ps.opts = &o
+}
+
+// identitySource is an identity source. Its configuration is never
+// changed in place, only replaced, so that a copy of an identity source
+// (the history's, an authorization's) stays as it was; its Cognito
+// configuration is shared with the identity sources of identical ones
+// (sharedConfigurations).
 type identitySource struct {
 	id                  string
+	idBuf               resourceIDBytes // id's bytes (inlineID)
 	policyStoreID       string
 	principalEntityType string
 	configuration       configuration
-	created, updated    time.Time
+	created, updated    stamp
+	token               tokenKey // as policyStore's
 }
+
+// storeEnum is the value of a policy store's validationMode or
+// deletionProtection, both enums of the model, in one byte: its index in
+// storeEnumValues. The zero value is unset, "".
+type storeEnum uint8
+
+// The values of storeEnum.
+const (
+	enumUnset storeEnum = iota
+	modeOff
+	modeStrict
+	protectionEnabled
+	protectionDisabled
+)
+
+var storeEnumValues = [...]string{enumUnset: "", modeOff: "OFF", modeStrict: "STRICT", protectionEnabled: "ENABLED", protectionDisabled: "DISABLED"}
+
+// String is the value as the API writes it.
+func (v storeEnum) String() string {
+	if int(v) < len(storeEnumValues) {
+		return storeEnumValues[v]
+	}
+	return ""
+}
+
+// validationModeOf and deletionProtectionOf read the values of the
+// model's ValidationMode and DeletionProtection; the schemas let no other
+// through, so an error is the fake's own.
+func validationModeOf(s string) (storeEnum, error) {
+	switch s {
+	case "OFF":
+		return modeOff, nil
+	case "STRICT":
+		return modeStrict, nil
+	}
+	return enumUnset, fmt.Errorf("validation mode %q is none of the model's (OFF, STRICT)", s)
+}
+
+func deletionProtectionOf(s string) (storeEnum, error) {
+	switch s {
+	case "ENABLED":
+		return protectionEnabled, nil
+	case "DISABLED":
+		return protectionDisabled, nil
+	}
+	return enumUnset, fmt.Errorf("deletion protection %q is none of the model's (ENABLED, DISABLED)", s)
+}
+
+// sharedConfigurations shares identical Cognito configurations among the
+// identity sources that hold them: a test kit's identity sources mostly
+// trust one user pool and its clients, and each then holds a pointer to
+// one copy of its user pool ARN and client ids, not its own. An entry
+// counts the live identity sources holding its configuration and is
+// dropped when the last of them is deleted or updated to another; a copy
+// that an earlier version of an identity source (the history) or an
+// authorization holds stays valid, as configurations are never changed in
+// place. The caller holds the engine's lock.
+type sharedConfigurations map[cognitoKey]sharedCognito
+
+// cognitoKey is what makes two Cognito configurations identical.
+type cognitoKey struct {
+	userPoolArn string
+	clients     int
+	// clientIDs is the one client id, or all of them, each preceded by
+	// its length and a colon.
+	clientIDs       string
+	grouped         bool
+	groupEntityType string
+}
+
+type sharedCognito struct {
+	config *cognitoUserPoolConfiguration
+	refs   int
+}
+
+func cognitoKeyOf(c *cognitoUserPoolConfiguration) cognitoKey {
+	k := cognitoKey{userPoolArn: c.UserPoolArn, clients: len(c.ClientIDs)}
+	switch len(c.ClientIDs) {
+	case 0:
+	case 1:
+		k.clientIDs = c.ClientIDs[0]
+	default:
+		var b []byte
+		for _, id := range c.ClientIDs {
+			b = strconv.AppendInt(b, int64(len(id)), 10)
+			b = append(b, ':')
+			b = append(b, id...)
+		}
+		k.clientIDs = string(b)
+	}
+	if g := c.GroupConfiguration; g != nil {
+		k.grouped, k.groupEntityType = true, g.GroupEntityType
+	}
+	return k
+}
+
+// share returns c, a configuration an identity source is to hold, with
+// its Cognito configuration replaced by the shared copy of an identical
+// one, and counts the identity source.
+func (sc sharedConfigurations) share(c configuration) configuration {
+	if c.Cognito == nil {
+		return c
+	}
+	k := cognitoKeyOf(c.Cognito)
+	if s, ok := sc[k]; ok {
+		s.refs++
+		sc[k] = s
+		c.Cognito = s.config
+		return c
+	}
+	if ids := c.Cognito.ClientIDs; cap(ids) > len(ids) {
+		cp := *c.Cognito
+		cp.ClientIDs = slices.Clone(ids) // right-sized
+		c.Cognito = &cp
+	}
+	sc[k] = sharedCognito{config: c.Cognito, refs: 1}
+	return c
+}
+
+// release uncounts an identity source that held c and no longer does.
+func (sc sharedConfigurations) release(c configuration) {
+	if c.Cognito == nil {
+		return
+	}
+	k := cognitoKeyOf(c.Cognito)
+	s, ok := sc[k]
+	if !ok || s.config != c.Cognito {
+		return
+	}
+	if s.refs--; s.refs == 0 {
+		delete(sc, k)
+		return
+	}
+	sc[k] = s
+}
+
+// addSource adds an identity source, v, to ps's, in source0 when ps has
+// never had one, and returns it. Its id's bytes are then its own
+// (inlineID).
+func (ps *policyStore) addSource(v identitySource) *identitySource {
+	is := &ps.source0
+	if ps.source0.id != "" {
+		is = new(identitySource)
+	}
+	*is = v
+	is.id = inlineID(&is.idBuf, v.id)
+	is.policyStoreID = ps.id
+	if ps.identitySources == nil {
+		ps.identitySources = ps.sourceBuf[:0]
+	}
+	ps.identitySources = append(ps.identitySources, is)
+	return is
+}
+
+// stamp is an instant in microseconds since the Unix epoch, the precision
+// of the API's dates (the clock is truncated to it and a State's dates are
+// checked against it): 8 bytes, where a time.Time takes 24.
+type stamp int64
+
+func stampOf(t time.Time) stamp { return stamp(t.UnixMicro()) }
+
+// time is the instant, in UTC.
+func (s stamp) time() time.Time { return time.UnixMicro(int64(s)).UTC() }
+
+// String renders the instant as the API's dates are rendered (timestamp).
+func (s stamp) String() string { return timestamp(s.time()) }
 
 func newEngine(o options, ids *idSource) *engine {
 	e := &engine{now: o.now, account: o.account, ids: ids, limits: o.limits, identitySourceQuota: 1, onChange: o.stateChanged, issuer: newTokenIssuer()}
@@ -114,9 +340,10 @@ func newEngine(o options, ids *idSource) *engine {
 // recent version. The caller holds mu, or owns e alone.
 func (e *engine) clear() {
 	e.policyStores = map[string]*policyStore{}
-	e.sourceStore = map[string]string{}
+	e.sources = idSet{}
 	e.policyStoreOf = map[string]string{}
 	e.tokens = newTokenStore()
+	e.configs = sharedConfigurations{}
 	e.liveBytes, e.policyBytes = 0, 0
 	if e.hist != nil {
 		e.hist.reset()
@@ -171,7 +398,7 @@ func (e *engine) idInUse(id string) bool {
 	if _, ok := e.policyStores[id]; ok {
 		return true
 	}
-	if _, ok := e.sourceStore[id]; ok {
+	if e.sources.has(id) {
 		return true
 	}
 	_, ok := e.policyStoreOf[id]
@@ -257,44 +484,46 @@ func timestamp(t time.Time) string {
 // create, other input a ConflictException naming the resource the first
 // call created. Only the id create returns, of a resource of type rt, is
 // remembered with the input's digest: replay rebuilds the earlier output
-// from that resource (a token is forgotten when its resource is deleted).
-// create returns an error only before it changes anything.
+// from that resource. create is given the key of the token (zero without
+// one), which the resource keeps for the token to be forgotten when it is
+// deleted. create returns an error only before it changes anything.
 func createOnce[O any](e *engine, op string, rt ResourceType, token **string, input any,
-	create func(now time.Time) (out O, id string, err error), replay func(id string) (O, bool)) (O, error) {
+	create func(now time.Time, token tokenKey) (out O, id string, err error), replay func(id string) (O, bool)) (O, error) {
 	var zero O
 	tok := *token
 	*token = nil
 	return write(e, func() (O, bool, error) {
 		now := e.clock()
-		var digest [sha256.Size]byte
+		var (
+			key    tokenKey
+			digest inputDigest
+		)
 		if tok != nil {
 			canon, err := json.Marshal(input)
 			if err != nil {
 				return zero, false, fmt.Errorf("canonicalise %s input: %w", op, err)
 			}
-			digest = sha256.Sum256(canon)
-			if call := e.tokens.lookup(tokenKey{op, *tok}, now); call != nil {
+			key, digest = newTokenKey(op, *tok), newInputDigest(canon)
+			if call, ok := e.tokens.lookup(key, now); ok {
 				if call.input != digest {
 					return zero, false, &ConflictException{
 						Message:   fmt.Sprintf("clientToken %s was already used with different input for %s", *tok, op),
-						Resources: []ResourceConflict{{ResourceID: call.resourceID, ResourceType: call.resourceType}},
+						Resources: []ResourceConflict{{ResourceID: call.resourceID, ResourceType: rt}},
 					}
 				}
 				prev, ok := replay(call.resourceID)
 				if !ok {
-					return zero, false, fmt.Errorf("clientToken %s of %s remembers %s %s, which is gone", *tok, op, call.resourceType, call.resourceID)
+					return zero, false, fmt.Errorf("clientToken %s of %s remembers %s %s, which is gone", *tok, op, rt, call.resourceID)
 				}
 				return prev, false, nil
 			}
 		}
-		out, id, err := create(now)
+		out, id, err := create(now, key)
 		if err != nil {
 			return zero, false, err
 		}
 		if tok != nil {
-			e.tokens.remember(&idempotentCall{
-				key: tokenKey{op, *tok}, input: digest, at: now, resourceID: id, resourceType: rt,
-			})
+			e.tokens.remember(idempotentCall{key: key, input: digest, at: now.UnixMicro(), resourceID: id})
 		}
 		return out, true, nil
 	})
@@ -305,7 +534,9 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 		return createPolicyStoreOutput{}, err
 	}
 	return createOnce(e, "CreatePolicyStore", ResourceTypePolicyStore, &in.ClientToken, &in,
-		func(now time.Time) (createPolicyStoreOutput, string, error) { return e.newPolicyStore(in, now) },
+		func(now time.Time, token tokenKey) (createPolicyStoreOutput, string, error) {
+			return e.newPolicyStore(in, now, token)
+		},
 		func(id string) (createPolicyStoreOutput, bool) {
 			ps, ok := e.policyStores[id]
 			if !ok {
@@ -316,32 +547,38 @@ func (e *engine) createPolicyStore(in createPolicyStoreInput) (createPolicyStore
 }
 
 // newPolicyStore is CreatePolicyStore's work, under the lock.
-func (e *engine) newPolicyStore(in createPolicyStoreInput, now time.Time) (createPolicyStoreOutput, string, error) {
+func (e *engine) newPolicyStore(in createPolicyStoreInput, now time.Time, token tokenKey) (createPolicyStoreOutput, string, error) {
 	if len(e.policyStores) >= e.limits.policyStores {
 		return createPolicyStoreOutput{}, "", policyStoreQuotaExceeded(e.limits.policyStores, e.account)
 	}
 	ps := &policyStore{
-		id:                 e.newID(),
-		validationMode:     in.ValidationSettings.Mode,
-		description:        in.Description,
-		deletionProtection: "DISABLED",
-		tags:               in.Tags,
-		created:            now,
-		updated:            now,
+		deletionProtection: protectionDisabled,
+		created:            stampOf(now),
+		updated:            stampOf(now),
+		token:              token,
+	}
+	var err error
+	if ps.validationMode, err = validationModeOf(in.ValidationSettings.Mode); err != nil {
+		return createPolicyStoreOutput{}, "", err
 	}
 	if in.DeletionProtection != nil {
-		ps.deletionProtection = *in.DeletionProtection
+		if ps.deletionProtection, err = deletionProtectionOf(*in.DeletionProtection); err != nil {
+			return createPolicyStoreOutput{}, "", err
+		}
 	}
+	opts := storeOptions{description: in.Description, tags: in.Tags}
 	if es := in.EncryptionSettings; es != nil {
-		ps.encryption = &encryptionState{Default: es.Default}
+		opts.encryption = &encryptionState{Default: es.Default}
 		if es.KMS != nil {
 			ctx := es.KMS.EncryptionContext
 			if ctx == nil {
 				ctx = map[string]string{}
 			}
-			ps.encryption = &encryptionState{KMS: &kmsEncryptionState{Key: es.KMS.Key, EncryptionContext: ctx}}
+			opts.encryption = &encryptionState{KMS: &kmsEncryptionState{Key: es.KMS.Key, EncryptionContext: ctx}}
 		}
 	}
+	ps.setOptions(opts)
+	ps.id = inlineID(&ps.idBuf, e.newID())
 	size := storeBytes(ps)
 	if err := e.checkBytes(size, 0, ResourceTypePolicyStore, ""); err != nil {
 		return createPolicyStoreOutput{}, "", err
@@ -355,7 +592,7 @@ func (e *engine) newPolicyStore(in createPolicyStoreInput, now time.Time) (creat
 // storeCreateOutput is CreatePolicyStore's output for ps, as it was
 // created: both dates are its creation's. The ARN is derived, not kept.
 func (e *engine) storeCreateOutput(ps *policyStore) createPolicyStoreOutput {
-	created := timestamp(ps.created)
+	created := ps.created.String()
 	return createPolicyStoreOutput{PolicyStoreID: ps.id, Arn: policyStoreArn(e.account, ps.id), CreatedDate: created, LastUpdatedDate: created}
 }
 
@@ -367,19 +604,20 @@ func (e *engine) getPolicyStore(in getPolicyStoreInput) (getPolicyStoreOutput, e
 	if !ok {
 		return getPolicyStoreOutput{}, notFoundPolicyStore(in.PolicyStoreID)
 	}
+	opts := ps.options()
 	out := getPolicyStoreOutput{
 		PolicyStoreID:      ps.id,
 		Arn:                policyStoreArn(e.account, ps.id),
-		ValidationSettings: validationSettings{Mode: ps.validationMode},
-		CreatedDate:        timestamp(ps.created),
-		LastUpdatedDate:    timestamp(ps.updated),
-		Description:        ps.description,
-		DeletionProtection: ps.deletionProtection,
+		ValidationSettings: validationSettings{Mode: ps.validationMode.String()},
+		CreatedDate:        ps.created.String(),
+		LastUpdatedDate:    ps.updated.String(),
+		Description:        opts.description,
+		DeletionProtection: ps.deletionProtection.String(),
 		CedarVersion:       "CEDAR_4",
-		EncryptionState:    ps.encryption,
+		EncryptionState:    opts.encryption,
 	}
-	if in.Tags && len(ps.tags) > 0 {
-		out.Tags = ps.tags
+	if in.Tags && len(opts.tags) > 0 {
+		out.Tags = opts.tags
 	}
 	return out, nil
 }
@@ -390,22 +628,23 @@ func (e *engine) deletePolicyStore(in deletePolicyStoreInput) (emptyOutput, erro
 		if !ok {
 			return emptyOutput{}, false, nil // documented: deleting a missing store succeeds
 		}
-		if ps.deletionProtection == "ENABLED" {
+		if ps.deletionProtection == protectionEnabled {
 			return emptyOutput{}, false, &InvalidStateException{
 				Message: fmt.Sprintf("policy store %s has deletion protection enabled; disable it before deleting the policy store", ps.id),
 			}
 		}
 		delete(e.policyStores, ps.id) // its identity sources and policies go with it [I]
 		e.liveBytes -= storeBytes(ps)
-		e.tokens.forgetResource(ps.id)
+		e.tokens.forget(ps.token, ps.id)
 		for _, is := range ps.identitySources {
-			delete(e.sourceStore, is.id)
+			e.sources.remove(is.id)
 			e.liveBytes -= sourceBytes(is)
-			e.tokens.forgetResource(is.id)
+			e.tokens.forget(is.token, is.id)
+			e.configs.release(is.configuration)
 		}
 		for _, p := range ps.policies {
 			e.removePolicy(ps, p)
-			e.tokens.forgetResource(p.id)
+			e.tokens.forget(p.token, p.id)
 		}
 		e.recordStore(e.clock(), ps.id, nil)
 		return emptyOutput{}, true, nil
@@ -483,9 +722,13 @@ func principalEntityTypeOrDefault(p *string) string {
 
 func (e *engine) createIdentitySource(in createIdentitySourceInput) (writeIdentitySourceOutput, error) {
 	return createOnce(e, "CreateIdentitySource", ResourceTypeIdentitySource, &in.ClientToken, &in,
-		func(now time.Time) (writeIdentitySourceOutput, string, error) { return e.newIdentitySource(in, now) },
+		func(now time.Time, token tokenKey) (writeIdentitySourceOutput, string, error) {
+			return e.newIdentitySource(in, now, token)
+		},
 		func(id string) (writeIdentitySourceOutput, bool) {
-			ps, ok := e.policyStores[e.sourceStore[id]]
+			// The input is the first call's, as its digest is: the
+			// identity source is in the policy store it names.
+			ps, ok := e.policyStores[in.PolicyStoreID]
 			if !ok {
 				return writeIdentitySourceOutput{}, false
 			}
@@ -503,7 +746,7 @@ func (e *engine) createIdentitySource(in createIdentitySourceInput) (writeIdenti
 }
 
 // newIdentitySource is CreateIdentitySource's work, under the lock.
-func (e *engine) newIdentitySource(in createIdentitySourceInput, now time.Time) (writeIdentitySourceOutput, string, error) {
+func (e *engine) newIdentitySource(in createIdentitySourceInput, now time.Time, token tokenKey) (writeIdentitySourceOutput, string, error) {
 	ps, err := e.writeStore(in.PolicyStoreID)
 	if err != nil {
 		return writeIdentitySourceOutput{}, "", err
@@ -514,20 +757,22 @@ func (e *engine) newIdentitySource(in createIdentitySourceInput, now time.Time) 
 			ResourceType: ResourceTypeIdentitySource,
 		}
 	}
-	is := &identitySource{
+	v := identitySource{
 		id:                  e.newID(),
 		policyStoreID:       ps.id,
 		principalEntityType: principalEntityTypeOrDefault(in.PrincipalEntityType),
 		configuration:       normalise(in.Configuration),
-		created:             now,
-		updated:             now,
+		created:             stampOf(now),
+		updated:             stampOf(now),
+		token:               token,
 	}
-	size := sourceBytes(is)
+	size := sourceBytes(&v)
 	if err := e.checkBytes(size, 0, ResourceTypeIdentitySource, ""); err != nil {
 		return writeIdentitySourceOutput{}, "", err
 	}
-	ps.identitySources = append(ps.identitySources, is)
-	e.sourceStore[is.id] = ps.id
+	v.configuration = e.configs.share(v.configuration)
+	is := ps.addSource(v)
+	e.sources.add(is.id)
 	e.liveBytes += size
 	e.recordSource(now, ps.id, is.id, is)
 	return is.writeOutput(), is.id, nil
@@ -537,9 +782,9 @@ func (e *engine) newIdentitySource(in createIdentitySourceInput, now time.Time) 
 // UpdateIdentitySource for the identity source.
 func (is *identitySource) writeOutput() writeIdentitySourceOutput {
 	return writeIdentitySourceOutput{
-		CreatedDate:      timestamp(is.created),
+		CreatedDate:      is.created.String(),
 		IdentitySourceID: is.id,
-		LastUpdatedDate:  timestamp(is.updated),
+		LastUpdatedDate:  is.updated.String(),
 		PolicyStoreID:    is.policyStoreID,
 	}
 }
@@ -569,8 +814,12 @@ func (e *engine) updateIdentitySource(in updateIdentitySourceInput) (writeIdenti
 			return writeIdentitySourceOutput{}, false, err
 		}
 		now := e.clock()
-		next.updated = after(is.updated, now)
-		*is = next
+		next.updated = stampOf(after(is.updated.time(), now))
+		next.configuration = e.configs.share(next.configuration)
+		e.configs.release(is.configuration)
+		// Member by member: is.idBuf, which strings in answers being
+		// written point into, is never written again.
+		is.configuration, is.principalEntityType, is.updated = next.configuration, next.principalEntityType, next.updated
 		e.liveBytes += newSize - oldSize
 		e.recordSource(now, is.policyStoreID, is.id, is)
 		return is.writeOutput(), true, nil
@@ -584,9 +833,10 @@ func (e *engine) deleteIdentitySource(in identitySourceRef) (emptyOutput, error)
 			return emptyOutput{}, false, err
 		}
 		ps.identitySources = slices.DeleteFunc(ps.identitySources, func(x *identitySource) bool { return x == is })
-		delete(e.sourceStore, is.id)
+		e.sources.remove(is.id)
 		e.liveBytes -= sourceBytes(is)
-		e.tokens.forgetResource(is.id)
+		e.tokens.forget(is.token, is.id)
+		e.configs.release(is.configuration)
 		e.recordSource(e.clock(), ps.id, is.id, nil)
 		return emptyOutput{}, true, nil
 	})
@@ -612,7 +862,7 @@ func (e *engine) listIdentitySources(in listIdentitySourcesInput) (listIdentityS
 		}
 	}
 	slices.SortStableFunc(matching, func(a, b *identitySource) int {
-		if c := a.created.Compare(b.created); c != 0 {
+		if c := cmp.Compare(a.created, b.created); c != 0 {
 			return c
 		}
 		return strings.Compare(a.id, b.id)
@@ -627,7 +877,7 @@ func (e *engine) listIdentitySources(in listIdentitySourcesInput) (listIdentityS
 		// deletion between pages neither repeats nor skips an item.
 		start = len(matching)
 		for i, is := range matching {
-			if is.created.After(after.created) || (is.created.Equal(after.created) && is.id > after.id) {
+			if c := is.created.time().Compare(after.created); c > 0 || (c == 0 && is.id > after.id) {
 				start = i
 				break
 			}
@@ -640,7 +890,7 @@ func (e *engine) listIdentitySources(in listIdentitySourcesInput) (listIdentityS
 	}
 	if end < len(matching) {
 		last := matching[end-1]
-		tok := encodeNextToken(sourcesTokenVersion, ps.id, last.created, last.id)
+		tok := encodeNextToken(sourcesTokenVersion, ps.id, last.created.time(), last.id)
 		out.NextToken = &tok
 	}
 	return out, nil
@@ -705,9 +955,9 @@ func decodeNextToken(tok, version, policyStoreID, op string) (pagePosition, erro
 // output renders the identity source as GetIdentitySource returns it.
 func (is *identitySource) output() identitySourceOutput {
 	out := identitySourceOutput{
-		CreatedDate:         timestamp(is.created),
+		CreatedDate:         is.created.String(),
 		IdentitySourceID:    is.id,
-		LastUpdatedDate:     timestamp(is.updated),
+		LastUpdatedDate:     is.updated.String(),
 		PolicyStoreID:       is.policyStoreID,
 		PrincipalEntityType: is.principalEntityType,
 		Configuration:       &configurationDetail{OIDC: is.configuration.OIDC},

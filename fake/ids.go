@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"unsafe"
 )
 
 const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -68,4 +69,69 @@ func (s *idSource) requestID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// resourceIDBytes holds a resource id of idLength bytes inside the policy
+// store or identity source it names, so that its id is no allocation of
+// its own: reading a resource at random (GetIdentitySource among a million
+// pairs) then misses the cache on the resource once, not again on its id,
+// and the garbage collector has one object less to mark.
+type resourceIDBytes [idLength]byte
+
+// inlineID returns id as a string whose bytes are buf's, when it has
+// idLength bytes as every id the fake draws has; other ids (a State's may
+// have any length) are returned as they are. buf must never be written
+// again: the string is immutable as any, and the struct that holds buf is
+// copied (the history's versions) but only ever read.
+func inlineID(buf *resourceIDBytes, id string) string {
+	if len(id) != idLength {
+		return id
+	}
+	copy(buf[:], id)
+	return unsafe.String(&buf[0], idLength)
+}
+
+// idSet is a set of resource ids. The ids the fake draws, of idLength
+// bytes, are kept as arrays, so that a million of them hold no pointer
+// for the garbage collector to follow; others (a State's may have any
+// length) as strings.
+type idSet struct {
+	drawn map[resourceIDBytes]struct{}
+	other map[string]struct{}
+}
+
+func (s *idSet) add(id string) {
+	if len(id) == idLength {
+		if s.drawn == nil {
+			s.drawn = map[resourceIDBytes]struct{}{}
+		}
+		s.drawn[resourceIDBytes([]byte(id))] = struct{}{}
+		return
+	}
+	if s.other == nil {
+		s.other = map[string]struct{}{}
+	}
+	s.other[id] = struct{}{}
+}
+
+func (s *idSet) has(id string) bool {
+	var ok bool
+	if len(id) == idLength {
+		_, ok = s.drawn[resourceIDBytes([]byte(id))]
+	} else {
+		_, ok = s.other[id]
+	}
+	return ok
+}
+
+func (s *idSet) remove(id string) {
+	if len(id) == idLength {
+		delete(s.drawn, resourceIDBytes([]byte(id)))
+	} else {
+		delete(s.other, id)
+	}
+}
+
+func (s *idSet) len() int {
+	return len(s.drawn) + len(s.other)
 }

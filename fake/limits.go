@@ -47,8 +47,9 @@ type Limits struct {
 	// FaultMessageBytes: WithMaxFaultMessageBytes.
 	FaultMessageBytes int `json:"faultMessageBytes"`
 	// ClientTokenWindowSeconds is how long a clientToken is remembered:
-	// 8 hours, as documented. A token is remembered by a SHA-256 digest of
-	// the input, not the input, and forgotten once the window has passed
+	// 8 hours, as documented. A token is remembered by 128-bit SHA-256
+	// digests of itself and of the input, not by either, with the id of
+	// the resource it created, and forgotten once the window has passed
 	// or the resource the call created is deleted (a create replayed
 	// afterwards is a new call), so tokens never outnumber the resources.
 	ClientTokenWindowSeconds int64 `json:"clientTokenWindowSeconds"`
@@ -129,7 +130,7 @@ func (e *engine) usage() Usage {
 	defer e.mu.Unlock()
 	return Usage{
 		PolicyStores:    len(e.policyStores),
-		IdentitySources: len(e.sourceStore),
+		IdentitySources: e.sources.len(),
 		StateBytes:      e.heldBytes(),
 		ClientTokens:    e.tokens.len(),
 	}
@@ -159,15 +160,16 @@ const (
 // storeBytes estimates the memory a policy store holds, its identity
 // sources apart.
 func storeBytes(ps *policyStore) int64 {
-	n := storeOverhead + len(ps.id) + len(ps.validationMode) + len(ps.deletionProtection)
-	if ps.description != nil {
-		n += stringOverhead + len(*ps.description)
+	n := storeOverhead + len(ps.id) + len(ps.validationMode.String()) + len(ps.deletionProtection.String())
+	opts := ps.options()
+	if opts.description != nil {
+		n += stringOverhead + len(*opts.description)
 	}
-	if ps.encryption != nil && ps.encryption.KMS != nil {
-		n += stringOverhead + len(ps.encryption.KMS.Key)
-		n += mapBytes(ps.encryption.KMS.EncryptionContext)
+	if opts.encryption != nil && opts.encryption.KMS != nil {
+		n += stringOverhead + len(opts.encryption.KMS.Key)
+		n += mapBytes(opts.encryption.KMS.EncryptionContext)
 	}
-	n += mapBytes(ps.tags)
+	n += mapBytes(opts.tags)
 	return int64(n)
 }
 

@@ -219,19 +219,77 @@ func TestTokenStore(t *testing.T) {
 	ts := newTokenStore()
 	t0 := time.Date(2024, 8, 12, 0, 0, 0, 0, time.UTC)
 	for i := range 10 {
-		ts.remember(&idempotentCall{key: tokenKey{"CreatePolicyStore", fmt.Sprint(i)}, at: t0.Add(time.Duration(i) * time.Hour), resourceID: fmt.Sprint("r", i)})
+		ts.remember(idempotentCall{key: newTokenKey("CreatePolicyStore", fmt.Sprint(i)), at: t0.Add(time.Duration(i) * time.Hour).UnixMicro(), resourceID: testResourceID(i)})
 	}
-	ts.forgetResource("r9")
+	ts.forget(newTokenKey("CreatePolicyStore", "9"), testResourceID(8)) // not the resource of this token
+	ts.forget(newTokenKey("CreatePolicyStore", "9"), testResourceID(9))
 	ts.expire(t0.Add(idempotencyWindow + 2*time.Hour)) // 0, 1 and 2 have expired
-	if ts.len() != 6 || ts.order.Len() != 6 || len(ts.byResource) != 6 {
-		t.Errorf("%d tokens, %d queued, %d by resource; want 6", ts.len(), ts.order.Len(), len(ts.byResource))
+	if ts.len() != 6 || ts.queued() != 6 {
+		t.Errorf("%d tokens, %d queued; want 6", ts.len(), ts.queued())
 	}
-	if ts.lookup(tokenKey{"CreatePolicyStore", "3"}, t0.Add(idempotencyWindow+2*time.Hour)) == nil {
-		t.Error("token 3 forgotten within its window")
+	if c, ok := ts.lookup(newTokenKey("CreatePolicyStore", "3"), t0.Add(idempotencyWindow+2*time.Hour)); !ok || c.resourceID != testResourceID(3) {
+		t.Errorf("token 3 within its window: %+v, %v; want resource %s", c, ok, testResourceID(3))
+	}
+	if _, ok := ts.lookup(newTokenKey("CreatePolicy", "3"), t0.Add(idempotencyWindow+2*time.Hour)); ok {
+		t.Error("token 3 of another operation found")
+	}
+	// A call whose resource id the fake would not draw, or with no key,
+	// is not remembered.
+	ts.remember(idempotentCall{key: newTokenKey("CreatePolicyStore", "short"), at: t0.Add(9 * time.Hour).UnixMicro(), resourceID: "short"})
+	ts.remember(idempotentCall{at: t0.Add(9 * time.Hour).UnixMicro(), resourceID: testResourceID(10)})
+	if ts.len() != 6 {
+		t.Errorf("%d tokens after remembering two that cannot be, want 6", ts.len())
 	}
 	// Replacing a token keeps one record.
-	ts.remember(&idempotentCall{key: tokenKey{"CreatePolicyStore", "3"}, at: t0.Add(12 * time.Hour), resourceID: "r3b"})
-	if ts.len() != 6 || ts.order.Len() != 6 {
-		t.Errorf("after replacing: %d tokens, %d queued", ts.len(), ts.order.Len())
+	ts.remember(idempotentCall{key: newTokenKey("CreatePolicyStore", "3"), at: t0.Add(12 * time.Hour).UnixMicro(), resourceID: testResourceID(33)})
+	if ts.len() != 6 || ts.queued() != 6 {
+		t.Errorf("after replacing: %d tokens, %d queued; want 6", ts.len(), ts.queued())
+	}
+	if c, ok := ts.lookup(newTokenKey("CreatePolicyStore", "3"), t0.Add(12*time.Hour)); !ok || c.resourceID != testResourceID(33) {
+		t.Errorf("token 3 replaced: %+v, %v; want resource %s", c, ok, testResourceID(33))
+	}
+}
+
+// testResourceID is a resource id of idLength bytes, as the fake draws.
+func testResourceID(i int) string {
+	return fmt.Sprintf("R%0*d", idLength-1, i)
+}
+
+// TestTokenStoreCompacts checks the slots freed by deletions are given
+// back, and that the calls left keep their order, tokens and resources.
+func TestTokenStoreCompacts(t *testing.T) {
+	ts := newTokenStore()
+	t0 := time.Date(2024, 8, 12, 0, 0, 0, 0, time.UTC)
+	const n = 10 * tokenChunk
+	for i := range n {
+		ts.remember(idempotentCall{key: newTokenKey("CreatePolicyStore", fmt.Sprint(i)), at: t0.Add(time.Duration(i) * time.Second).UnixMicro(), resourceID: testResourceID(i)})
+	}
+	for i := range n {
+		if i%10 != 0 {
+			ts.forget(newTokenKey("CreatePolicyStore", fmt.Sprint(i)), testResourceID(i))
+		}
+	}
+	if ts.len() != n/10 || ts.queued() != n/10 {
+		t.Fatalf("%d tokens, %d queued; want %d", ts.len(), ts.queued(), n/10)
+	}
+	if ts.slots > n/2 || len(ts.chunks) > n/2/tokenChunk {
+		t.Errorf("%d slots in %d chunks for %d tokens, want at most %d: freed slots were not given back", ts.slots, len(ts.chunks), ts.len(), n/2)
+	}
+	prev := int64(-1 << 62)
+	for i := ts.head; i != noSlot; i = ts.slot(i).next {
+		if at := ts.slot(i).at; at <= prev {
+			t.Errorf("slot %d at %d after %d: out of order", i, at, prev)
+		}
+		prev = ts.slot(i).at
+	}
+	for i := 0; i < n; i += 10 {
+		c, ok := ts.lookup(newTokenKey("CreatePolicyStore", fmt.Sprint(i)), t0.Add(time.Hour))
+		if !ok || c.resourceID != testResourceID(i) {
+			t.Errorf("token %d: %+v, %v; want resource %s", i, c, ok, testResourceID(i))
+		}
+		ts.forget(newTokenKey("CreatePolicyStore", fmt.Sprint(i)), testResourceID(i))
+	}
+	if ts.len() != 0 || ts.queued() != 0 || ts.head != noSlot || ts.tail != noSlot {
+		t.Errorf("after forgetting all: %d tokens, %d queued, head %d, tail %d; want none", ts.len(), ts.queued(), ts.head, ts.tail)
 	}
 }

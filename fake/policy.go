@@ -196,6 +196,7 @@ type policy struct {
 	scope         policyScope
 	created       time.Time
 	updated       time.Time
+	token         tokenKey // as policyStore's
 }
 
 // policyScope is what a statement's scope gives: the output members, and
@@ -521,7 +522,9 @@ func (e *engine) createPolicy(in createPolicyInput) (createPolicyOutput, error) 
 	// Idempotent exactly as CreateIdentitySource [M: same traits and
 	// documentation].
 	return createOnce(e, "CreatePolicy", ResourceTypePolicy, &in.ClientToken, &in,
-		func(now time.Time) (createPolicyOutput, string, error) { return e.newPolicy(in, parsed, scope, now) },
+		func(now time.Time, token tokenKey) (createPolicyOutput, string, error) {
+			return e.newPolicy(in, parsed, scope, now, token)
+		},
 		func(id string) (createPolicyOutput, bool) {
 			ps, ok := e.policyStores[e.policyStoreOf[id]]
 			if !ok {
@@ -540,7 +543,7 @@ func (e *engine) createPolicy(in createPolicyInput) (createPolicyOutput, error) 
 }
 
 // newPolicy is CreatePolicy's work, under the lock.
-func (e *engine) newPolicy(in createPolicyInput, parsed *cedar.Policy, scope policyScope, now time.Time) (createPolicyOutput, string, error) {
+func (e *engine) newPolicy(in createPolicyInput, parsed *cedar.Policy, scope policyScope, now time.Time, token tokenKey) (createPolicyOutput, string, error) {
 	ps, err := e.writeStore(in.PolicyStoreID)
 	if err != nil {
 		return createPolicyOutput{}, "", err
@@ -559,6 +562,7 @@ func (e *engine) newPolicy(in createPolicyInput, parsed *cedar.Policy, scope pol
 		scope:         scope,
 		created:       now,
 		updated:       now,
+		token:         token,
 	}
 	if in.Name != nil {
 		if holder, taken := ps.policyNames[*in.Name]; taken {
@@ -706,7 +710,7 @@ func (e *engine) deletePolicy(in deletePolicyInput) (emptyOutput, error) {
 			return emptyOutput{}, false, nil
 		}
 		e.removePolicy(ps, p)
-		e.tokens.forgetResource(p.id)
+		e.tokens.forget(p.token, p.id)
 		return emptyOutput{}, true, nil
 	})
 }
@@ -777,7 +781,9 @@ func onePage[T any](items []T, position func(T) pagePosition, nextToken *string,
 func (p *policy) position() pagePosition { return pagePosition{created: p.created, id: p.id} }
 
 // position is ps's place in creation order.
-func (ps *policyStore) position() pagePosition { return pagePosition{created: ps.created, id: ps.id} }
+func (ps *policyStore) position() pagePosition {
+	return pagePosition{created: ps.created.time(), id: ps.id}
+}
 
 // compare orders positions by creation time, then by id: the order of a
 // State's items and of the List operations' pages.

@@ -399,7 +399,7 @@ func TestDeletePolicyStoreDeletesPolicies(t *testing.T) {
 	if _, err := pe.deletePolicyStore(deletePolicyStoreInput{PolicyStoreID: pe.store}); err != nil {
 		t.Fatal(err)
 	}
-	if pe.liveBytes != before-storeBytes(&policyStore{id: pe.store, validationMode: "OFF", deletionProtection: "DISABLED"}) ||
+	if pe.liveBytes != before-storeBytes(&policyStore{id: pe.store, validationMode: modeOff, deletionProtection: protectionDisabled}) ||
 		pe.policyBytes != 0 || len(pe.policyStoreOf) != 0 || pe.tokens.len() != 0 {
 		t.Errorf("after deleting the store: liveBytes %d, policyBytes %d, %d policies indexed, %d tokens; want 0, 0, 0, 0",
 			pe.liveBytes, pe.policyBytes, len(pe.policyStoreOf), pe.tokens.len())

@@ -441,22 +441,23 @@ func (e *engine) snapshot() State {
 		out := PolicyStoreState{
 			PolicyStoreID:      ps.id,
 			Arn:                policyStoreArn(e.account, ps.id),
-			ValidationSettings: ValidationSettings{Mode: ps.validationMode},
-			DeletionProtection: ps.deletionProtection,
-			CreatedDate:        timestamp(ps.created),
-			LastUpdatedDate:    timestamp(ps.updated),
+			ValidationSettings: ValidationSettings{Mode: ps.validationMode.String()},
+			DeletionProtection: ps.deletionProtection.String(),
+			CreatedDate:        ps.created.String(),
+			LastUpdatedDate:    ps.updated.String(),
 			IdentitySources:    make([]IdentitySourceState, 0, len(ps.identitySources)),
 		}
-		if ps.description != nil {
-			d := *ps.description
+		opts := ps.options()
+		if opts.description != nil {
+			d := *opts.description
 			out.Description = &d
 		}
-		if ps.encryption != nil {
-			out.EncryptionState = mustMarshal(ps.encryption)
+		if opts.encryption != nil {
+			out.EncryptionState = mustMarshal(opts.encryption)
 		}
-		if len(ps.tags) > 0 {
-			out.Tags = make(map[string]string, len(ps.tags))
-			for k, v := range ps.tags {
+		if len(opts.tags) > 0 {
+			out.Tags = make(map[string]string, len(opts.tags))
+			for k, v := range opts.tags {
 				out.Tags[k] = v
 			}
 		}
@@ -465,8 +466,8 @@ func (e *engine) snapshot() State {
 				IdentitySourceID:    is.id,
 				PrincipalEntityType: is.principalEntityType,
 				Configuration:       mustMarshal(is.configuration),
-				CreatedDate:         timestamp(is.created),
-				LastUpdatedDate:     timestamp(is.updated),
+				CreatedDate:         is.created.String(),
+				LastUpdatedDate:     is.updated.String(),
 			})
 		}
 		out.Policies = policiesState(ps)
@@ -642,8 +643,8 @@ func (e *engine) checkState(st State) (map[string]*policyStore, error) {
 			item += " (policy store " + in.PolicyStoreID + ")"
 		}
 		ps, ok := e.checkStoreState(&p, item, in)
-		if ok && ps.encryption != nil && ps.encryption.KMS != nil {
-			if n := encryptionContextBytes(ps.encryption.KMS.EncryptionContext); n > lim.encryptionContextBytes {
+		if es := ps.options().encryption; ok && es != nil && es.KMS != nil {
+			if n := encryptionContextBytes(es.KMS.EncryptionContext); n > lim.encryptionContextBytes {
 				p.add(item, "encryptionState.kmsEncryptionState.encryptionContext has keys and values of %d bytes in total, more than the limit of %d (WithMaxEncryptionContextBytes, vpfake -max-encryption-context-bytes)",
 					n, lim.encryptionContextBytes)
 				ok = false
@@ -664,8 +665,7 @@ func (e *engine) checkState(st State) (map[string]*policyStore, error) {
 			is, sok := checkSourceState(&p, sitem, in.PolicyStoreID, src)
 			sok = p.uniqueID(sourceAt, sitem, "identitySourceId", src.IdentitySourceID, place) && sok
 			if ok && sok {
-				ps.identitySources = append(ps.identitySources, is)
-				size += sourceBytes(is)
+				size += sourceBytes(ps.addSource(is))
 			}
 		}
 		nameAt := map[string]string{} // policy name → its place, in this store
@@ -757,16 +757,23 @@ func (e *engine) checkStoreState(p *stateProblems, item string, in PolicyStoreSt
 		return nil, false
 	}
 	ps := &policyStore{
-		id:                 in.PolicyStoreID,
-		validationMode:     in.ValidationSettings.Mode,
-		deletionProtection: in.DeletionProtection,
-		tags:               in.Tags,
-		created:            created,
-		updated:            updated,
+		created: stampOf(created),
+		updated: stampOf(updated),
 	}
+	var err error
+	if ps.validationMode, err = validationModeOf(in.ValidationSettings.Mode); err != nil {
+		p.add(item, "validationSettings.mode: %v", err)
+		return nil, false
+	}
+	if ps.deletionProtection, err = deletionProtectionOf(in.DeletionProtection); err != nil {
+		p.add(item, "deletionProtection: %v", err)
+		return nil, false
+	}
+	ps.id = inlineID(&ps.idBuf, in.PolicyStoreID)
+	var opts storeOptions
 	if in.Description != nil {
 		d := *in.Description
-		ps.description = &d
+		opts.description = &d
 	}
 	if in.EncryptionState != nil {
 		var es encryptionState
@@ -774,14 +781,15 @@ func (e *engine) checkStoreState(p *stateProblems, item string, in PolicyStoreSt
 			p.add(item, "encryptionState: %v", err)
 			return nil, false
 		}
-		ps.encryption = &es
+		opts.encryption = &es
 	}
-	if ps.tags != nil {
-		ps.tags = make(map[string]string, len(in.Tags))
+	if in.Tags != nil {
+		opts.tags = make(map[string]string, len(in.Tags))
 		for k, v := range in.Tags {
-			ps.tags[k] = v
+			opts.tags[k] = v
 		}
 	}
+	ps.setOptions(opts)
 	return ps, true
 }
 
@@ -797,7 +805,7 @@ type identitySourceInputState struct {
 // configuration and principal entity type against CreateIdentitySource's
 // input schema, as the API checks them, and its id and dates against
 // GetIdentitySource's output schema.
-func checkSourceState(p *stateProblems, item, policyStoreID string, in IdentitySourceState) (*identitySource, bool) {
+func checkSourceState(p *stateProblems, item, policyStoreID string, in IdentitySourceState) (identitySource, bool) {
 	before := len(p.list) + p.extra
 	var found []string
 	if isNull(in.Configuration) {
@@ -817,20 +825,20 @@ func checkSourceState(p *stateProblems, item, policyStoreID string, in IdentityS
 	p.addOnce(item, found)
 	created, updated, datesOK := p.stateDates(item, in.CreatedDate, in.LastUpdatedDate)
 	if !datesOK || len(p.list)+p.extra > before {
-		return nil, false
+		return identitySource{}, false
 	}
 	var c configuration
 	if err := json.Unmarshal(in.Configuration, &c); err != nil {
 		p.add(item, "configuration: %v", err)
-		return nil, false
+		return identitySource{}, false
 	}
-	return &identitySource{
+	return identitySource{
 		id:                  in.IdentitySourceID,
 		policyStoreID:       policyStoreID,
 		principalEntityType: in.PrincipalEntityType,
 		configuration:       normalise(c),
-		created:             created,
-		updated:             updated,
+		created:             stampOf(created),
+		updated:             stampOf(updated),
 	}, true
 }
 
@@ -938,8 +946,9 @@ func (e *engine) install(stores map[string]*policyStore) {
 	for _, ps := range stores {
 		e.liveBytes += storeBytes(ps)
 		for _, is := range ps.identitySources {
-			e.sourceStore[is.id] = ps.id
+			e.sources.add(is.id)
 			e.liveBytes += sourceBytes(is)
+			is.configuration = e.configs.share(is.configuration)
 		}
 		for _, p := range ps.policies {
 			e.indexPolicy(ps.id, p)
