@@ -473,7 +473,56 @@ func after(prev, now time.Time) time.Time {
 }
 
 func timestamp(t time.Time) string {
-	return t.UTC().Format(timestampLayout)
+	var buf [len("2006-01-02T15:04:05.000000Z")]byte
+	return string(appendTimestamp(buf[:0], t))
+}
+
+// appendTimestamp appends t as timestampLayout formats it (the UTC date
+// and time, up to six fractional digits without trailing zeros, "Z"),
+// without parsing the layout on every read; years outside 0 to 9999 go
+// through time.Format. TestAppendTimestamp holds it to time.Format.
+func appendTimestamp(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, timestampLayout)
+	}
+	hour, minute, sec := t.Clock()
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, minute, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	if micro := t.Nanosecond() / 1000; micro != 0 {
+		digits := 6
+		for micro%10 == 0 {
+			micro /= 10
+			digits--
+		}
+		b = append(b, '.')
+		b = appendDigits(b, micro, digits)
+	}
+	return append(b, 'Z')
+}
+
+// appendDigits appends n, non-negative, as width decimal digits, zero
+// padded.
+func appendDigits(b []byte, n, width int) []byte {
+	start := len(b)
+	for range width {
+		b = append(b, 0)
+	}
+	for i := len(b) - 1; i >= start; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return b
 }
 
 // createOnce runs create, the work of a create operation, under the lock
@@ -989,10 +1038,16 @@ func (is *identitySource) output() identitySourceOutput {
 // https://cognito-idp.<region>.amazonaws.com/<userPoolId>. The ARN has
 // already matched the model's pattern.
 func cognitoIssuer(userPoolArn string) string {
-	parts := strings.SplitN(userPoolArn, ":", 6)
-	if len(parts) != 6 {
-		return ""
+	// arn:partition:service:region:account:userpool/id, split without
+	// allocating: the issuer is derived on every read of the source.
+	rest := userPoolArn
+	var fields [5]string
+	for i := range fields {
+		var ok bool
+		if fields[i], rest, ok = strings.Cut(rest, ":"); !ok {
+			return ""
+		}
 	}
-	poolID := strings.TrimPrefix(parts[5], "userpool/")
-	return fmt.Sprintf("https://cognito-idp.%s.amazonaws.com/%s", parts[3], poolID)
+	poolID := strings.TrimPrefix(rest, "userpool/")
+	return "https://cognito-idp." + fields[3] + ".amazonaws.com/" + poolID
 }

@@ -501,3 +501,49 @@ func FuzzDecodeFast(f *testing.F) {
 		checkDecodeFast(t, body)
 	})
 }
+
+func TestAppendTimestamp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	times := []time.Time{
+		time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC),
+		time.Date(2024, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 1000, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 120000000, time.FixedZone("x", 3600)),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	for range 2000 {
+		times = append(times, time.Unix(rng.Int64N(1<<36)-1<<35, rng.Int64N(1e9)))
+	}
+	for _, tm := range times {
+		if got, want := timestamp(tm), tm.UTC().Format(timestampLayout); got != want {
+			t.Errorf("timestamp(%v) = %q, want %q (time.Format)", tm, got, want)
+		}
+	}
+}
+
+func TestRequestIDShape(t *testing.T) {
+	ids := newIDSource(0, false)
+	shape := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	for range 100 {
+		id := ids.requestID()
+		if !shape.MatchString(id) || seen[id] {
+			t.Fatalf("requestID() = %q: want a fresh version-4 UUID (8-4-4-4-12 lowercase hex)", id)
+		}
+		seen[id] = true
+	}
+}
+
+func TestCognitoIssuer(t *testing.T) {
+	for arn, want := range map[string]string{
+		"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+		"arn:aws:cognito-idp:eu-west-1:123456789012:userpool/a:b":           "https://cognito-idp.eu-west-1.amazonaws.com/a:b",
+		"arn:aws:cognito-idp:us-east-1:123456789012":                        "",
+		"": "",
+	} {
+		if got := cognitoIssuer(arn); got != want {
+			t.Errorf("cognitoIssuer(%q) = %q, want %q", arn, got, want)
+		}
+	}
+}

@@ -94,7 +94,7 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// refused attempt's Date) then signs by it, even a fake clock set in
 	// the past.
 	now := h.signingNow()
-	w.Header().Set("Date", httpDate(now))
+	w.Header()["Date"] = []string{httpDate(now)} // canonical key: no Set
 	out, err := h.serve(r, now)
 	if err == nil {
 		writeJSON(w, http.StatusOK, out)
@@ -275,11 +275,17 @@ var outputBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); retu
 // large answer does not stay in memory.
 const maxPooledOutput = 64 << 10
 
+// contentTypeHeader is the Content-Type of every API answer, assigned
+// under its canonical key rather than through Header.Set, which would
+// canonicalise the key and allocate the value on every answer. net/http
+// only reads it.
+var contentTypeHeader = []string{schemas.ContentType}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	if a, ok := v.(jsonAppender); ok {
 		bufp := outputBuffers.Get().(*[]byte)
 		b := a.appendJSON((*bufp)[:0])
-		w.Header().Set("Content-Type", schemas.ContentType)
+		w.Header()["Content-Type"] = contentTypeHeader
 		w.WriteHeader(status)
 		_, _ = w.Write(b)
 		if cap(b) <= maxPooledOutput {

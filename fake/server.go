@@ -229,7 +229,9 @@ func (s *Server) routes() http.Handler {
 	api := &apiHandler{engine: s.engine, faults: s.faults, auth: s.auth, account: s.opts.account, closing: s.closing}
 	control := s.controlRoutes()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("x-amzn-RequestId", s.ids.requestID())
+		// Set would write the key as "X-Amzn-Requestid"; assigning it so
+		// skips canonicalising on every request.
+		w.Header()["X-Amzn-Requestid"] = []string{s.ids.requestID()}
 		rw := statuswriter.New(w)
 		defer func() {
 			if v := recover(); v != nil {
