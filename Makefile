@@ -29,8 +29,20 @@ help: ## list the targets
 
 test: vet test-unit test-endpoint test-aws-on-fake ## go vet, every test with -race, then suites/endpoint and suites/aws against a standalone fake
 
+# The race detector makes every process built with -race sleep a second
+# before it exits (GORACE atexit_sleep_ms, default 1000), to let goroutines
+# still running report races: each test binary, and each child a test
+# starts from its own binary, once all its tests are over, when nothing is
+# left to check. Off for the tests; a GORACE of the caller comes after, so
+# it wins.
+#
+# go test runs the packages in the order given (then the rest of ./...,
+# each once), as many at a time as there are cores: the longest first, so
+# that the short ones fill in beside them instead of one long package
+# running alone at the end.
+SLOW_TEST_PACKAGES = ./internal/deviations ./schemas ./fake ./suites/fake
 test-unit: examples-deps ## go test -race -count=1 ./... (suites/fake included; endpoint and aws suites skip themselves)
-	$(GO) test -race -count=1 ./...
+	GORACE="atexit_sleep_ms=0 $$GORACE" $(GO) test -race -count=1 $(SLOW_TEST_PACKAGES) ./...
 
 examples-deps: ## npm ci for examples/js when npm is there and its node_modules is missing or older than the lockfile (else its test skips)
 	@if ! command -v npm >/dev/null 2>&1; then echo "examples-deps: no npm: the JavaScript example's test will skip"; \

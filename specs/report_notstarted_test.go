@@ -41,6 +41,7 @@ func TestRunThatCannotStartLeavesNoReport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs suites/endpoint; not in -short")
 	}
+	t.Parallel() // mostly waits for go test -c: beside the other tests
 	root, err := ModuleRoot()
 	if err != nil {
 		t.Fatal(err)

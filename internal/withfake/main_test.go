@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -32,21 +33,44 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
 
-// buildVPFake builds the real vpfake binary into a temporary directory.
+// built is the vpfake binary the tests share, built once (linking it takes
+// a second or two), in a directory TestMain removes.
+var built struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+}
+
+// buildVPFake builds the real vpfake binary into a temporary directory the
+// first time it is called, and returns its path.
 func buildVPFake(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "vpfake")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "withfake-test-"); built.err != nil {
+			return
+		}
+		bin := filepath.Join(built.dir, "vpfake")
+		if runtime.GOOS == "windows" {
+			bin += ".exe"
+		}
+		cmd := exec.Command("go", "build", "-o", bin, "github.com/vpconform/vpconform/fake/cmd/vpfake")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build vpfake: %w\n%s", err, out)
+			return
+		}
+		built.bin = bin
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/vpconform/vpconform/fake/cmd/vpfake")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build vpfake: %v\n%s", err, out)
-	}
-	return bin
+	return built.bin
 }
 
 func TestRunPassesTheURLAndTheExitCode(t *testing.T) {

@@ -8,7 +8,9 @@
 //   - suite_test.go runs the catalogue against a consistent fake and
 //     against one whose reads see writes only a while later
 //     (fake.WithPropagationDelay), which proves every scenario polls its
-//     reads after writes as it must against AWS. Both verify SigV4
+//     reads after writes as it must against AWS (and, once the whole
+//     catalogue has run, that the delayed fake answered more calls than
+//     the consistent one: the delay was seen). Both verify SigV4
 //     signatures with two credentials of their own, one allowed and one
 //     denied, and accept injected faults, so no scenario is skipped. The
 //     targets are strict: the fake implements every decision of the

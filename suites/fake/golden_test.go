@@ -30,7 +30,7 @@ func goldenClock() time.Time { return goldenEpoch }
 
 // Test-only variables that change the credentials and account of the golden
 // fake, so that a test can record with distinctive ones
-// (TestRecordingKeepsNoCredentials); never set them for a real recording.
+// (TestRecording); never set them for a real recording.
 const (
 	testAccessKeyEnv    = "VPCONFORM_TEST_GOLDEN_ACCESS_KEY_ID"
 	testSecretEnv       = "VPCONFORM_TEST_GOLDEN_SECRET_ACCESS_KEY"

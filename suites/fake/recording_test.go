@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -81,31 +80,65 @@ func readDir(t *testing.T, dir string) map[string][]byte {
 	return files
 }
 
-// TestRecordingIsReproducibleAndKeepsNoCredentials records the whole
-// catalogue from the golden fake twice, in two processes, with an access
-// key, secret, session token and account id that are distinctive strings:
-// the two directories hold the same files, byte for byte, one per scenario,
-// and no file holds any of the distinctive strings (the access key reaches
-// a response body, in the injected AccessDeniedException, and is redacted).
-func TestRecordingIsReproducibleAndKeepsNoCredentials(t *testing.T) {
+// TestRecording records the whole catalogue from the golden fake three
+// times at once, in three processes, with an access key, secret, session
+// token and account id that are distinctive strings, and kills the third
+// (SIGKILL) once it has written a few files. Its subtests check the
+// recordings. (One test rather than two, so that the three processes run
+// side by side, beside TestFake, and the full recording the killed one is
+// compared with is one of the other two.)
+func TestRecording(t *testing.T) {
 	ctx := recordingTest(t)
-	dirs := []string{filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")}
-	var wg sync.WaitGroup
-	for _, dir := range dirs {
+	a, b, cut := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b"), filepath.Join(t.TempDir(), "cut")
+	type recording struct {
+		dir  string
+		cmd  *exec.Cmd
+		out  *bytes.Buffer
+		done chan struct{} // closed once the process has ended
+		err  error         // how it ended
+	}
+	start := func(dir string) *recording {
 		cmd, out := recordChild(t, ctx, dir)
-		wg.Add(1)
+		r := &recording{dir: dir, cmd: cmd, out: out, done: make(chan struct{})}
 		go func() {
-			defer wg.Done()
-			if err := cmd.Wait(); err != nil {
-				t.Errorf("recording into %s: %v\n%s", dir, err, out)
-			}
+			defer close(r.done)
+			r.err = cmd.Wait()
 		}()
+		return r
 	}
-	wg.Wait()
-	if t.Failed() {
-		return
+	full, killed := []*recording{start(a), start(b)}, start(cut)
+	files := func() int { entries, _ := os.ReadDir(cut); return len(entries) }
+wait:
+	for files() < 10 {
+		select {
+		case <-killed.done:
+			if files() >= 10 {
+				break wait // it ended by itself: checkInterrupted says so
+			}
+			t.Fatalf("the recording to kill ended (%v) before it wrote 10 files\n%s", killed.err, killed.out)
+		case <-ctx.Done():
+			t.Fatal("the recording to kill never wrote 10 files")
+		case <-time.After(time.Millisecond):
+		}
 	}
-	a, b := readDir(t, dirs[0]), readDir(t, dirs[1])
+	_ = killed.cmd.Process.Kill()
+	<-killed.done
+	for _, r := range full {
+		<-r.done
+		if r.err != nil {
+			t.Fatalf("recording into %s: %v\n%s", r.dir, r.err, r.out)
+		}
+	}
+	t.Run("IsReproducibleAndKeepsNoCredentials", func(t *testing.T) { checkReproducible(t, a, b) })
+	t.Run("InterruptedLeavesNoPartialFile", func(t *testing.T) { checkInterrupted(t, a, cut) })
+}
+
+// checkReproducible checks two full recordings, in the directories a and b:
+// they hold the same files, byte for byte, one per scenario, and no file
+// holds any of the distinctive strings (the access key reaches a response
+// body, in the injected AccessDeniedException, and is redacted).
+func checkReproducible(t *testing.T, dirA, dirB string) {
+	a, b := readDir(t, dirA), readDir(t, dirB)
 	if want := len(specs.Catalogue()); len(a) != want {
 		t.Errorf("recorded %d files, want one per scenario: %d", len(a), want)
 	}
@@ -134,32 +167,14 @@ func TestRecordingIsReproducibleAndKeepsNoCredentials(t *testing.T) {
 	}
 }
 
-// TestInterruptedRecordingLeavesNoPartialFile kills a recording (SIGKILL)
-// once it has written a few files: every golden file left is complete (it
-// parses, and it is byte for byte what a full recording writes), and
-// anything else is a hidden temporary file (".<name>.json.*.tmp", which
-// golden sets and git ignore, and which the next recording of that file
-// removes: see fixtures' TestWriteRemovesTemporariesOfAKilledRecording).
-func TestInterruptedRecordingLeavesNoPartialFile(t *testing.T) {
-	ctx := recordingTest(t)
-	full, cut := filepath.Join(t.TempDir(), "full"), filepath.Join(t.TempDir(), "cut")
-	fullCmd, fullOut := recordChild(t, ctx, full)
-	cutCmd, _ := recordChild(t, ctx, cut)
-	for {
-		entries, _ := os.ReadDir(cut)
-		if len(entries) >= 10 {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatal("the recording never wrote 10 files")
-		}
-		time.Sleep(time.Millisecond)
-	}
-	_ = cutCmd.Process.Kill()
-	_ = cutCmd.Wait()
-	if err := fullCmd.Wait(); err != nil {
-		t.Fatalf("full recording: %v\n%s", err, fullOut)
-	}
+// checkInterrupted checks the recording in cut, killed once it had written
+// a few files, against the full one in full: every golden file left is
+// complete (it parses, and it is byte for byte what the full recording
+// wrote), and anything else is a hidden temporary file
+// (".<name>.json.*.tmp", which golden sets and git ignore, and which the
+// next recording of that file removes: see fixtures'
+// TestWriteRemovesTemporariesOfAKilledRecording).
+func checkInterrupted(t *testing.T, full, cut string) {
 	want := readDir(t, full)
 	got := readDir(t, cut)
 	if len(got) >= len(want) {
