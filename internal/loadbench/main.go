@@ -24,6 +24,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/vpconform/vpconform/fake"
+	"github.com/vpconform/vpconform/internal/benchutil"
 )
 
 func main() {
@@ -120,7 +121,7 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rep.print(stdout)
 	code := 0
 	if s.jsonPath != "" {
-		if err := rep.writeJSON(s.jsonPath); err != nil {
+		if err := benchutil.WriteJSON(s.jsonPath, rep); err != nil {
 			fmt.Fprintf(stderr, "loadbench: %v\n", err)
 			code = 2
 		} else {
@@ -491,7 +492,7 @@ func (p *pool) measure(ticks uint64, d time.Duration) (roundResult, error) {
 	res := roundResult{
 		Server: p.target.name, Concurrency: len(p.conns), Requests: l.requests, Errors: l.errors, FirstError: l.firstErr,
 		Seconds: l.elapsed.Seconds(), RequestsPerSecond: float64(len(l.latencies)) / l.elapsed.Seconds(),
-		P50Micros: micros(percentile(l.latencies, 50)), P99Micros: micros(percentile(l.latencies, 99)),
+		P50Micros: micros(benchutil.Percentile(l.latencies, 50)), P99Micros: micros(benchutil.Percentile(l.latencies, 99)),
 		CPUMicrosPerRequest: -1, ClientCPUMicrosPerRequest: -1,
 	}
 	if err := errors.Join(cpuErr, cpuErr1); err == nil {

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"testing/iotest"
 	"time"
 )
 
@@ -105,32 +104,6 @@ func TestPoolCountsWrongAnswers(t *testing.T) {
 	}
 	if !strings.Contains(l.firstErr, "the body differs") && !strings.Contains(l.firstErr, "HTTP 500") {
 		t.Errorf("first error %q, want a wrong body or HTTP 500", l.firstErr)
-	}
-}
-
-func TestTailBuffer(t *testing.T) {
-	log := "starting\nvpfake listening on http://127.0.0.1:1234\n" + strings.Repeat("GetIdentitySource 200 1ms\n", 3) + "last line\n"
-	for _, c := range []struct {
-		name string
-		r    io.Reader
-	}{{"one read", strings.NewReader(log)}, {"a byte a read", iotest.OneByteReader(strings.NewReader(log))}} {
-		tb := &tailBuffer{max: 16}
-		found := make(chan string, 1)
-		tb.drain(c.r, "vpfake listening on http://", found)
-		select {
-		case got := <-found:
-			if got != "127.0.0.1:1234" {
-				t.Errorf("%s: found %q, want 127.0.0.1:1234", c.name, got)
-			}
-		default:
-			t.Errorf("%s: the readiness line was not found in %q", c.name, log)
-		}
-		if got := tb.String(); !strings.HasSuffix(got, "last line") || len(got) > 16 {
-			t.Errorf("%s: tail %q, want at most 16 bytes ending with the last line", c.name, got)
-		}
-	}
-	if _, ok := findLine([]byte("vpfake listening on http://127.0.0.1:1"), "vpfake listening on http://"); ok {
-		t.Error("findLine found a line that is not complete yet, want it to wait for the newline")
 	}
 }
 

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"text/tabwriter"
+
+	"github.com/vpconform/vpconform/internal/benchutil"
 )
 
 // report is the benchmark's result, as -json writes it.
@@ -106,7 +105,7 @@ func (r *report) summarise() {
 			if len(rps) == 0 {
 				continue
 			}
-			s.RequestsPerSecond, s.P50Micros, s.P99Micros = median(rps), median(p50), median(p99)
+			s.RequestsPerSecond, s.P50Micros, s.P99Micros = benchutil.Median(rps), benchutil.Median(p50), benchutil.Median(p99)
 			s.MinRequestsPerSecond, s.MaxRequestsPerSecond = minMax(rps)
 			s.CPUMicrosPerRequest, s.ClientCPUMicrosPerRequest = knownMedian(cpu), knownMedian(client)
 			by[name] = s
@@ -132,7 +131,7 @@ func knownMedian(values []float64) float64 {
 			return -1
 		}
 	}
-	return median(values)
+	return benchutil.Median(values)
 }
 
 // minMax returns the smallest and the largest of values (not empty).
@@ -214,19 +213,4 @@ func fmtMicros(us float64) string {
 	default:
 		return fmt.Sprintf("%.1fµs", us)
 	}
-}
-
-// writeJSON writes the report to path, making its directory.
-func (r *report) writeJSON(path string) error {
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode the results: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("write the results: %w", err)
-	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write the results: %w", err)
-	}
-	return nil
 }

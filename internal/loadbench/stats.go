@@ -5,40 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
-
-// percentile returns the p-th percentile (0 < p <= 100) of sorted by the
-// nearest-rank method: the smallest value such that at least p percent of
-// the values are at most it. It returns 0 for no values.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
-	rank = min(max(rank, 1), len(sorted))
-	return sorted[rank-1]
-}
-
-// median returns the median of values: the middle one, or the mean of the
-// two middle ones for an even count; 0 for none. values is not changed.
-func median(values []float64) float64 {
-	if len(values) == 0 {
-		return 0
-	}
-	s := slices.Clone(values)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
 
 // cpuTicks reads a process's user and system CPU time, in clock ticks,
 // from the text of /proc/<pid>/stat: fields 14 (utime) and 15 (stime),

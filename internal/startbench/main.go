@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/vpconform/vpconform/internal/benchutil"
 )
 
 func main() {
@@ -172,7 +174,7 @@ func run(ctx context.Context, s settings, targets []target, stdout, stderr io.Wr
 	rep.print(stdout)
 	code := 0
 	if s.jsonPath != "" {
-		if err := rep.writeJSON(s.jsonPath); err != nil {
+		if err := benchutil.WriteJSON(s.jsonPath, rep); err != nil {
 			fmt.Fprintf(stderr, "startbench: %v\n", err)
 			code = 2
 		} else {

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"testing/iotest"
 	"time"
 )
 
@@ -111,36 +110,6 @@ func TestVPFakeRequest(t *testing.T) {
 	if req.Method != "POST" || req.URL.String() != "http://127.0.0.1:1/" || req.Header.Get("X-Amz-Target") != "VerifiedPermissions.GetPolicyStore" ||
 		req.Header.Get("Content-Type") != "application/x-amz-json-1.0" || string(body) != `{"policyStoreId":"PSstartbench0000000000"}` {
 		t.Errorf("the request to vpfake: %s %s %v %s; want POST / GetPolicyStore awsJson1_0 of PSstartbench0000000000", req.Method, req.URL, req.Header, body)
-	}
-}
-
-func TestTailBufferDrain(t *testing.T) {
-	log := "starting\nhello listening on http://127.0.0.1:1234\n" + strings.Repeat("a request\n", 3) + "last line\n"
-	for _, c := range []struct {
-		name string
-		r    io.Reader
-	}{{"one read", strings.NewReader(log)}, {"a byte a read", iotest.OneByteReader(strings.NewReader(log))}} {
-		tb := &tailBuffer{max: 16}
-		seen := make(chan sighting, 1)
-		before := time.Now()
-		tb.drain(c.r, "hello listening on http://", seen)
-		select {
-		case s := <-seen:
-			if s.addr != "127.0.0.1:1234" || s.at.Before(before) {
-				t.Errorf("%s: saw %q at %v, want 127.0.0.1:1234 after %v", c.name, s.addr, s.at, before)
-			}
-		default:
-			t.Errorf("%s: the listening line was not seen in %q", c.name, log)
-		}
-		if got := tb.String(); !strings.HasSuffix(got, "last line") || len(got) > 16 {
-			t.Errorf("%s: tail %q, want at most 16 bytes ending with the last line", c.name, got)
-		}
-	}
-	tb := &tailBuffer{max: 1024}
-	seen := make(chan sighting, 1)
-	tb.drain(strings.NewReader("hello listening on http://127.0.0.1:1"), "hello listening on http://", seen)
-	if len(seen) != 0 {
-		t.Error("a listening line without its newline was taken, want it ignored (it may not be complete)")
 	}
 }
 

@@ -6,14 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
-	"github.com/vpconform/vpconform/internal/poll"
+	"github.com/vpconform/vpconform/internal/benchutil"
 )
 
 func main() {
@@ -55,44 +53,12 @@ func cli(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	if *withParent {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(ctx)
+		ctx, cancel = benchutil.ExitWithParent(ctx)
 		defer cancel()
-		parent := os.Getppid()
-		go poll.Every(ctx, 250*time.Millisecond, func() bool {
-			if os.Getppid() != parent {
-				cancel()
-				return false
-			}
-			return true
-		})
 	}
-	if err := serve(ctx, *addr, handler(), stderr); err != nil {
+	if err := benchutil.Serve(ctx, "hello", *addr, handler(), stderr); err != nil {
 		fmt.Fprintf(stderr, "hello: %v\n", err)
 		return 1
 	}
 	return 0
-}
-
-// serve listens on addr, says so, and serves h until ctx is done.
-func serve(ctx context.Context, addr string, h http.Handler, stderr io.Writer) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
-	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stderr, "hello listening on http://%s\n", ln.Addr())
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	select {
-	case err := <-served:
-		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shut down: %w", err)
-	}
-	<-served // http.ErrServerClosed, after Shutdown
-	return nil
 }
