@@ -38,10 +38,19 @@ import (
 // a *ValidationError when it does not, another error when there is no such
 // schema.
 func ValidateBounded(op string, dir Direction, body []byte, limit int) error {
-	file, n, ok := operationSchema(op, dir)
+	sch, ok := operationSchema(op, dir)
+	file, n := sch.file, sch.node
 	if !ok {
 		return fmt.Errorf("schemas: %s: %w", file, ErrNoSchema)
 	}
+	if sch.flat != nil && sch.flat.accepts(body) {
+		return nil
+	}
+	return validateBounded(file, n, body, limit)
+}
+
+// validateBounded is ValidateBounded without the flat form's shortcut.
+func validateBounded(file string, n *node, body []byte, limit int) error {
 	if limit < 1 {
 		limit = 1
 	}
@@ -58,7 +67,7 @@ func ValidateBounded(op string, dir Direction, body []byte, limit int) error {
 		return &ValidationError{Schema: file, Violations: w.types, Omitted: w.typesMore}
 	}
 	c := checker{out: w.bounds, path: sc.path}
-	ok = c.validate(n, doc)
+	ok := c.validate(n, doc)
 	sc.path = c.path[:0]
 	if ok && len(w.bounds) == 0 {
 		return nil

@@ -103,10 +103,12 @@ type opKey struct {
 	dir Direction
 }
 
-// opSchema is an operation's schema file and its compiled form.
+// opSchema is an operation's schema file, its compiled form and, when it
+// has one, its flat form (flat.go).
 type opSchema struct {
 	file string
 	node *node
+	flat *flatSchema
 }
 
 // opSchemas caches operationSchema's answers, so that validating a
@@ -118,26 +120,27 @@ var opSchemas struct {
 
 // operationSchema is the file of op's schema in direction dir and its
 // compiled form, and false when there is no such schema.
-func operationSchema(op string, dir Direction) (string, *node, bool) {
+func operationSchema(op string, dir Direction) (opSchema, bool) {
 	k := opKey{op, dir}
 	opSchemas.RLock()
 	e, ok := opSchemas.m[k]
 	opSchemas.RUnlock()
 	if ok {
-		return e.file, e.node, true
+		return e, true
 	}
 	file := FileName(op, dir)
 	n, ok := compiledSchema(file)
 	if !ok {
-		return file, nil, false
+		return opSchema{file: file}, false
 	}
+	e = opSchema{file: file, node: n, flat: flatOf(n)}
 	opSchemas.Lock()
 	if opSchemas.m == nil {
 		opSchemas.m = map[opKey]opSchema{}
 	}
-	opSchemas.m[k] = opSchema{file, n}
+	opSchemas.m[k] = e
 	opSchemas.Unlock()
-	return file, n, true
+	return e, true
 }
 
 const commonFile = "common.schema.json"

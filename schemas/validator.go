@@ -845,16 +845,19 @@ func simplePattern(src string) *classPattern {
 
 // match reports whether s matches; sure is false when s is not ASCII, and
 // the caller then asks the regexp.
-func (p *classPattern) match(s string) (ok, sure bool) {
+func (p *classPattern) match(s string) (ok, sure bool) { return classMatch(p, s) }
+
+// classMatch is classPattern.match for a string or the bytes of one.
+func classMatch[S string | []byte](p *classPattern, s S) (ok, sure bool) {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false, false
 		}
 	}
-	rest, found := strings.CutPrefix(s, p.prefix)
-	if !found {
+	if len(s) < len(p.prefix) || string(s[:len(p.prefix)]) != p.prefix {
 		return false, true
 	}
+	rest := s[len(p.prefix):]
 	if len(rest) < p.min {
 		return false, true
 	}
