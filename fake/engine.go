@@ -838,13 +838,13 @@ func (is *identitySource) writeOutput() writeIdentitySourceOutput {
 	}
 }
 
-func (e *engine) getIdentitySource(in identitySourceRef) (identitySourceOutput, error) {
+func (e *engine) getIdentitySource(in identitySourceRef) (*identitySourceOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.prune()
 	is, err := e.readLookup(in.PolicyStoreID, in.IdentitySourceID)
 	if err != nil {
-		return identitySourceOutput{}, err
+		return nil, err
 	}
 	return is.output(), nil
 }
@@ -935,7 +935,7 @@ func (e *engine) listIdentitySources(in listIdentitySourcesInput) (listIdentityS
 	out := listIdentitySourcesOutput{IdentitySources: []identitySourceOutput{}}
 	end := min(start+limit, len(matching))
 	for _, is := range matching[start:end] {
-		out.IdentitySources = append(out.IdentitySources, is.output())
+		out.IdentitySources = append(out.IdentitySources, *is.output())
 	}
 	if end < len(matching) {
 		last := matching[end-1]
@@ -1002,33 +1002,47 @@ func decodeNextToken(tok, version, policyStoreID, op string) (pagePosition, erro
 }
 
 // output renders the identity source as GetIdentitySource returns it.
-func (is *identitySource) output() identitySourceOutput {
-	out := identitySourceOutput{
+// identitySourceAnswer holds an identity source's output and the parts its
+// pointers name, so that building an answer is one allocation.
+type identitySourceAnswer struct {
+	out     identitySourceOutput
+	conf    configurationDetail
+	cognito cognitoUserPoolConfigurationDetail
+	details identitySourceDetails
+}
+
+func (is *identitySource) output() *identitySourceOutput {
+	a := &identitySourceAnswer{}
+	a.conf.OIDC = is.configuration.OIDC
+	a.out = identitySourceOutput{
 		CreatedDate:         is.created.String(),
 		IdentitySourceID:    is.id,
 		LastUpdatedDate:     is.updated.String(),
 		PolicyStoreID:       is.policyStoreID,
 		PrincipalEntityType: is.principalEntityType,
-		Configuration:       &configurationDetail{OIDC: is.configuration.OIDC},
+		Configuration:       &a.conf,
 	}
+	out := &a.out
 	if c := is.configuration.Cognito; c != nil {
 		clientIDs := slices.Clone(c.ClientIDs)
 		if clientIDs == nil {
 			clientIDs = []string{}
 		}
 		issuer := cognitoIssuer(c.UserPoolArn)
-		out.Configuration.Cognito = &cognitoUserPoolConfigurationDetail{
+		a.cognito = cognitoUserPoolConfigurationDetail{
 			UserPoolArn:        c.UserPoolArn,
 			ClientIDs:          clientIDs,
 			Issuer:             issuer,
 			GroupConfiguration: c.GroupConfiguration,
 		}
-		out.Details = &identitySourceDetails{
+		out.Configuration.Cognito = &a.cognito
+		a.details = identitySourceDetails{
 			ClientIDs:    clientIDs,
 			UserPoolArn:  c.UserPoolArn,
 			DiscoveryURL: issuer,
 			OpenIDIssuer: "COGNITO",
 		}
+		out.Details = &a.details
 	}
 	return out
 }
