@@ -453,6 +453,11 @@ func (c *checker) validateObject(n *node, members map[string]any) {
 			c.fail("required", memberMessage("required"), name)
 		}
 	}
+	// Members are visited in the map's order: each one's violations are
+	// at its own pointer (or, for the member "", at the object's, after
+	// the object's own), so the order of visits never changes the sorted
+	// result, and sorting the names on every object would cost more than
+	// the rest of the check.
 	if len(n.props) <= len(members) {
 		for _, name := range n.propOrder {
 			if v, ok := members[name]; ok {
@@ -462,16 +467,16 @@ func (c *checker) validateObject(n *node, members map[string]any) {
 			}
 		}
 	} else {
-		for _, name := range sortedNames(members) {
+		for name, v := range members {
 			if p, ok := n.props[name]; ok {
 				c.enterMember(name)
-				c.validate(p, members[name])
+				c.validate(p, v)
 				c.leave()
 			}
 		}
 	}
 	if n.propertyNames != nil {
-		for _, name := range sortedNames(members) {
+		for name := range members {
 			c.enterMember(name)
 			c.validate(n.propertyNames, name)
 			c.leave()
@@ -480,7 +485,7 @@ func (c *checker) validateObject(n *node, members map[string]any) {
 	if !n.closed && n.extra == nil {
 		return
 	}
-	for _, name := range sortedNames(members) {
+	for name, v := range members {
 		if _, ok := n.props[name]; ok {
 			continue
 		}
@@ -489,7 +494,7 @@ func (c *checker) validateObject(n *node, members map[string]any) {
 			continue
 		}
 		c.enterMember(name)
-		c.validate(n.extra, members[name])
+		c.validate(n.extra, v)
 		c.leave()
 	}
 }
