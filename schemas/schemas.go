@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // BaseID is the prefix of every schema's "$id". Schemas are resolved from the
@@ -112,34 +113,38 @@ type opSchema struct {
 }
 
 // opSchemas caches operationSchema's answers, so that validating a
-// request neither builds the file name nor looks it up again.
+// request neither builds the file name nor looks it up again. Readers load
+// the map without a lock (requests on every core read it at once); a new
+// entry replaces the map with a copy, which happens once per operation.
 var opSchemas struct {
-	sync.RWMutex
-	m map[opKey]opSchema
+	mu sync.Mutex // serialises the writers
+	m  atomic.Pointer[map[opKey]opSchema]
 }
 
-// operationSchema is the file of op's schema in direction dir and its
-// compiled form, and false when there is no such schema.
+// operationSchema is the schema of op in direction dir (file, compiled
+// form and flat form), and false when there is no such schema.
 func operationSchema(op string, dir Direction) (opSchema, bool) {
 	k := opKey{op, dir}
-	opSchemas.RLock()
-	e, ok := opSchemas.m[k]
-	opSchemas.RUnlock()
-	if ok {
-		return e, true
+	if m := opSchemas.m.Load(); m != nil {
+		if e, ok := (*m)[k]; ok {
+			return e, true
+		}
 	}
 	file := FileName(op, dir)
 	n, ok := compiledSchema(file)
 	if !ok {
 		return opSchema{file: file}, false
 	}
-	e = opSchema{file: file, node: n, flat: flatOf(n)}
-	opSchemas.Lock()
-	if opSchemas.m == nil {
-		opSchemas.m = map[opKey]opSchema{}
+	e := opSchema{file: file, node: n, flat: flatOf(n)}
+	opSchemas.mu.Lock()
+	defer opSchemas.mu.Unlock()
+	next := map[opKey]opSchema{k: e}
+	if m := opSchemas.m.Load(); m != nil {
+		for key, v := range *m {
+			next[key] = v
+		}
 	}
-	opSchemas.m[k] = e
-	opSchemas.Unlock()
+	opSchemas.m.Store(&next)
 	return e, true
 }
 
