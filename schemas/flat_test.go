@@ -63,3 +63,25 @@ func TestFlatAcceptsOnlyWhatConforms(t *testing.T) {
 		}
 	}
 }
+
+func TestConformsFast(t *testing.T) {
+	good := `{"policyStoreId":"PSEXAMPLEabcdefg111111","identitySourceId":"ISEXAMPLEabcdefg111111"}`
+	for _, c := range []struct {
+		op, body string
+		want     bool
+	}{
+		{"GetIdentitySource", good, true},
+		{"GetIdentitySource", `{"policyStoreId":"PSEXAMPLEabcdefg111111"}`, false},                              // a required member missing
+		{"GetIdentitySource", `{"policyStoreId":"PS\u0041","identitySourceId":"ISEXAMPLEabcdefg111111"}`, false}, // an escape
+		{"GetIdentitySource", `{"policyStoreId":["x"],"identitySourceId":"ISEXAMPLEabcdefg111111"}`, false},      // not a string
+		{"UpdateIdentitySource", good, false}, // no flat form
+		{"NoSuchOperation", good, false},
+	} {
+		if got := ConformsFast(c.op, Input, []byte(c.body)); got != c.want {
+			t.Errorf("ConformsFast(%s, %s) = %v, want %v", c.op, c.body, got, c.want)
+		}
+		if got := ConformsFast(c.op, Input, []byte(c.body)); got && ValidateBounded(c.op, Input, []byte(c.body), 10) != nil {
+			t.Errorf("ConformsFast(%s, %s) = true, but ValidateBounded refuses it", c.op, c.body)
+		}
+	}
+}
