@@ -288,12 +288,6 @@ const maxPooledOutput = 64 << 10
 var contentTypeHeader = []string{schemas.ContentType}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	if a, ok := v.(encodedAnswer); ok { // already encoded, never changed: written as it is
-		w.Header()["Content-Type"] = contentTypeHeader
-		w.WriteHeader(status)
-		_, _ = w.Write(a)
-		return
-	}
 	if a, ok := v.(jsonAppender); ok {
 		bufp := outputBuffers.Get().(*[]byte)
 		b := a.appendJSON((*bufp)[:0])
