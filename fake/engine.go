@@ -63,9 +63,6 @@ type engine struct {
 	tokens        *tokenStore
 	// configs shares the Cognito configurations of the identity sources.
 	configs sharedConfigurations
-	// answers holds GetIdentitySource's answer, encoded, for the identity
-	// sources read last (at most answerCacheSize; see encodedSource).
-	answers map[*identitySource]cachedAnswer
 
 	// liveBytes estimates the memory of policy stores, identity sources
 	// and policies (storeBytes, sourceBytes, policyBytes); heldBytes adds
@@ -347,7 +344,6 @@ func (e *engine) clear() {
 	e.policyStoreOf = map[string]string{}
 	e.tokens = newTokenStore()
 	e.configs = sharedConfigurations{}
-	e.answers = map[*identitySource]cachedAnswer{}
 	e.liveBytes, e.policyBytes = 0, 0
 	if e.hist != nil {
 		e.hist.reset()
@@ -851,58 +847,6 @@ func (e *engine) getIdentitySource(in identitySourceRef) (*identitySourceOutput,
 		return nil, err
 	}
 	return is.output(), nil
-}
-
-// answerCacheSize bounds the encoded answers an engine keeps (about 1 KiB
-// each).
-const answerCacheSize = 1024
-
-// cachedAnswer is the encoded GetIdentitySource answer of the identity
-// source id as it was at updated.
-type cachedAnswer struct {
-	id      string
-	updated stamp
-	body    encodedAnswer
-}
-
-// encodedAnswer is an answer already encoded as JSON.
-type encodedAnswer []byte
-
-func (a encodedAnswer) appendJSON(b []byte) []byte { return append(b, a...) }
-
-// getIdentitySourceEncoded is GetIdentitySource as the API serves it: the
-// answer encoded, from the engine's cache when the identity source has not
-// changed since it was encoded. An identity source's answer depends on
-// nothing but the identity source, and every change to one is made in
-// place and makes its updated stamp strictly greater (after), so an answer
-// cached for the same object, id and stamp is the answer. Under a
-// propagation delay reads see the history's copies, which are not cached.
-// The cache holds the answers of the answerCacheSize identity sources read
-// last, one dropped at random when it is full: clients read the same few
-// identity sources again and again.
-func (e *engine) getIdentitySourceEncoded(in identitySourceRef) (encodedAnswer, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.prune()
-	is, err := e.readLookup(in.PolicyStoreID, in.IdentitySourceID)
-	if err != nil {
-		return nil, err
-	}
-	if e.hist != nil {
-		return is.output().appendJSON(nil), nil
-	}
-	if c, ok := e.answers[is]; ok && c.updated == is.updated && c.id == is.id {
-		return c.body, nil
-	}
-	body := encodedAnswer(is.output().appendJSON(nil))
-	if len(e.answers) >= answerCacheSize {
-		for k := range e.answers {
-			delete(e.answers, k)
-			break
-		}
-	}
-	e.answers[is] = cachedAnswer{id: is.id, updated: is.updated, body: body}
-	return body, nil
 }
 
 func (e *engine) updateIdentitySource(in updateIdentitySourceInput) (writeIdentitySourceOutput, error) {

@@ -47,7 +47,7 @@ var operations = map[string]operation{
 	"GetPolicyStore":             call((*engine).getPolicyStore),
 	"DeletePolicyStore":          call((*engine).deletePolicyStore),
 	"CreateIdentitySource":       call((*engine).createIdentitySource),
-	"GetIdentitySource":          call((*engine).getIdentitySourceEncoded),
+	"GetIdentitySource":          call((*engine).getIdentitySource),
 	"UpdateIdentitySource":       call((*engine).updateIdentitySource),
 	"DeleteIdentitySource":       call((*engine).deleteIdentitySource),
 	"ListIdentitySources":        call((*engine).listIdentitySources),
