@@ -71,10 +71,10 @@ func TestConformsFast(t *testing.T) {
 		want     bool
 	}{
 		{"GetIdentitySource", good, true},
-		{"GetIdentitySource", `{"policyStoreId":"PSEXAMPLEabcdefg111111"}`, false},                              // a required member missing
+		{"GetIdentitySource", `{"policyStoreId":"PSEXAMPLEabcdefg111111"}`, false},                               // a required member missing
 		{"GetIdentitySource", `{"policyStoreId":"PS\u0041","identitySourceId":"ISEXAMPLEabcdefg111111"}`, false}, // an escape
 		{"GetIdentitySource", `{"policyStoreId":["x"],"identitySourceId":"ISEXAMPLEabcdefg111111"}`, false},      // not a string
-		{"UpdateIdentitySource", good, false}, // no flat form
+		{"UpdateIdentitySource", good, false},                                                                    // no flat form
 		{"NoSuchOperation", good, false},
 	} {
 		if got := ConformsFast(c.op, Input, []byte(c.body)); got != c.want {
