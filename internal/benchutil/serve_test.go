@@ -6,29 +6,10 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestServeUntilCancelled: Serve says where it listens, serves there, and
 // returns nil once its context ends, after the request in progress.
@@ -44,7 +25,7 @@ func TestServeUntilCancelled(t *testing.T) {
 		}
 		_, _ = io.WriteString(w, "ok "+r.URL.Path)
 	})
-	var stderr syncBuffer
+	var stderr SyncBuffer
 	done := make(chan error, 1)
 	go func() { done <- Serve(ctx, "test", "127.0.0.1:0", h, &stderr) }()
 	var url string

@@ -3,11 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/vpconform/vpconform/internal/benchutil"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -36,30 +36,12 @@ func TestHandlerAnswersEveryRequestTheSame(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestCLIServesUntilCancelled: the command says where it listens, answers
 // there, and exits 0 when its context ends.
 func TestCLIServesUntilCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stderr syncBuffer
+	var stderr benchutil.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- cli(ctx, []string{"-addr", "127.0.0.1:0", "-exit-with-parent"}, &stderr) }()
 	var url string
