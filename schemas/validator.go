@@ -386,26 +386,18 @@ func (c *checker) fail(kw, msg string, extra ...string) {
 func (c *checker) validate(n *node, v any) bool {
 	start := c.fails
 	if len(n.types) > 0 && !typeMatches(n.types, v) {
-		if !c.probe {
-			c.fail("type", "expected "+n.typesText+", but got "+jsonTypeOf(v))
-		} else {
-			c.fails++
-		}
+		c.fail("type", "expected "+n.typesText+", but got "+jsonTypeOf(v))
 		return false
 	}
 	if n.enum != nil && !slices.ContainsFunc(n.enum, func(e any) bool { return jsonEqual(v, e) }) {
 		c.fail("enum", n.enumMsg)
 	}
 	if n.formatCheck != nil && !n.formatCheck(v) {
-		if c.probe {
-			c.fails++
-		} else {
-			val := any(v)
-			if s, ok := v.(string); ok {
-				val = quoteForMessage(s)
-			}
-			c.fail("format", fmt.Sprintf("%v is not valid %s", val, quoteForMessage(n.format)))
+		val := any(v)
+		if s, ok := v.(string); ok {
+			val = quoteForMessage(s)
 		}
+		c.fail("format", fmt.Sprintf("%v is not valid %s", val, quoteForMessage(n.format)))
 	}
 	switch x := v.(type) {
 	case map[string]any:
