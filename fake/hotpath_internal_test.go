@@ -22,6 +22,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/vpconform/vpconform/schemas"
 )
 
 // jsonStrings are the strings randomJSONValue fills string members with:
@@ -423,56 +425,62 @@ func TestErrorEnvelopeMatchesMap(t *testing.T) {
 	}
 }
 
-// decodeFastSeeds are bodies of GetIdentitySource and DeleteIdentitySource,
-// plain and with what decodeFast leaves to json.Unmarshal.
-var decodeFastSeeds = []string{
+// flatDecodeSeeds are bodies of GetIdentitySource and DeleteIdentitySource:
+// the first two conform and are decoded by the schemas' shortcut
+// (schemas.AcceptFlat with identitySourceRef.SetFlat), the others are left
+// to the whole validator and json.Unmarshal, or refused.
+var flatDecodeSeeds = []string{
 	`{"policyStoreId":"PSEXAMPLEabcdefg111111","identitySourceId":"ISEXAMPLEabcdefg111111"}`,
 	" \t\r\n{ \"identitySourceId\" : \"b\" ,\n\"policyStoreId\":\"a\" } \n",
-	`{}`, ` { } `, `{"policyStoreId":"a"}`, `{"policyStoreId":"a","policyStoreId":"b"}`,
+	`{}`, ` { } `, `{"policyStoreId":"a"}`, `{"policyStoreId":"a","policyStoreId":"b","identitySourceId":"c"}`,
 	`{"PolicyStoreId":"a"}`, `{"policyStoreId":"a\u0041"}`, `{"policyStoreId":"<a>&"}`, `{"policyStoreId":"ü"}`,
 	`{"policyStoreId":null}`, `{"policyStoreId":1}`, `{"policyStoreId":"a",}`, `{"policyStoreId":"a"}x`,
 	`{"policyStoreId":"a"}{}`, `{"policyStoreId" "a"}`, `{"other":"x"}`, `[]`, `"a"`, ``, `{`, `{"a`, "{\"policyStoreId\":\"a\x01\"}",
 }
 
-// checkDecodeFast holds decodeFast to json.Unmarshal for one body: when it
-// decodes the body, json.Unmarshal must decode it too, to the same value;
-// when it does not, it must have set nothing.
-func checkDecodeFast(t *testing.T, body []byte) {
+// checkFlatDecode holds the shortcut's decoding to json.Unmarshal for one
+// body, for both operations: when the shortcut takes the body, it must
+// conform and json.Unmarshal must decode it to the same value.
+func checkFlatDecode(t *testing.T, body []byte) bool {
 	t.Helper()
-	var fast identitySourceRef
-	ok := fast.decodeFast(body)
-	if !ok {
-		if fast != (identitySourceRef{}) {
-			t.Fatalf("%q: decodeFast declined but set %+v", body, fast)
+	taken := false
+	for _, op := range []string{"GetIdentitySource", "DeleteIdentitySource"} {
+		var fast identitySourceRef
+		if !schemas.AcceptFlat(op, schemas.Input, body, &fast) {
+			continue
 		}
-		return
+		taken = true
+		if err := schemas.ValidateBounded(op, schemas.Input, body, 10); err != nil {
+			t.Fatalf("%s %q: the shortcut took a body the schema refuses: %v", op, body, err)
+		}
+		var want identitySourceRef
+		if err := json.Unmarshal(body, &want); err != nil {
+			t.Fatalf("%s %q: the shortcut decoded %+v, but json.Unmarshal refuses it: %v", op, body, fast, err)
+		}
+		if fast != want {
+			t.Fatalf("%s %q: the shortcut decoded %+v, json.Unmarshal %+v", op, body, fast, want)
+		}
 	}
-	var want identitySourceRef
-	if err := json.Unmarshal(body, &want); err != nil {
-		t.Fatalf("%q: decodeFast decoded %+v, but json.Unmarshal refuses it: %v", body, fast, err)
-	}
-	if fast != want {
-		t.Fatalf("%q: decodeFast = %+v, json.Unmarshal = %+v", body, fast, want)
-	}
+	return taken
 }
 
-// TestDecodeFastMatchesUnmarshal holds identitySourceRef.decodeFast to
-// json.Unmarshal on the seeds and on random changes of them, and checks it
-// takes the plain bodies itself.
-func TestDecodeFastMatchesUnmarshal(t *testing.T) {
-	for _, body := range decodeFastSeeds[:5] {
-		var in identitySourceRef
-		if !in.decodeFast([]byte(body)) {
-			t.Errorf("%q: decodeFast left a plain body to json.Unmarshal", body)
+// TestFlatDecodeMatchesUnmarshal holds identitySourceRef.SetFlat, through
+// schemas.AcceptFlat, to json.Unmarshal on the seeds and on random changes
+// of them, and checks that the shortcut takes the conforming ones.
+func TestFlatDecodeMatchesUnmarshal(t *testing.T) {
+	for _, body := range flatDecodeSeeds[:2] {
+		if !checkFlatDecode(t, []byte(body)) {
+			t.Errorf("%q: the shortcut left a conforming body to the whole validator", body)
 		}
 	}
 	rng := rand.New(rand.NewPCG(13, 14))
 	alphabet := []byte(`{}[]":, ` + "\t\n\\ab01-_<&ü\x01")
-	for _, body := range decodeFastSeeds {
-		checkDecodeFast(t, []byte(body))
+	for _, body := range flatDecodeSeeds {
+		checkFlatDecode(t, []byte(body))
 	}
+	taken := 0
 	for range 50000 {
-		b := []byte(decodeFastSeeds[rng.IntN(len(decodeFastSeeds))])
+		b := []byte(flatDecodeSeeds[rng.IntN(len(flatDecodeSeeds))])
 		for range 1 + rng.IntN(3) {
 			if len(b) == 0 {
 				b = append(b, alphabet[rng.IntN(len(alphabet))])
@@ -488,17 +496,23 @@ func TestDecodeFastMatchesUnmarshal(t *testing.T) {
 				b = append(b[:i], append([]byte{alphabet[rng.IntN(len(alphabet))]}, b[i:]...)...)
 			}
 		}
-		checkDecodeFast(t, b)
+		if checkFlatDecode(t, b) {
+			taken++
+		}
+	}
+	if taken < 100 {
+		t.Errorf("the shortcut took %d of 50000 changed bodies, want at least 100: the changes do not reach it", taken)
 	}
 }
 
-// FuzzDecodeFast holds identitySourceRef.decodeFast to json.Unmarshal.
-func FuzzDecodeFast(f *testing.F) {
-	for _, body := range decodeFastSeeds {
+// FuzzFlatDecode holds identitySourceRef.SetFlat, through
+// schemas.AcceptFlat, to json.Unmarshal.
+func FuzzFlatDecode(f *testing.F) {
+	for _, body := range flatDecodeSeeds {
 		f.Add([]byte(body))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		checkDecodeFast(t, body)
+		checkFlatDecode(t, body)
 	})
 }
 

@@ -22,21 +22,42 @@ import (
 // SerializationException rather than unbounded memory.
 const maxBodyBytes = 4 << 20
 
-// operation decodes a validated request body, calls the engine, and returns
-// the output to encode.
-type operation func(e *engine, body []byte) (any, error)
+// operation serves one VerifiedPermissions operation.
+type operation struct {
+	// fast serves a body that conforms by the input schema's shortcut
+	// (schemas.AcceptFlat), decoding it in the same pass where the input
+	// takes its members itself (a schemas.FlatSetter); served is false,
+	// and nothing is done, for any other body. nil for none.
+	fast func(e *engine, name string, body []byte) (out any, served bool, err error)
+	// run decodes a body that conforms to the input schema, calls the
+	// engine, and returns the output to encode.
+	run func(e *engine, body []byte) (any, error)
+}
 
-// call adapts a typed engine method to an operation. An input that is a
-// fastDecoder decodes the bodies it can itself.
+// call adapts a typed engine method to an operation.
 func call[I, O any](method func(*engine, I) (O, error)) operation {
-	return func(e *engine, body []byte) (any, error) {
-		var in I
-		if d, ok := any(&in).(fastDecoder); !ok || !d.decodeFast(body) {
+	return operation{
+		fast: func(e *engine, name string, body []byte) (any, bool, error) {
+			var in I
+			if d, ok := any(&in).(schemas.FlatSetter); ok {
+				if !schemas.AcceptFlat(name, schemas.Input, body, d) {
+					return nil, false, nil
+				}
+			} else if !schemas.ConformsFast(name, schemas.Input, body) {
+				return nil, false, nil
+			} else if err := json.Unmarshal(body, &in); err != nil {
+				return nil, true, &SerializationException{Message: "cannot decode request body: " + err.Error()}
+			}
+			out, err := method(e, in)
+			return out, true, err
+		},
+		run: func(e *engine, body []byte) (any, error) {
+			var in I
 			if err := json.Unmarshal(body, &in); err != nil {
 				return nil, &SerializationException{Message: "cannot decode request body: " + err.Error()}
 			}
-		}
-		return method(e, in)
+			return method(e, in)
+		},
 	}
 }
 
@@ -169,8 +190,10 @@ func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
 	// The common body (GetIdentitySource's, say) conforms by the schemas'
 	// shortcut, which also shows it is ASCII and one level deep: the checks
 	// of its text and its schema have nothing left to find.
-	if schemas.ConformsFast(name, schemas.Input, body) {
-		return op(h.engine, body)
+	if op.fast != nil {
+		if out, served, err := op.fast(h.engine, name, body); served {
+			return out, err
+		}
 	}
 	if err := checkEncoding(body); err != nil {
 		return nil, err
@@ -181,7 +204,7 @@ func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
 	if err := checkInput(name, body); err != nil {
 		return nil, err
 	}
-	return op(h.engine, body)
+	return op.run(h.engine, body)
 }
 
 // readBody reads the request body, up to maxBodyBytes+1 bytes, as

@@ -14,7 +14,7 @@ import (
 // that panics and checks the guard answers with the error envelope.
 func TestPanicBecomesInternalServerException(t *testing.T) {
 	orig := operations["GetPolicyStore"]
-	operations["GetPolicyStore"] = func(*engine, []byte) (any, error) { panic("boom") }
+	operations["GetPolicyStore"] = operation{run: func(*engine, []byte) (any, error) { panic("boom") }}
 	defer func() { operations["GetPolicyStore"] = orig }()
 
 	srv := NewServer(WithoutListener())

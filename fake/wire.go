@@ -49,19 +49,19 @@ func resolveTarget(target string) (string, operation, error) {
 	name := schemas.OperationFromTarget(target)
 	switch {
 	case target == "":
-		return "", nil, &UnknownOperationException{Message: "missing X-Amz-Target header; expected " + schemas.TargetPrefix + "<Operation>"}
+		return "", operation{}, &UnknownOperationException{Message: "missing X-Amz-Target header; expected " + schemas.TargetPrefix + "<Operation>"}
 	case name == "":
-		return "", nil, &UnknownOperationException{Message: fmt.Sprintf("X-Amz-Target %q names no VerifiedPermissions operation; expected %s<Operation>",
+		return "", operation{}, &UnknownOperationException{Message: fmt.Sprintf("X-Amz-Target %q names no VerifiedPermissions operation; expected %s<Operation>",
 			clip(target, maxEchoedTarget), schemas.TargetPrefix)}
 	}
 	if op, ok := operations[name]; ok {
 		return name, op, nil
 	}
 	if !schemas.IsModelOperation(name) {
-		return "", nil, &UnknownOperationException{Message: fmt.Sprintf(
+		return "", operation{}, &UnknownOperationException{Message: fmt.Sprintf(
 			"VerifiedPermissions has no operation %q (operation names are case-sensitive)", clip(name, maxEchoedTarget))}
 	}
-	return "", nil, &NotImplementedException{Message: fmt.Sprintf(
+	return "", operation{}, &NotImplementedException{Message: fmt.Sprintf(
 		"the vpconform fake does not serve VerifiedPermissions.%s; it serves only %s",
 		name, strings.Join(servedOperations(), ", "))}
 }
@@ -402,101 +402,18 @@ func (c *openIDConnectConfiguration) appendJSON(b []byte) []byte {
 	return o.close()
 }
 
-// fastDecoder is an input that decodes the simplest bodies itself, as
-// json.Unmarshal would (TestDecodeFastMatchesUnmarshal holds them equal),
-// without reflection. decodeFast reports false, having set nothing, for a
-// body it leaves to json.Unmarshal.
-type fastDecoder interface {
-	decodeFast(body []byte) bool
-}
-
-// decodeFast reads {"policyStoreId": "…", "identitySourceId": "…"}, in
-// either order, either or both, whitespace allowed, with strings of jsonPlain
-// bytes only.
-func (in *identitySourceRef) decodeFast(body []byte) bool {
-	var out identitySourceRef
-	ok := decodeFlatStrings(body, func(name, value string) bool {
-		switch name {
-		case "policyStoreId":
-			out.PolicyStoreID = value
-		case "identitySourceId":
-			out.IdentitySourceID = value
-		default:
-			return false
-		}
-		return true
-	})
-	if ok {
-		*in = out
-	}
-	return ok
-}
-
-// decodeFlatStrings reads body as a JSON object whose members are all
-// strings of jsonPlain bytes (no escapes), calling set for each member in
-// order, and reports whether the whole body was such an object and set
-// took every member. Anything else (another kind of value, an escape, a
-// byte outside jsonPlain in a string, anything after the object) is false,
-// for json.Unmarshal to decode or refuse.
-func decodeFlatStrings(body []byte, set func(name, value string) bool) bool {
-	i := 0
-	space := func() {
-		for i < len(body) && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r') {
-			i++
-		}
-	}
-	str := func() (string, bool) {
-		if i >= len(body) || body[i] != '"' {
-			return "", false
-		}
-		start := i + 1
-		for i = start; i < len(body) && jsonPlain[body[i]]; i++ {
-		}
-		if i >= len(body) || body[i] != '"' {
-			return "", false
-		}
-		i++
-		return string(body[start : i-1]), true
-	}
-	space()
-	if i >= len(body) || body[i] != '{' {
+// SetFlat takes a member of a body that conforms by the schema's shortcut
+// (schemas.AcceptFlat), decoding GetIdentitySource's and
+// DeleteIdentitySource's common body in the pass that validates it;
+// TestFlatDecodeMatchesUnmarshal holds it to json.Unmarshal.
+func (in *identitySourceRef) SetFlat(name string, value []byte) bool {
+	switch name {
+	case "policyStoreId":
+		in.PolicyStoreID = string(value)
+	case "identitySourceId":
+		in.IdentitySourceID = string(value)
+	default:
 		return false
 	}
-	i++
-	space()
-	if i < len(body) && body[i] == '}' {
-		i++
-	} else {
-		for {
-			name, ok := str()
-			if !ok {
-				return false
-			}
-			space()
-			if i >= len(body) || body[i] != ':' {
-				return false
-			}
-			i++
-			space()
-			value, ok := str()
-			if !ok || !set(name, value) {
-				return false
-			}
-			space()
-			if i >= len(body) {
-				return false
-			}
-			if body[i] == '}' {
-				i++
-				break
-			}
-			if body[i] != ',' {
-				return false
-			}
-			i++
-			space()
-		}
-	}
-	space()
-	return i == len(body)
+	return true
 }

@@ -43,7 +43,7 @@ func ValidateBounded(op string, dir Direction, body []byte, limit int) error {
 	if !ok {
 		return fmt.Errorf("schemas: %s: %w", file, ErrNoSchema)
 	}
-	if sch.flat != nil && sch.flat.accepts(body) {
+	if sch.flat != nil && sch.flat.accepts(body, nil) {
 		return nil
 	}
 	return validateBounded(file, n, body, limit)
@@ -51,14 +51,32 @@ func ValidateBounded(op string, dir Direction, body []byte, limit int) error {
 
 // ConformsFast reports whether body certainly conforms to the schema of op
 // in direction dir by the shortcut ValidateBounded takes first: a body of
-// ASCII without escapes, one object whose members are all known strings
-// meeting their constraints, for an operation whose input has only string
-// members (flat.go). Such a body is also valid UTF-8 and nested one level
-// deep, so a server may skip its other checks of the text. false says
-// nothing: ValidateBounded decides.
+// printable ASCII strings without escapes, one object whose members are all
+// known strings meeting their constraints, for an operation whose input has
+// only string members (flat.go). Such a body is also valid UTF-8 and nested
+// one level deep, so a server may skip its other checks of the text. false
+// says nothing: ValidateBounded decides.
 func ConformsFast(op string, dir Direction, body []byte) bool {
+	return AcceptFlat(op, dir, body, nil)
+}
+
+// FlatSetter takes the members of a body AcceptFlat reads.
+type FlatSetter interface {
+	// SetFlat sets the member named name (as the schema names it) to
+	// value, its text as written in the body: printable ASCII without
+	// escapes, so also the string it stands for. It reports whether it
+	// took the member; false makes AcceptFlat report false.
+	SetFlat(name string, value []byte) bool
+}
+
+// AcceptFlat is ConformsFast that also hands each member of body to dst,
+// in order (a member written twice, twice), as it checks it: a server
+// decodes the common body in the same pass that validates it. true means
+// the body conforms and dst took every member; false says nothing of the
+// body, and dst may have taken some of its members by then. dst may be nil.
+func AcceptFlat(op string, dir Direction, body []byte, dst FlatSetter) bool {
 	sch, ok := operationSchema(op, dir)
-	return ok && sch.flat != nil && sch.flat.accepts(body)
+	return ok && sch.flat != nil && sch.flat.accepts(body, dst)
 }
 
 // validateBounded is ValidateBounded without the flat form's shortcut.

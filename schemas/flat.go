@@ -1,11 +1,7 @@
 package schemas
 
 import (
-	"io"
 	"slices"
-	"unicode/utf8"
-
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // flatSchema is the form of a schema whose documents are objects of
@@ -26,6 +22,7 @@ type flatSchema struct {
 // flatMember is one member of a flatSchema: its index (for required) and
 // the chain of string constraints its schema and those it refers to set.
 type flatMember struct {
+	name   string
 	index  int
 	checks []*node
 }
@@ -46,7 +43,7 @@ func flatOf(n *node) *flatSchema {
 			}
 			checks = append(checks, p)
 		}
-		f.members[name] = flatMember{index: i, checks: checks}
+		f.members[name] = flatMember{name: name, index: i, checks: checks}
 	}
 	for _, name := range n.required {
 		m, ok := f.members[name]
@@ -79,47 +76,76 @@ func isStringOnly(n *node) bool {
 	return true
 }
 
-// accepts reports whether body, ASCII without backslashes, is a JSON object
-// whose members are all known, plain strings meeting their constraints,
-// with every required member present: then it conforms. false means only
-// that the whole validator must decide.
-func (f *flatSchema) accepts(body []byte) bool {
-	for _, b := range body {
-		if b >= utf8.RuneSelf || b == '\\' {
-			return false
-		}
-	}
-	fd := fastDecoders.Get().(*fastDecoder)
-	defer fastDecoders.Put(fd)
-	fd.r.Reset(body)
-	fd.dec.Reset(&fd.r, jsontext.AllowDuplicateNames(true))
-	dec := &fd.dec
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+// accepts reports whether body is a JSON object whose members are all
+// known, plain strings meeting their constraints, with every required
+// member present: then it conforms. It reads body in one pass, handing each
+// member to dst (when not nil) as it goes. It takes only the text it is
+// sure of: printable ASCII strings without escapes, whitespace between
+// tokens, one object and nothing after it. false means only that the whole
+// validator must decide (dst may have taken some members by then).
+func (f *flatSchema) accepts(body []byte, dst FlatSetter) bool {
+	i := skipSpace(body, 0)
+	if i == len(body) || body[i] != '{' {
 		return false
 	}
+	i = skipSpace(body, i+1)
 	var seen uint64
-	for dec.PeekKind() == '"' {
-		name, err := dec.ReadValue()
-		if err != nil {
-			return false
+	if i < len(body) && body[i] == '}' {
+		i++
+	} else {
+		for {
+			name, next, ok := plainString(body, i)
+			if !ok {
+				return false
+			}
+			m, known := f.members[string(name)]
+			if i = skipSpace(body, next); !known || i == len(body) || body[i] != ':' {
+				return false
+			}
+			value, next, ok := plainString(body, skipSpace(body, i+1))
+			if !ok || !m.allows(value) || (dst != nil && !dst.SetFlat(m.name, value)) {
+				return false
+			}
+			seen |= 1 << m.index
+			if i = skipSpace(body, next); i == len(body) {
+				return false
+			}
+			if body[i] == '}' {
+				i++
+				break
+			}
+			if body[i] != ',' {
+				return false
+			}
+			i = skipSpace(body, i+1)
 		}
-		m, ok := f.members[string(name[1:len(name)-1])]
-		if !ok || dec.PeekKind() != '"' {
-			return false
-		}
-		value, err := dec.ReadValue()
-		if err != nil || !m.allows(value[1:len(value)-1]) {
-			return false
-		}
-		seen |= 1 << m.index
 	}
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '}' {
-		return false
+	return skipSpace(body, i) == len(body) && seen&f.required == f.required
+}
+
+// skipSpace returns the index of the first byte of body at or after i that
+// is not JSON whitespace.
+func skipSpace(body []byte, i int) int {
+	for i < len(body) && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r') {
+		i++
 	}
-	if _, err := dec.ReadToken(); err != io.EOF {
-		return false
+	return i
+}
+
+// plainString reads the JSON string at body[i] when it is printable ASCII
+// without escapes: its text, the index after its closing quote, and true;
+// false for anything else.
+func plainString(body []byte, i int) (text []byte, next int, ok bool) {
+	if i >= len(body) || body[i] != '"' {
+		return nil, 0, false
 	}
-	return seen&f.required == f.required
+	start := i + 1
+	for i = start; i < len(body) && body[i] >= 0x20 && body[i] < 0x7f && body[i] != '"' && body[i] != '\\'; i++ {
+	}
+	if i == len(body) || body[i] != '"' {
+		return nil, 0, false
+	}
+	return body[start:i], i + 1, true
 }
 
 // allows reports whether s, ASCII as written in the body, meets every

@@ -4,8 +4,23 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
+
+// flatRecorder keeps the members the flat form hands on, the last of a
+// name written twice, as encoding/json decodes it.
+type flatRecorder map[string]string
+
+func (r *flatRecorder) SetFlat(name string, value []byte) bool {
+	if *r == nil {
+		*r = flatRecorder{}
+	}
+	(*r)[name] = string(value)
+	return true
+}
 
 // TestFlatAcceptsOnlyWhatConforms holds the flat shortcut to the whole
 // validator: whatever body it accepts, the whole validator accepts too,
@@ -27,11 +42,25 @@ func TestFlatAcceptsOnlyWhatConforms(t *testing.T) {
 		}
 		check := func(body []byte) bool {
 			t.Helper()
-			accepted := sch.flat.accepts(body)
-			if err := validateBounded(sch.file, sch.node, body, 10); accepted && err != nil {
+			var got flatRecorder
+			accepted := sch.flat.accepts(body, &got)
+			if accepted != sch.flat.accepts(body, nil) {
+				t.Errorf("%s: the flat form accepted %s with a setter: %v, without: %v; want the same", op, body, accepted, !accepted)
+			}
+			if !accepted {
+				return false
+			}
+			if err := validateBounded(sch.file, sch.node, body, 10); err != nil {
 				t.Errorf("%s: the flat form accepted %s, which the whole validator refuses: %v", op, body, err)
 			}
-			return accepted
+			var want map[string]string
+			if err := json.Unmarshal(body, &want); err != nil {
+				t.Errorf("%s: the flat form accepted %s, which encoding/json cannot decode into strings: %v", op, body, err)
+			}
+			if d := cmp.Diff(want, map[string]string(got)); d != "" {
+				t.Errorf("%s: the members the flat form handed on from %s differ from encoding/json's (-want +got):\n%s", op, body, d)
+			}
+			return true
 		}
 		for _, req := range reqs {
 			body, _ := json.Marshal(req)
@@ -42,8 +71,14 @@ func TestFlatAcceptsOnlyWhatConforms(t *testing.T) {
 				b, _ := json.Marshal(mutate(rng, cloneJSON(req), 1+rng.IntN(3)))
 				check(b)
 			}
+			spaced := strings.NewReplacer(`{`, " {\t", `:`, "\n:\r", `,`, " , ", `}`, "} ").Replace(string(body))
+			if !check([]byte(spaced)) {
+				t.Errorf("%s: the flat form does not accept the registry's valid request with whitespace, %q", op, spaced)
+			}
 			for _, edge := range []string{`{}`, `[]`, `{"a":"b"}`, `{} {}`, string(body) + " x", string(body[:len(body)-1]),
-				fmt.Sprintf(`{"x":1,%s`, body[1:])} {
+				fmt.Sprintf(`{"x":1,%s`, body[1:]), strings.Replace(string(body), `":"`, "\":\"\x01", 1),
+				strings.Replace(string(body), `":"`, "\":\"\x7f", 1), strings.Replace(string(body), `":"`, "\":\"\u00e9", 1),
+				strings.Replace(string(body), `,`, `,,`, 1), strings.Replace(string(body), `:`, `::`, 1), string(body[:len(body)-1]) + "," + string(body[1:])} {
 				check([]byte(edge))
 			}
 		}
