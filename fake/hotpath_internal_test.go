@@ -109,6 +109,49 @@ func TestAppendJSONMatchesMarshal(t *testing.T) {
 	}
 }
 
+// TestOutputJSONMatchesOutput holds identitySource.appendOutputJSON, which
+// GetIdentitySource answers with, to the output value's appendJSON and to
+// json.Marshal of it, over random identity sources: Cognito ones with ARNs
+// well formed or not (an issuer of characters JSON escapes too) and OIDC
+// ones, with dates across the years timestamp formats.
+func TestOutputJSONMatchesOutput(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	arns := append([]string{
+		"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5",
+		"arn:aws-cn:cognito-idp:cn-north-1:123456789012:userpool/cn-north-1_X",
+		"arn:a:b:<re&gion>:acct:userpool/\u2028é", "arn:a:b:c", "arn:a:b:region:acct:pool",
+	}, jsonStrings...)
+	stamps := []stamp{0, 1, -1, stampOf(time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)),
+		stampOf(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)), stampOf(time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC))}
+	for i := range 3000 {
+		is := &identitySource{
+			id:                  jsonStrings[rng.IntN(len(jsonStrings))],
+			policyStoreID:       jsonStrings[rng.IntN(len(jsonStrings))],
+			principalEntityType: jsonStrings[rng.IntN(len(jsonStrings))],
+			created:             stamp(rng.Int64N(1 << 52)),
+			updated:             stamps[rng.IntN(len(stamps))],
+		}
+		switch rng.IntN(3) {
+		case 0:
+			c := &cognitoUserPoolConfiguration{UserPoolArn: arns[rng.IntN(len(arns))]}
+			randomJSONValue(t, rng, reflect.ValueOf(&c.ClientIDs).Elem())
+			randomJSONValue(t, rng, reflect.ValueOf(&c.GroupConfiguration).Elem())
+			is.configuration.Cognito = c
+		case 1:
+			var c openIDConnectConfiguration
+			randomJSONValue(t, rng, reflect.ValueOf(&c).Elem())
+			is.configuration.OIDC = &c
+		}
+		want, err := json.Marshal(is.output())
+		if err != nil {
+			t.Fatalf("#%d: json.Marshal: %v", i, err)
+		}
+		if got := is.appendOutputJSON([]byte("x")); !bytes.Equal(got, append([]byte("x"), want...)) {
+			t.Fatalf("#%d: appendOutputJSON wrote\n%s\nwant json.Marshal's of output(), after x,\n%s", i, got, want)
+		}
+	}
+}
+
 // TestHTTPDate checks the cached Date header against formatting each time,
 // across second boundaries, backwards and in other zones.
 func TestHTTPDate(t *testing.T) {

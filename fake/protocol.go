@@ -68,7 +68,7 @@ var operations = map[string]operation{
 	"GetPolicyStore":             call((*engine).getPolicyStore),
 	"DeletePolicyStore":          call((*engine).deletePolicyStore),
 	"CreateIdentitySource":       call((*engine).createIdentitySource),
-	"GetIdentitySource":          call((*engine).getIdentitySource),
+	"GetIdentitySource":          call((*engine).getIdentitySourceJSON),
 	"UpdateIdentitySource":       call((*engine).updateIdentitySource),
 	"DeleteIdentitySource":       call((*engine).deleteIdentitySource),
 	"ListIdentitySources":        call((*engine).listIdentitySources),
@@ -310,7 +310,31 @@ const maxPooledOutput = 64 << 10
 // only reads it.
 var contentTypeHeader = []string{schemas.ContentType}
 
+// encodedOutput is an output already written as JSON into a buffer of
+// encodedOutputs, which writeJSON writes and gives back.
+type encodedOutput struct {
+	b []byte
+}
+
+var encodedOutputs = sync.Pool{New: func() any { return &encodedOutput{b: make([]byte, 0, 1024)} }}
+
+// release gives out back to encodedOutputs, unless its buffer has grown
+// past maxPooledOutput. out must not be used after.
+func (out *encodedOutput) release() {
+	if cap(out.b) <= maxPooledOutput {
+		out.b = out.b[:0]
+		encodedOutputs.Put(out)
+	}
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	if enc, ok := v.(*encodedOutput); ok {
+		w.Header()["Content-Type"] = contentTypeHeader
+		w.WriteHeader(status)
+		_, _ = w.Write(enc.b)
+		enc.release()
+		return
+	}
 	if a, ok := v.(jsonAppender); ok {
 		bufp := outputBuffers.Get().(*[]byte)
 		b := a.appendJSON((*bufp)[:0])

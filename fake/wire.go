@@ -338,6 +338,85 @@ func (out identitySourceOutput) appendJSON(b []byte) []byte {
 	return o.close()
 }
 
+// appendOutputJSON appends is.output()'s JSON, byte for byte what its
+// appendJSON writes (TestOutputJSONMatchesOutput holds them equal),
+// straight from is: no output value, and the dates and the Cognito issuer
+// written where they go rather than made strings first.
+func (is *identitySource) appendOutputJSON(b []byte) []byte {
+	cognito := is.configuration.Cognito
+	o := openJSONObject(b)
+	o.stamp("createdDate", is.created)
+	if cognito != nil {
+		o.key("details")
+		do := openJSONObject(o.b)
+		do.strings("clientIds", cognitoClientIDs(cognito))
+		do.string("userPoolArn", cognito.UserPoolArn)
+		do.cognitoIssuer("discoveryUrl", cognito.UserPoolArn)
+		do.string("openIdIssuer", "COGNITO")
+		o.b = do.close()
+	}
+	o.string("identitySourceId", is.id)
+	o.stamp("lastUpdatedDate", is.updated)
+	o.string("policyStoreId", is.policyStoreID)
+	o.string("principalEntityType", is.principalEntityType)
+	o.key("configuration")
+	co := openJSONObject(o.b)
+	if cognito != nil {
+		co.key("cognitoUserPoolConfiguration")
+		cc := openJSONObject(co.b)
+		cc.string("userPoolArn", cognito.UserPoolArn)
+		cc.strings("clientIds", cognitoClientIDs(cognito))
+		cc.cognitoIssuer("issuer", cognito.UserPoolArn)
+		if g := cognito.GroupConfiguration; g != nil {
+			cc.key("groupConfiguration")
+			gc := openJSONObject(cc.b)
+			gc.string("groupEntityType", g.GroupEntityType)
+			cc.b = gc.close()
+		}
+		co.b = cc.close()
+	}
+	if oidc := is.configuration.OIDC; oidc != nil {
+		co.key("openIdConnectConfiguration")
+		co.b = oidc.appendJSON(co.b)
+	}
+	o.b = co.close()
+	return o.close()
+}
+
+// cognitoClientIDs are the client ids an answer lists: none is [], not
+// null.
+func cognitoClientIDs(c *cognitoUserPoolConfiguration) []string {
+	if c.ClientIDs == nil {
+		return []string{}
+	}
+	return c.ClientIDs
+}
+
+// stamp writes a date member, as timestamp formats it; its characters
+// (digits, '-', '+', ':', '.', 'T', 'Z') need no escape.
+func (o *jsonObject) stamp(name string, s stamp) {
+	o.key(name)
+	o.b = append(o.b, '"')
+	o.b = appendTimestamp(o.b, s.time())
+	o.b = append(o.b, '"')
+}
+
+// cognitoIssuer writes the issuer of the user pool userPoolArn names
+// (cognitoIssuer), escaped as appendJSONString would should it need it.
+func (o *jsonObject) cognitoIssuer(name, userPoolArn string) {
+	o.key(name)
+	start := len(o.b)
+	o.b = append(o.b, '"')
+	o.b = appendCognitoIssuer(o.b, userPoolArn)
+	for _, c := range o.b[start+1:] {
+		if !jsonPlain[c] {
+			o.b = appendJSONString(o.b[:start], string(o.b[start+1:]))
+			return
+		}
+	}
+	o.b = append(o.b, '"')
+}
+
 func (c *configurationDetail) appendJSON(b []byte) []byte {
 	o := openJSONObject(b)
 	if cognito := c.Cognito; cognito != nil {
