@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -99,6 +100,16 @@ func (s sigV4) signedHeaderNames() iter.Seq[string] {
 func (s sigV4) signs(name string) bool {
 	for signed := range s.signedHeaderNames() {
 		if signed == name {
+			return true
+		}
+	}
+	return false
+}
+
+// signsFold reports whether name, in any case, is among SignedHeaders.
+func (s sigV4) signsFold(name string) bool {
+	for signed := range s.signedHeaderNames() {
+		if strings.EqualFold(signed, name) {
 			return true
 		}
 	}
@@ -387,6 +398,16 @@ func (a *authenticator) verify(r *http.Request, body []byte, sig sigV4, cred *kn
 	return &InvalidSignatureException{Message: signatureMismatch}
 }
 
+// signedCopy is the request sdkSignature hands the signer: a copy of the
+// client's request with only the headers it signed. Copies are reused
+// (signedCopies), their header map and URL cleared between requests.
+type signedCopy struct {
+	req http.Request
+	url url.URL
+}
+
+var signedCopies = sync.Pool{New: func() any { return &signedCopy{req: http.Request{Header: http.Header{}}} }}
+
 // sdkSignature recomputes the signature with the AWS SDK's own signer, on
 // a copy of the request that carries only the headers the client signed.
 func (a *authenticator) sdkSignature(r *http.Request, body []byte, sig sigV4, cred Credential) (string, error) {
@@ -398,18 +419,27 @@ func (a *authenticator) sdkSignature(r *http.Request, body []byte, sig sigV4, cr
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	cp := &http.Request{
-		Method: r.Method,
-		URL:    &url.URL{Scheme: scheme, Host: host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery},
-		Host:   host,
-		Header: http.Header{},
-	}
+	c := signedCopies.Get().(*signedCopy)
+	defer func() {
+		clear(c.req.Header)
+		header := c.req.Header
+		c.req, c.url = http.Request{Header: header}, url.URL{}
+		signedCopies.Put(c)
+	}()
+	c.url = url.URL{Scheme: scheme, Host: host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
+	c.req.Method, c.req.URL, c.req.Host = r.Method, &c.url, host
+	cp := &c.req
 	for name, values := range r.Header {
-		lower := strings.ToLower(name)
-		if lower == "host" || lower == "content-length" || lower == "authorization" || !sig.signs(lower) {
+		// Names are compared without case, and without making a lower-case
+		// copy of each.
+		if strings.EqualFold(name, "host") || strings.EqualFold(name, "content-length") || strings.EqualFold(name, "authorization") ||
+			!sig.signsFold(name) {
 			continue
 		}
-		cp.Header[http.CanonicalHeaderKey(name)] = append(cp.Header[http.CanonicalHeaderKey(name)], values...)
+		key := http.CanonicalHeaderKey(name) // name itself when canonical, as net/http's are
+		// Capped, so that the signer appending to the copy's values never
+		// writes into the request's.
+		cp.Header[key] = append(cp.Header[key], values[:len(values):len(values)]...)
 	}
 	if sig.signs("content-length") {
 		cp.ContentLength = r.ContentLength
@@ -424,7 +454,11 @@ func (a *authenticator) sdkSignature(r *http.Request, body []byte, sig sigV4, cr
 	if err := a.signer.SignHTTP(r.Context(), creds, cp, hex.EncodeToString(sum[:]), signingService, sig.region, sig.signingTime); err != nil {
 		return "", fmt.Errorf("recompute the SigV4 signature: %w", err)
 	}
-	_, want, _ := strings.Cut(cp.Header.Get("Authorization"), "Signature=")
+	var authorization string
+	if v := cp.Header["Authorization"]; len(v) > 0 {
+		authorization = v[0]
+	}
+	_, want, _ := strings.Cut(authorization, "Signature=")
 	return want, nil
 }
 
