@@ -158,8 +158,8 @@ func TestHTTPDate(t *testing.T) {
 	base := time.Date(2025, 3, 4, 5, 6, 7, 0, time.FixedZone("X", 3600))
 	for _, d := range []time.Duration{0, 999 * time.Millisecond, time.Second, 1500 * time.Millisecond, -time.Nanosecond, -time.Hour, 0, 24 * time.Hour} {
 		at := base.Add(d)
-		if got, want := httpDate(at), at.UTC().Format(http.TimeFormat); got != want {
-			t.Errorf("httpDate(%s) = %q, want %q", at, got, want)
+		if got, want := httpDateHeader(at), at.UTC().Format(http.TimeFormat); len(got) != 1 || got[0] != want {
+			t.Errorf("httpDateHeader(%s) = %q, want [%q]", at, got, want)
 		}
 	}
 }
@@ -583,12 +583,20 @@ func TestRequestIDShape(t *testing.T) {
 	ids := newIDSource(0, false)
 	shape := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	seen := map[string]bool{}
+	var headers [][]string
+	var ids0 []string
 	for range 100 {
-		id := ids.requestID()
-		if !shape.MatchString(id) || seen[id] {
-			t.Fatalf("requestID() = %q: want a fresh version-4 UUID (8-4-4-4-12 lowercase hex)", id)
+		h := new(exchange).requestID(ids)
+		if id := h[0]; len(h) != 1 || !shape.MatchString(id) || seen[id] {
+			t.Fatalf("the X-Amzn-Requestid value = %q: want one fresh version-4 UUID (8-4-4-4-12 lowercase hex)", h)
 		}
-		seen[id] = true
+		seen[h[0]] = true
+		headers, ids0 = append(headers, h), append(ids0, strings.Clone(h[0]))
+	}
+	for i, h := range headers { // each still names its own id
+		if h[0] != ids0[i] {
+			t.Fatalf("the X-Amzn-Requestid value %q became %q after later requests", ids0[i], h[0])
+		}
 	}
 }
 

@@ -58,8 +58,13 @@ func (s *idSource) resourceID() string {
 	return string(b)
 }
 
-// requestID returns a version-4 UUID string for x-amzn-RequestId.
-func (s *idSource) requestID() string {
+// requestIDLength is the length of a request id: a UUID, 8-4-4-4-12 hex
+// digits.
+const requestIDLength = 36
+
+// requestIDInto writes a fresh version-4 UUID into out, as x-amzn-RequestId
+// carries it.
+func (s *idSource) requestIDInto(out *[requestIDLength]byte) {
 	s.mu.Lock()
 	hi, lo := s.request.Uint64(), s.request.Uint64()
 	s.mu.Unlock()
@@ -70,7 +75,6 @@ func (s *idSource) requestID() string {
 	b[8] = b[8]&0x3f | 0x80
 	// 8-4-4-4-12 hex digits, as fmt's "%x-%x-%x-%x-%x" of the five
 	// groups writes them, without fmt's cost on every request.
-	var out [36]byte
 	hex.Encode(out[0:8], b[0:4])
 	out[8] = '-'
 	hex.Encode(out[9:13], b[4:6])
@@ -80,7 +84,6 @@ func (s *idSource) requestID() string {
 	hex.Encode(out[19:23], b[8:10])
 	out[23] = '-'
 	hex.Encode(out[24:36], b[10:16])
-	return string(out[:])
 }
 
 // resourceIDBytes holds a resource id of idLength bytes inside the policy

@@ -115,7 +115,7 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// refused attempt's Date) then signs by it, even a fake clock set in
 	// the past.
 	now := h.signingNow()
-	w.Header()["Date"] = []string{httpDate(now)} // canonical key: no Set
+	w.Header()["Date"] = httpDateHeader(now) // canonical key: no Set
 	out, err := h.serve(r, now)
 	if err == nil {
 		writeJSON(w, http.StatusOK, out)
@@ -236,23 +236,26 @@ func readBody(r *http.Request) ([]byte, error) {
 
 // lastHTTPDate is the Date header written last, with its second.
 var lastHTTPDate atomic.Pointer[struct {
-	unix int64
-	text string
+	unix  int64
+	value []string
 }]
 
-// httpDate formats t as a Date header (http.TimeFormat, UTC), once per
-// second of t rather than once per response.
-func httpDate(t time.Time) string {
+// httpDateHeader formats t as a Date header value (http.TimeFormat, UTC),
+// once per second of t rather than once per response, and returns the same
+// slice for every response within that second: net/http only reads it (and copies it when
+// the answer begins), and nothing in the fake appends to it or changes
+// it.
+func httpDateHeader(t time.Time) []string {
 	unix := t.Unix()
 	if last := lastHTTPDate.Load(); last != nil && last.unix == unix {
-		return last.text
+		return last.value
 	}
-	text := t.UTC().Format(http.TimeFormat)
+	value := []string{t.UTC().Format(http.TimeFormat)}
 	lastHTTPDate.Store(&struct {
-		unix int64
-		text string
-	}{unix, text})
-	return text
+		unix  int64
+		value []string
+	}{unix, value})
+	return value
 }
 
 // signingNow is the time X-Amz-Date is checked against: the signing clock

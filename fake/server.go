@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -229,10 +230,11 @@ func (s *Server) routes() http.Handler {
 	api := &apiHandler{engine: s.engine, faults: s.faults, auth: s.auth, account: s.opts.account, closing: s.closing}
 	control := s.controlRoutes()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		x := &exchange{w: *statuswriter.New(w)}
 		// Set would write the key as "X-Amzn-Requestid"; assigning it so
 		// skips canonicalising on every request.
-		w.Header()["X-Amzn-Requestid"] = []string{s.ids.requestID()}
-		rw := statuswriter.New(w)
+		w.Header()["X-Amzn-Requestid"] = x.requestID(s.ids)
+		rw := &x.w
 		defer func() {
 			if v := recover(); v != nil {
 				if rw.Started() {
@@ -247,4 +249,21 @@ func (s *Server) routes() http.Handler {
 		}
 		api.ServeHTTP(rw, r)
 	})
+}
+
+// exchange is what routes allocates for a request, as one object: the
+// writer that records whether the answer has begun, and the
+// X-Amzn-Requestid header's value with its bytes.
+type exchange struct {
+	w      statuswriter.Writer
+	header [1]string
+	idBuf  [requestIDLength]byte
+}
+
+// requestID draws the request's id from ids and returns the header value
+// that names it, held in x.
+func (x *exchange) requestID(ids *idSource) []string {
+	ids.requestIDInto(&x.idBuf)
+	x.header[0] = unsafe.String(&x.idBuf[0], len(x.idBuf)) // x.idBuf is never written again
+	return x.header[:]
 }
