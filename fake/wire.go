@@ -340,47 +340,65 @@ func (out identitySourceOutput) appendJSON(b []byte) []byte {
 
 // appendOutputJSON appends is.output()'s JSON, byte for byte what its
 // appendJSON writes (TestOutputJSONMatchesOutput holds them equal),
-// straight from is: no output value, and the dates and the Cognito issuer
-// written where they go rather than made strings first.
+// straight from is: no output value, the member names written as
+// literals, the dates and the Cognito issuer written where they go rather
+// than made strings first, and what the answer says twice (the client ids,
+// the issuer, a date never updated) written once and copied.
 func (is *identitySource) appendOutputJSON(b []byte) []byte {
 	cognito := is.configuration.Cognito
-	o := openJSONObject(b)
-	o.stamp("createdDate", is.created)
+	b = append(b, `{"createdDate":`...)
+	created := len(b)
+	b = appendStampJSON(b, is.created)
+	createdEnd := len(b)
+	var clientIDs, issuer [2]int // where the details wrote them
 	if cognito != nil {
-		o.key("details")
-		do := openJSONObject(o.b)
-		do.strings("clientIds", cognitoClientIDs(cognito))
-		do.string("userPoolArn", cognito.UserPoolArn)
-		do.cognitoIssuer("discoveryUrl", cognito.UserPoolArn)
-		do.string("openIdIssuer", "COGNITO")
-		o.b = do.close()
+		b = append(b, `,"details":{"clientIds":`...)
+		clientIDs[0] = len(b)
+		b = appendJSONStrings(b, cognitoClientIDs(cognito))
+		clientIDs[1] = len(b)
+		b = append(b, `,"userPoolArn":`...)
+		b = appendJSONString(b, cognito.UserPoolArn)
+		b = append(b, `,"discoveryUrl":`...)
+		issuer[0] = len(b)
+		b = appendCognitoIssuerJSON(b, cognito.UserPoolArn)
+		issuer[1] = len(b)
+		b = append(b, `,"openIdIssuer":"COGNITO"}`...)
 	}
-	o.string("identitySourceId", is.id)
-	o.stamp("lastUpdatedDate", is.updated)
-	o.string("policyStoreId", is.policyStoreID)
-	o.string("principalEntityType", is.principalEntityType)
-	o.key("configuration")
-	co := openJSONObject(o.b)
+	b = append(b, `,"identitySourceId":`...)
+	b = appendJSONString(b, is.id)
+	b = append(b, `,"lastUpdatedDate":`...)
+	if is.updated == is.created {
+		b = append(b, b[created:createdEnd]...)
+	} else {
+		b = appendStampJSON(b, is.updated)
+	}
+	b = append(b, `,"policyStoreId":`...)
+	b = appendJSONString(b, is.policyStoreID)
+	b = append(b, `,"principalEntityType":`...)
+	b = appendJSONString(b, is.principalEntityType)
+	b = append(b, `,"configuration":{`...)
 	if cognito != nil {
-		co.key("cognitoUserPoolConfiguration")
-		cc := openJSONObject(co.b)
-		cc.string("userPoolArn", cognito.UserPoolArn)
-		cc.strings("clientIds", cognitoClientIDs(cognito))
-		cc.cognitoIssuer("issuer", cognito.UserPoolArn)
+		b = append(b, `"cognitoUserPoolConfiguration":{"userPoolArn":`...)
+		b = appendJSONString(b, cognito.UserPoolArn)
+		b = append(b, `,"clientIds":`...)
+		b = append(b, b[clientIDs[0]:clientIDs[1]]...)
+		b = append(b, `,"issuer":`...)
+		b = append(b, b[issuer[0]:issuer[1]]...)
 		if g := cognito.GroupConfiguration; g != nil {
-			cc.key("groupConfiguration")
-			gc := openJSONObject(cc.b)
-			gc.string("groupEntityType", g.GroupEntityType)
-			cc.b = gc.close()
+			b = append(b, `,"groupConfiguration":{"groupEntityType":`...)
+			b = appendJSONString(b, g.GroupEntityType)
+			b = append(b, '}')
 		}
-		co.b = cc.close()
+		b = append(b, '}')
 	}
 	if oidc := is.configuration.OIDC; oidc != nil {
-		co.key("openIdConnectConfiguration")
-		co.b = oidc.appendJSON(co.b)
+		if cognito != nil {
+			b = append(b, ',')
+		}
+		b = append(b, `"openIdConnectConfiguration":`...)
+		b = oidc.appendJSON(b)
 	}
-	o.b = co.close()
-	return o.close()
+	return append(b, "}}"...)
 }
 
 // cognitoClientIDs are the client ids an answer lists: none is [], not
@@ -392,29 +410,27 @@ func cognitoClientIDs(c *cognitoUserPoolConfiguration) []string {
 	return c.ClientIDs
 }
 
-// stamp writes a date member, as timestamp formats it; its characters
-// (digits, '-', '+', ':', '.', 'T', 'Z') need no escape.
-func (o *jsonObject) stamp(name string, s stamp) {
-	o.key(name)
-	o.b = append(o.b, '"')
-	o.b = appendTimestamp(o.b, s.time())
-	o.b = append(o.b, '"')
+// appendStampJSON appends a date as a JSON string, as timestamp formats
+// it; its characters (digits, '-', '+', ':', '.', 'T', 'Z') need no escape.
+func appendStampJSON(b []byte, s stamp) []byte {
+	b = append(b, '"')
+	b = appendTimestamp(b, s.time())
+	return append(b, '"')
 }
 
-// cognitoIssuer writes the issuer of the user pool userPoolArn names
-// (cognitoIssuer), escaped as appendJSONString would should it need it.
-func (o *jsonObject) cognitoIssuer(name, userPoolArn string) {
-	o.key(name)
-	start := len(o.b)
-	o.b = append(o.b, '"')
-	o.b = appendCognitoIssuer(o.b, userPoolArn)
-	for _, c := range o.b[start+1:] {
+// appendCognitoIssuerJSON appends, as a JSON string, the issuer of the user
+// pool userPoolArn names (cognitoIssuer), escaped as appendJSONString
+// would should it need it.
+func appendCognitoIssuerJSON(b []byte, userPoolArn string) []byte {
+	start := len(b)
+	b = append(b, '"')
+	b = appendCognitoIssuer(b, userPoolArn)
+	for _, c := range b[start+1:] {
 		if !jsonPlain[c] {
-			o.b = appendJSONString(o.b[:start], string(o.b[start+1:]))
-			return
+			return appendJSONString(b[:start], string(b[start+1:]))
 		}
 	}
-	o.b = append(o.b, '"')
+	return append(b, '"')
 }
 
 func (c *configurationDetail) appendJSON(b []byte) []byte {
