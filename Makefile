@@ -22,7 +22,7 @@ FAKE_ENV = AWS_ACCESS_KEY_ID=AKIDVPCONFORMALLOWED AWS_SECRET_ACCESS_KEY=vpconfor
 	AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
 WITHFAKE = $(GO) run ./internal/withfake -vpfake bin/vpfake -arg -credentials-file=$(FAKE_CREDENTIALS)
 
-.PHONY: help fuzz soak test test-unit examples-deps test-endpoint test-aws-on-fake conformance record compare vet fmt-check fake build dist bench bench-load bench-sdk bench-start bench-catalogue clean
+.PHONY: help fuzz soak test test-unit examples-deps test-endpoint test-aws-on-fake conformance record compare vet fmt-check fake build dist bench bench-load bench-scale bench-sdk bench-start bench-catalogue clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -160,6 +160,14 @@ bench-load: build ## GetIdentitySource on bin/vpfake and on bin/canned (a bare n
 	$(GO) build -o bin/loadbench ./internal/loadbench
 	bin/loadbench $(LOADBENCH_ARGS) -json bin/bench-load.json
 	bin/loadbench $(LOADBENCH_ARGS) -credentials -credentials-file $(FAKE_CREDENTIALS) -json bin/bench-load-credentials.json
+
+# make bench-scale: the pairs the large vpfake holds, and the client counts.
+PAIRS ?= 1000000
+SCALECONCURRENCY ?= 1,8
+
+bench-scale: build ## GetIdentitySource on two bin/vpfake processes, one filled with PAIRS (1000000) pairs of a policy store and its Cognito identity source (created with clientTokens over 8 connections), the other with 1, under raw keep-alive HTTP at SCALECONCURRENCY (1,8) clients in BENCHROUNDS (5) interleaved rounds of BENCHTIME (2s), each request naming a pair at random; prints the fill time, the resident memory after it, req/s, p50, p99 and CPU per request of each and the ratios large / small; JSON in bin/bench-scale.json
+	$(GO) build -o bin/loadbench ./internal/loadbench
+	bin/loadbench -vpfake bin/vpfake -pairs $(PAIRS) -concurrency $(SCALECONCURRENCY) -rounds $(BENCHROUNDS) -duration $(BENCHTIME) -json bin/bench-scale.json
 
 bench-sdk: ## GetIdentitySource through the AWS SDK against the fake and a canned handler, both in the test process (BENCHCOUNT runs of BENCHTIME); prints both medians and their ratio
 	@mkdir -p bin

@@ -83,6 +83,13 @@ func newAPIRequest(addr, op string, body []byte, s *signing) (*http.Request, err
 // requestBytes writes the bytes of one request (with r's headers, in
 // HTTP/1.1 wire form, and body) to dst and returns it.
 func requestBytes(dst []byte, r *http.Request, body []byte) []byte {
+	return appendBody(requestHead(dst, r), body)
+}
+
+// requestHead writes the request line and r's headers, in HTTP/1.1 wire
+// form, to dst and returns it: what comes before the Content-Length that
+// appendBody writes.
+func requestHead(dst []byte, r *http.Request) []byte {
 	dst = append(dst, "POST / HTTP/1.1\r\nHost: "...)
 	dst = append(dst, r.Host...)
 	dst = append(dst, "\r\n"...)
@@ -94,10 +101,26 @@ func requestBytes(dst []byte, r *http.Request, body []byte) []byte {
 			dst = append(dst, "\r\n"...)
 		}
 	}
+	return dst
+}
+
+// appendBody writes the Content-Length header of body, the end of the
+// headers and body to dst (a request head) and returns it.
+func appendBody(dst, body []byte) []byte {
 	dst = append(dst, "Content-Length: "...)
 	dst = strconv.AppendInt(dst, int64(len(body)), 10)
 	dst = append(dst, "\r\n\r\n"...)
 	return append(dst, body...)
+}
+
+// apiHead is the head (see requestHead) of an unsigned request of
+// operation op to the server at addr.
+func apiHead(addr, op string) ([]byte, error) {
+	r, err := newAPIRequest(addr, op, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return requestHead(nil, r), nil
 }
 
 // requester makes the bytes of the benchmarked request: the same bytes
@@ -221,7 +244,6 @@ type conn struct {
 	addr string
 	c    net.Conn
 	br   *bufio.Reader
-	req  []byte // storage for signed requests
 	body []byte // storage for response bodies
 }
 
@@ -244,34 +266,64 @@ func (c *conn) redial() error {
 	return nil
 }
 
-// roundTrip sends req and reads the answer, checking it is want (status
-// 200 and the body). It returns how long it took from the first byte
-// written to the last byte read.
-func (c *conn) roundTrip(req, want []byte) (time.Duration, error) {
+// roundTrip sends req and reads the answer, which must have status 200.
+// It returns how long it took from the first byte written to the last
+// byte read, and the body, valid until the next round trip.
+func (c *conn) roundTrip(req []byte) (time.Duration, []byte, error) {
 	// A server gone quiet must not hang the benchmark.
 	start := time.Now()
 	_ = c.c.SetDeadline(start.Add(30 * time.Second)) // fails only on a closed connection, which the write reports
 	if _, err := c.c.Write(req); err != nil {
-		return 0, fmt.Errorf("send: %w", err)
+		return 0, nil, fmt.Errorf("send: %w", err)
 	}
 	resp, body, err := readResponse(c.br, c.body)
 	took := time.Since(start)
 	c.body = body
 	if err != nil {
-		return took, err
+		return took, nil, err
 	}
 	if resp.close {
 		if err := c.redial(); err != nil {
-			return took, fmt.Errorf("the server closed the connection and reconnecting failed: %w", err)
+			return took, nil, fmt.Errorf("the server closed the connection and reconnecting failed: %w", err)
 		}
 	}
-	switch {
-	case resp.status != http.StatusOK:
-		return took, fmt.Errorf("HTTP %d, want 200: %s", resp.status, clip(resp.body, 300))
-	case !bytes.Equal(resp.body, want):
-		return took, fmt.Errorf("the body differs from the one captured: %s", clip(resp.body, 300))
+	if resp.status != http.StatusOK {
+		return took, nil, fmt.Errorf("HTTP %d, want 200: %s", resp.status, clip(resp.body, 300))
 	}
-	return took, nil
+	return took, resp.body, nil
+}
+
+// client is what one connection of a pool sends and expects.
+type client interface {
+	// next returns the bytes of the next request, valid until the next
+	// call.
+	next() ([]byte, error)
+	// check says what is wrong with the body of a 200 answer to the last
+	// request, or returns nil.
+	check(body []byte) error
+}
+
+// replayClient sends the requests of q and expects the same body in every
+// answer.
+type replayClient struct {
+	q    *requester
+	want []byte
+	buf  []byte // storage for signed requests
+}
+
+func (c *replayClient) next() ([]byte, error) {
+	req, err := c.q.next(c.buf)
+	if err == nil && c.q.fixed == nil {
+		c.buf = req // a signed request's storage, reused for the next
+	}
+	return req, err
+}
+
+func (c *replayClient) check(body []byte) error {
+	if !bytes.Equal(body, c.want) {
+		return fmt.Errorf("the body differs from the one captured: %s", clip(body, 300))
+	}
+	return nil
 }
 
 // clip returns b as a string of at most n bytes, marked when cut.

@@ -45,6 +45,10 @@ type settings struct {
 	credentialsFile string
 	accessKeyID     string
 	jsonPath        string
+	// pairs is the scale mode's count of pairs in the large server; 0 for
+	// the mode measuring vpfake against the canned server.
+	pairs           int
+	fillConcurrency int
 }
 
 // region is the Region the fake runs in and requests are signed for.
@@ -54,7 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	var s settings
 	fs := flag.NewFlagSet("loadbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	conc := fs.String("concurrency", "1,8,64", "comma-separated `list` of client counts, each with its own keep-alive connection")
+	conc := fs.String("concurrency", "1,8,64", "comma-separated `list` of client counts, each with its own keep-alive connection (with -pairs, 1,8 unless given)")
 	fs.StringVar(&s.vpfake, "vpfake", "bin/vpfake", "the vpfake binary (make build writes bin/vpfake)")
 	fs.StringVar(&s.canned, "canned", "bin/canned", "the canned server binary (go build -o bin/canned ./internal/loadbench/canned)")
 	fs.IntVar(&s.rounds, "rounds", 5, "rounds per server and concurrency, the servers taking turns")
@@ -64,18 +68,37 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	fs.StringVar(&s.credentialsFile, "credentials-file", "testdata/vpfake-credentials.json", "vpfake's credentials file, with -credentials")
 	fs.StringVar(&s.accessKeyID, "access-key-id", "", "the credential of -credentials-file to sign with (default: its first)")
 	fs.StringVar(&s.jsonPath, "json", "", "also write the results, every round included, as JSON to this `file`")
+	fs.IntVar(&s.pairs, "pairs", 0, "scale mode: start two vpfakes, fill one with `N` pairs of a policy store and its Cognito identity source and the other with 1,\n"+
+		"and measure GetIdentitySource on both, unsigned, each request naming another pair (no canned server); 0 for the fake against the canned server")
+	fs.IntVar(&s.fillConcurrency, "fill-concurrency", 8, "with -pairs, the keep-alive connections the pairs are created over in parallel")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: loadbench [-vpfake bin/vpfake] [-canned bin/canned] [-concurrency 1,8,64] [-rounds 5] [-duration 2s] [-credentials] [-json file]")
+		fmt.Fprintln(stderr, "       loadbench -pairs N [-vpfake bin/vpfake] [-fill-concurrency 8] [-concurrency 1,8] [-rounds 5] [-duration 2s] [-json file]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return settings{}, err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if s.pairs > 0 && !given["concurrency"] {
+		*conc = "1,8"
 	}
 	var err error
 	if s.concurrency, err = parseConcurrency(*conc); err != nil {
 		return settings{}, err
 	}
 	switch {
+	case s.pairs < 0:
+		return settings{}, fmt.Errorf("-pairs %d is negative, want a count of pairs (or 0 for the fake against the canned server)", s.pairs)
+	case s.pairs > maxPairs:
+		return settings{}, fmt.Errorf("-pairs %d is more than %d, the most loadbench fills", s.pairs, maxPairs)
+	case s.pairs > 0 && s.credentials:
+		return settings{}, errors.New("-credentials with -pairs: the scale mode sends unsigned requests only")
+	case s.pairs > 0 && given["canned"]:
+		return settings{}, errors.New("-canned with -pairs: the scale mode starts no canned server, two vpfakes instead")
+	case s.fillConcurrency < 1 || s.fillConcurrency > 4096:
+		return settings{}, fmt.Errorf("-fill-concurrency %d is not a count from 1 to 4096", s.fillConcurrency)
 	case fs.NArg() > 0:
 		return settings{}, fmt.Errorf("unexpected arguments %q", fs.Args())
 	case s.rounds < 1:
@@ -113,7 +136,11 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "loadbench: %v\n", err)
 		return 2
 	}
-	rep, err := bench(ctx, s, stderr)
+	run := bench
+	if s.pairs > 0 {
+		run = benchScale
+	}
+	rep, err := run(ctx, s, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "loadbench: %v\n", err)
 		return 2
@@ -146,22 +173,33 @@ func setup(client *http.Client, addr string, sign *signing) (ids, error) {
 	var store struct {
 		PolicyStoreID string `json:"policyStoreId"`
 	}
-	if err := call(client, addr, "CreatePolicyStore", `{"clientToken":"loadbench-store","validationSettings":{"mode":"OFF"}}`, sign, &store); err != nil {
+	if err := call(client, addr, "CreatePolicyStore", createStoreBody("loadbench-store"), sign, &store); err != nil {
 		return ids{}, err
 	}
 	var source struct {
 		IdentitySourceID string `json:"identitySourceId"`
 	}
-	body := `{"clientToken":"loadbench-source","policyStoreId":"` + store.PolicyStoreID + `","principalEntityType":"LoadBench::User",` +
-		`"configuration":{"cognitoUserPoolConfiguration":{"userPoolArn":"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5",` +
-		`"clientIds":["a1b2c3d4e5f6g7h8i9j0kalbmc"],"groupConfiguration":{"groupEntityType":"LoadBench::Group"}}}}`
-	if err := call(client, addr, "CreateIdentitySource", body, sign, &source); err != nil {
+	if err := call(client, addr, "CreateIdentitySource", createSourceBody("loadbench-source", store.PolicyStoreID), sign, &source); err != nil {
 		return ids{}, err
 	}
 	if store.PolicyStoreID == "" || source.IdentitySourceID == "" {
 		return ids{}, fmt.Errorf("the fake answered policy store id %q and identity source id %q, want both", store.PolicyStoreID, source.IdentitySourceID)
 	}
 	return ids{store.PolicyStoreID, source.IdentitySourceID}, nil
+}
+
+// createStoreBody is the body of a CreatePolicyStore with clientToken
+// token, validation off.
+func createStoreBody(token string) string {
+	return `{"clientToken":"` + token + `","validationSettings":{"mode":"OFF"}}`
+}
+
+// createSourceBody is the body of a CreateIdentitySource with clientToken
+// token of a Cognito identity source in policy store storeID.
+func createSourceBody(token, storeID string) string {
+	return `{"clientToken":"` + token + `","policyStoreId":"` + storeID + `","principalEntityType":"LoadBench::User",` +
+		`"configuration":{"cognitoUserPoolConfiguration":{"userPoolArn":"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_1a2b3c4d5",` +
+		`"clientIds":["a1b2c3d4e5f6g7h8i9j0kalbmc"],"groupConfiguration":{"groupEntityType":"LoadBench::Group"}}}}`
 }
 
 // call sends operation op with body to addr and decodes a 200 answer into
@@ -257,6 +295,26 @@ func loadSigning(path, accessKeyID string) (*signing, error) {
 	}, nil
 }
 
+// newReport is the report of a run with settings s, before any round.
+func newReport(s settings) *report {
+	return &report{
+		Operation: "GetIdentitySource", Credentials: s.credentials, Rounds: s.rounds,
+		RoundSeconds: s.duration.Seconds(), WarmupSeconds: s.warmup.Seconds(), CPUs: runtime.NumCPU(),
+		ClockTicks: clockTicks(), VPFake: s.vpfake,
+	}
+}
+
+// stopServers stops the servers, noting in r each that did not stop
+// cleanly.
+func (r *report) stopServers(servers []*server, stderr io.Writer) {
+	for _, srv := range servers {
+		if err := srv.stop(); err != nil {
+			r.Stops = append(r.Stops, err.Error())
+			fmt.Fprintf(stderr, "loadbench: %v\n", err)
+		}
+	}
+}
+
 // bench starts the servers, runs the rounds and stops the servers.
 func bench(ctx context.Context, s settings, stderr io.Writer) (*report, error) {
 	var sign *signing
@@ -273,28 +331,18 @@ func bench(ctx context.Context, s settings, stderr io.Writer) (*report, error) {
 		return nil, fmt.Errorf("%w (make build writes bin/vpfake)", err)
 	}
 	servers := []*server{fk}
-	rep := &report{
-		Operation: "GetIdentitySource", Credentials: s.credentials, Rounds: s.rounds,
-		RoundSeconds: s.duration.Seconds(), WarmupSeconds: s.warmup.Seconds(), CPUs: runtime.NumCPU(),
-		ClockTicks: clockTicks(), VPFake: s.vpfake, Canned: s.canned,
-	}
-	defer func() {
-		for _, srv := range servers {
-			if err := srv.stop(); err != nil {
-				rep.Stops = append(rep.Stops, err.Error())
-				fmt.Fprintf(stderr, "loadbench: %v\n", err)
-			}
-		}
-	}()
+	rep := newReport(s)
+	rep.Canned = s.canned
+	defer func() { rep.stopServers(servers, stderr) }()
 
-	client := &http.Client{Timeout: 30 * time.Second}
-	defer client.CloseIdleConnections()
-	created, err := setup(client, fk.addr, sign)
+	httpClient := &http.Client{Timeout: 30 * time.Second}
+	defer httpClient.CloseIdleConnections()
+	created, err := setup(httpClient, fk.addr, sign)
 	if err != nil {
 		return nil, fmt.Errorf("set up the fake: %w", err)
 	}
 	body := []byte(`{"policyStoreId":"` + created.policyStoreID + `","identitySourceId":"` + created.identitySourceID + `"}`)
-	captured, err := fetch(client, fk.addr, rep.Operation, body, sign)
+	captured, err := fetch(httpClient, fk.addr, rep.Operation, body, sign)
 	if err != nil {
 		return nil, err
 	}
@@ -321,7 +369,7 @@ func bench(ctx context.Context, s settings, stderr io.Writer) (*report, error) {
 		return nil, fmt.Errorf("%w (go build -o bin/canned ./internal/loadbench/canned writes it)", err)
 	}
 	servers = append(servers, cn)
-	replayed, err := fetch(client, cn.addr, rep.Operation, body, sign)
+	replayed, err := fetch(httpClient, cn.addr, rep.Operation, body, sign)
 	if err != nil {
 		return nil, fmt.Errorf("canned server: %w", err)
 	}
@@ -332,9 +380,16 @@ func bench(ctx context.Context, s settings, stderr io.Writer) (*report, error) {
 	fmt.Fprintf(stderr, "loadbench: %s of a %d-byte answer; fake pid %d on %s, canned pid %d on %s; %d concurrencies x %d rounds x 2 servers of %s\n",
 		rep.Operation, rep.ResponseBytes, rep.FakePID, fk.addr, rep.CannedPID, cn.addr, len(s.concurrency), s.rounds, s.duration)
 
-	targets := []*server{fk, cn}
+	var targets []target
+	for _, t := range []*server{fk, cn} {
+		q, err := newRequester(t.addr, rep.Operation, body, sign)
+		if err != nil {
+			return nil, err
+		}
+		targets = append(targets, target{t, func(int, int) client { return &replayClient{q: q, want: captured.Body} }})
+	}
 	for _, c := range s.concurrency {
-		if err := benchConcurrency(ctx, rep, s, c, targets, body, captured.Body, sign, stderr); err != nil {
+		if err := benchConcurrency(ctx, rep, s, c, targets, stderr); err != nil {
 			return nil, err
 		}
 	}
@@ -342,17 +397,19 @@ func bench(ctx context.Context, s settings, stderr io.Writer) (*report, error) {
 	return rep, nil
 }
 
+// target is a server to measure and how to make the client of each of its
+// connections: newClient(i, n) is the client of connection i of n.
+type target struct {
+	srv       *server
+	newClient func(i, n int) client
+}
+
 // benchConcurrency runs the warm-up and the rounds at concurrency c, the
-// servers taking turns, and adds them to rep. body is the request's, want
-// the answer's.
-func benchConcurrency(ctx context.Context, rep *report, s settings, c int, targets []*server, body, want []byte, sign *signing, stderr io.Writer) error {
+// servers taking turns, and adds them to rep.
+func benchConcurrency(ctx context.Context, rep *report, s settings, c int, targets []target, stderr io.Writer) error {
 	pools := make([]*pool, len(targets))
 	for i, t := range targets {
-		q, err := newRequester(t.addr, rep.Operation, body, sign)
-		if err != nil {
-			return err
-		}
-		p, err := newPool(t, c, q, want)
+		p, err := newPool(t, c)
 		if err != nil {
 			return err
 		}
@@ -382,25 +439,25 @@ func benchConcurrency(ctx context.Context, rep *report, s settings, c int, targe
 	return nil
 }
 
-// pool is the connections of one server at one concurrency, one per client.
+// pool is the connections of one server at one concurrency, one per
+// client.
 type pool struct {
-	target *server
-	q      *requester
-	want   []byte
-	conns  []*conn
+	target  *server
+	conns   []*conn
+	clients []client // clients[i] is what conns[i] sends and expects
 }
 
-// newPool opens c connections to t, whose clients send q's requests and
-// expect want as the body of each answer.
-func newPool(t *server, c int, q *requester, want []byte) (*pool, error) {
-	p := &pool{target: t, q: q, want: want}
-	for range c {
-		cn, err := dial(t.addr)
+// newPool opens c connections to t's server, each with its client.
+func newPool(t target, c int) (*pool, error) {
+	p := &pool{target: t.srv}
+	for i := range c {
+		cn, err := dial(t.srv.addr)
 		if err != nil {
 			p.close()
-			return nil, fmt.Errorf("%s: %w", t.name, err)
+			return nil, fmt.Errorf("%s: %w", t.srv.name, err)
 		}
 		p.conns = append(p.conns, cn)
+		p.clients = append(p.clients, t.newClient(i, c))
 	}
 	return p, nil
 }
@@ -438,14 +495,15 @@ func (p *pool) run(d time.Duration) load {
 			defer wg.Done()
 			res := &results[i]
 			res.lat = make([]time.Duration, 0, 4096)
+			cl := p.clients[i]
 			for time.Now().Before(deadline) {
-				req, err := p.q.next(c.req)
+				req, err := cl.next()
 				if err == nil {
-					if p.q.fixed == nil {
-						c.req = req // a signed request's storage, reused for the next
-					}
 					var took time.Duration
-					took, err = c.roundTrip(req, p.want)
+					var body []byte
+					if took, body, err = c.roundTrip(req); err == nil {
+						err = cl.check(body)
+					}
 					if err == nil {
 						res.lat = append(res.lat, took)
 						continue

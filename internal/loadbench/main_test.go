@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -89,7 +91,7 @@ func TestPoolCountsWrongAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := newPool(srv, 1, q, []byte(`{"a":1}`))
+	p, err := newPool(target{srv, func(int, int) client { return &replayClient{q: q, want: []byte(`{"a":1}`)} }}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,22 +109,53 @@ func TestPoolCountsWrongAnswers(t *testing.T) {
 	}
 }
 
+// built is where buildBinaries builds the servers, once for every test,
+// and how that went; TestMain removes the directory.
+var built struct {
+	once           sync.Once
+	dir            string
+	vpfake, canned string
+	skip, err      string
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir) // a temporary directory: nothing to do if it stays
+	}
+	os.Exit(code)
+}
+
 // buildBinaries builds vpfake and the canned server into a temporary
-// directory.
+// directory, the first time it is called.
 func buildBinaries(t *testing.T) (vpfake, canned string) {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to build the servers with")
-	}
-	dir := t.TempDir()
-	for name, pkg := range map[string]string{"vpfake": "github.com/vpconform/vpconform/fake/cmd/vpfake", "canned": "github.com/vpconform/vpconform/internal/loadbench/canned"} {
-		out, err := exec.Command(goTool, "build", "-o", filepath.Join(dir, name), pkg).CombinedOutput()
+	built.once.Do(func() {
+		goTool, err := exec.LookPath("go")
 		if err != nil {
-			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+			built.skip = "no go command to build the servers with"
+			return
 		}
+		if built.dir, err = os.MkdirTemp("", "loadbench-test-"); err != nil {
+			built.err = err.Error()
+			return
+		}
+		for name, pkg := range map[string]string{"vpfake": "github.com/vpconform/vpconform/fake/cmd/vpfake", "canned": "github.com/vpconform/vpconform/internal/loadbench/canned"} {
+			out, err := exec.Command(goTool, "build", "-o", filepath.Join(built.dir, name), pkg).CombinedOutput()
+			if err != nil {
+				built.err = fmt.Sprintf("go build %s: %v\n%s", pkg, err, out)
+				return
+			}
+		}
+		built.vpfake, built.canned = filepath.Join(built.dir, "vpfake"), filepath.Join(built.dir, "canned")
+	})
+	switch {
+	case built.skip != "":
+		t.Skip(built.skip)
+	case built.err != "":
+		t.Fatal(built.err)
 	}
-	return filepath.Join(dir, "vpfake"), filepath.Join(dir, "canned")
+	return built.vpfake, built.canned
 }
 
 // TestEndToEnd runs the benchmark briefly against real processes, without

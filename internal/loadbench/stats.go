@@ -99,3 +99,38 @@ func auxvValue(auxv []byte, word int, key uint64) (uint64, bool) {
 	}
 	return 0, false
 }
+
+// vmRSS reads the resident set size, in bytes, from the text of
+// /proc/<pid>/status: its line "VmRSS:  <n> kB".
+func vmRSS(status []byte) (int64, error) {
+	for line := range bytes.Lines(status) {
+		rest, ok := bytes.CutPrefix(line, []byte("VmRSS:"))
+		if !ok {
+			continue
+		}
+		f := strings.Fields(string(rest))
+		if len(f) != 2 || f[1] != "kB" {
+			return 0, fmt.Errorf("VmRSS line %q, want \"VmRSS: <n> kB\"", bytes.TrimSpace(line))
+		}
+		kb, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil || kb < 0 {
+			return 0, fmt.Errorf("VmRSS line %q: %q is not a count of kB", bytes.TrimSpace(line), f[0])
+		}
+		return kb << 10, nil
+	}
+	return 0, errors.New("no VmRSS line")
+}
+
+// residentBytes returns the resident memory of process pid, from
+// /proc/<pid>/status.
+func residentBytes(pid int) (int64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, fmt.Errorf("read the resident memory of process %d: %w", pid, err)
+	}
+	n, err := vmRSS(b)
+	if err != nil {
+		return 0, fmt.Errorf("/proc/%d/status: %w", pid, err)
+	}
+	return n, nil
+}
