@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -184,6 +185,9 @@ func (l *rateLimit) quotaCode() string {
 
 // faultSet holds the injected faults and rate limits.
 type faultSet struct {
+	// armed is len(faults)+len(limits), kept under mu, read without it:
+	// a call finds nothing to decide, the common case, without the lock.
+	armed      atomic.Int64
 	mu         sync.Mutex
 	now        func() time.Time
 	maxFaults  int
@@ -218,6 +222,7 @@ func (fs *faultSet) inject(f Fault) (string, error) {
 	fs.nextID++
 	id := fmt.Sprintf("fault-%d", fs.nextID)
 	fs.faults = append(fs.faults, &activeFault{id: id, fault: f, remaining: f.Count})
+	fs.rearm()
 	return id, nil
 }
 
@@ -237,14 +242,19 @@ func (fs *faultSet) setRateLimit(operation string, perSecond float64, burst int)
 		}
 	}
 	fs.limits = append(fs.limits, l)
+	fs.rearm()
 	return nil
 }
+
+// rearm sets armed from the faults and limits held; fs.mu is held.
+func (fs *faultSet) rearm() { fs.armed.Store(int64(len(fs.faults) + len(fs.limits))) }
 
 // clear forgets every fault and rate limit and restarts fault ids.
 func (fs *faultSet) clear() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.faults, fs.limits, fs.nextID = nil, nil, 0
+	fs.rearm()
 }
 
 // decision is what the fault set decided for one call.
@@ -259,6 +269,9 @@ type decision struct {
 // Without one, it takes a token from every rate limit that applies to op, or
 // reports the first whose bucket is empty.
 func (fs *faultSet) decide(op string) decision {
+	if fs.armed.Load() == 0 {
+		return decision{}
+	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i, af := range fs.faults {
@@ -270,6 +283,7 @@ func (fs *faultSet) decide(op string) decision {
 			af.remaining--
 			if af.remaining <= 0 {
 				fs.faults = slices.Delete(fs.faults, i, i+1)
+				fs.rearm()
 			}
 		}
 		return decision{fault: &f, faultID: af.id}
