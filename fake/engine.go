@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unique"
 )
 
 // timestampLayout renders createdDate and lastUpdatedDate: RFC 3339 in UTC,
@@ -762,12 +763,20 @@ func normalise(c configuration) configuration {
 	return c
 }
 
+// principalEntityTypeOrDefault is the principal entity type an input
+// gives, or the default, as entityType keeps it.
 func principalEntityTypeOrDefault(p *string) string {
 	if p == nil {
 		return defaultPrincipalEntityType
 	}
-	return *p
+	return entityType(*p)
 }
+
+// entityType returns the one copy of s every identity source naming that
+// principal entity type shares (package unique): the types are few and
+// repeated, and a million identity sources then hold no million strings
+// for the memory and the garbage collector to go through.
+func entityType(s string) string { return unique.Make(s).Value() }
 
 func (e *engine) createIdentitySource(in createIdentitySourceInput) (writeIdentitySourceOutput, error) {
 	return createOnce(e, "CreateIdentitySource", ResourceTypeIdentitySource, &in.ClientToken, &in,

@@ -205,3 +205,41 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestEntityTypesShared checks identity sources naming the same principal
+// entity type, created or updated with copies of it of their own, hold one
+// copy of it.
+func TestEntityTypesShared(t *testing.T) {
+	e := footprintEngine(t)
+	const arn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_aaaaaaaaa"
+	var held []*identitySource
+	for i := range 3 {
+		ps, err := e.createPolicyStore(createPolicyStoreInput{ValidationSettings: validationSettings{Mode: "OFF"}})
+		if err != nil {
+			t.Fatalf("CreatePolicyStore: %v, want no error", err)
+		}
+		typ := strings.Clone("MyCorp::User")
+		in := createIdentitySourceInput{PolicyStoreID: ps.PolicyStoreID, PrincipalEntityType: &typ,
+			Configuration: configuration{Cognito: &cognitoUserPoolConfiguration{UserPoolArn: arn}}}
+		is, err := e.createIdentitySource(in)
+		if err != nil {
+			t.Fatalf("CreateIdentitySource: %v, want no error", err)
+		}
+		if i == 2 { // the third names it through an update
+			other, same := strings.Clone("MyCorp::Other"), strings.Clone("MyCorp::User")
+			for _, typ := range []*string{&other, &same} {
+				if _, err := e.updateIdentitySource(updateIdentitySourceInput{PolicyStoreID: ps.PolicyStoreID, IdentitySourceID: is.IdentitySourceID,
+					PrincipalEntityType: typ, UpdateConfiguration: configuration{Cognito: &cognitoUserPoolConfiguration{UserPoolArn: arn}}}); err != nil {
+					t.Fatalf("UpdateIdentitySource: %v, want no error", err)
+				}
+			}
+		}
+		held = append(held, e.policyStores[ps.PolicyStoreID].identitySources[0])
+	}
+	for i, is := range held {
+		if is.principalEntityType != "MyCorp::User" || unsafe.StringData(is.principalEntityType) != unsafe.StringData(held[0].principalEntityType) {
+			t.Errorf("identity source %d holds principal entity type %q at %p, want the first's %q at %p", i,
+				is.principalEntityType, unsafe.StringData(is.principalEntityType), held[0].principalEntityType, unsafe.StringData(held[0].principalEntityType))
+		}
+	}
+}

@@ -835,7 +835,7 @@ func checkSourceState(p *stateProblems, item, policyStoreID string, in IdentityS
 	return identitySource{
 		id:                  in.IdentitySourceID,
 		policyStoreID:       policyStoreID,
-		principalEntityType: in.PrincipalEntityType,
+		principalEntityType: entityType(in.PrincipalEntityType),
 		configuration:       normalise(c),
 		created:             stampOf(created),
 		updated:             stampOf(updated),
