@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -242,7 +243,9 @@ func (l *requestLogger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sc := scratchPool.Get().(*logScratch)
 	sc.sw = *statuswriter.New(w)
 	l.next.ServeHTTP(&sc.sw, r)
-	end := time.Now()
+	// The end from the monotonic clock alone: one clock read, not the two
+	// of time.Now.
+	end := start.Add(time.Since(start))
 	status := sc.sw.Status()
 	sc.sw = statuswriter.Writer{} // drop the request's writer before pooling
 	op := schemas.OperationFromTarget(headerValue(r.Header, "X-Amz-Target"))
@@ -277,7 +280,7 @@ func headerValue(h http.Header, key string) string {
 // the control routes, the method and path), the status and the duration.
 func appendTextLine(b []byte, now time.Time, method, path, op string, status int, d time.Duration) []byte {
 	b = append(b, "vpfake: "...)
-	b = appendMicroTime(b, now, '/', ' ')
+	b = appendLocalMicroTime(b, now)
 	b = append(b, ' ')
 	if op != "" {
 		b = append(b, op...)
@@ -291,6 +294,33 @@ func appendTextLine(b []byte, now time.Time, method, path, op string, status int
 	b = append(b, ' ')
 	b = appendDuration(b, d.Round(time.Microsecond))
 	return append(b, '\n')
+}
+
+// localSecond is a second of local time as a text line starts with it,
+// "2006/01/02 15:04:05".
+type localSecond struct {
+	unix int64
+	text [len("2006/01/02 15:04:05")]byte
+}
+
+// lastLocalSecond is the second the last text line was written in.
+var lastLocalSecond atomic.Pointer[localSecond]
+
+// appendLocalMicroTime appends t as appendMicroTime(b, t, '/', ' ') does,
+// with the date and time to the second formatted once per second of t
+// rather than once per line.
+func appendLocalMicroTime(b []byte, t time.Time) []byte {
+	unix := t.Unix()
+	sec := lastLocalSecond.Load()
+	if sec == nil || sec.unix != unix {
+		var full [len("2006/01/02 15:04:05.000000")]byte
+		sec = &localSecond{unix: unix}
+		copy(sec.text[:], appendMicroTime(full[:0], t, '/', ' '))
+		lastLocalSecond.Store(sec)
+	}
+	b = append(b, sec.text[:]...)
+	b = append(b, '.')
+	return appendPadded(b, t.Nanosecond()/1e3, 6)
 }
 
 // appendMicroTime appends t as year, month and day joined by dateSep, then

@@ -67,6 +67,20 @@ func TestAppendTextLineIsTheLogPackagesLine(t *testing.T) {
 	}
 }
 
+// TestAppendLocalMicroTime holds the text line's time, formatted to the
+// second once per second, to time.Format, across seconds, forwards and
+// backwards, at their edges, and in the same second again.
+func TestAppendLocalMicroTime(t *testing.T) {
+	base := time.Date(2026, time.March, 4, 5, 6, 7, 0, time.Local)
+	for _, d := range []time.Duration{0, 999999 * time.Microsecond, time.Second, time.Second + time.Microsecond, 0,
+		-time.Microsecond, -time.Hour, 24*time.Hour + 500*time.Millisecond, 24*time.Hour + 500*time.Millisecond, 366 * 24 * time.Hour} {
+		at := base.Add(d)
+		if got, want := string(appendLocalMicroTime([]byte("x"), at)), "x"+at.Format("2006/01/02 15:04:05.000000"); got != want {
+			t.Errorf("appendLocalMicroTime(%s) = %q, want %q", at, got, want)
+		}
+	}
+}
+
 func TestAppendJSONStringIsEncodingJSONs(t *testing.T) {
 	values := []string{"", "GetIdentitySource", `a"b\c`, "line\nbreak\r\t", "\x00\x01\x1f\x7f", "é€😀", "bad \xff utf8 \xc3",
 		"/_vpfake/issuers/example.com/.well-known/openid-configuration", "\u2028<>&"}
