@@ -46,6 +46,13 @@ func clip(s string, n int) string {
 // none), NotImplementedException for an operation of the model the fake does
 // not serve. Echoed names are clipped to maxEchoedTarget.
 func resolveTarget(target string) (string, operation, error) {
+	// A served operation's target, the common case, is looked up as it
+	// is: its name has none of the characters OperationFromTarget refuses.
+	if name, ok := strings.CutPrefix(target, schemas.TargetPrefix); ok {
+		if op, ok := operations[name]; ok {
+			return name, op, nil
+		}
+	}
 	name := schemas.OperationFromTarget(target)
 	switch {
 	case target == "":
