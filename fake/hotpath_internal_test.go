@@ -168,25 +168,29 @@ func TestHTTPDate(t *testing.T) {
 }
 
 // TestReadBody checks readBody against io.ReadAll over the same limit, with
-// Content-Length true, false and unknown, and a reader that fails.
+// Content-Length true, false and unknown, into no buffer, a small one and
+// one that held a larger body before, and a reader that fails.
 func TestReadBody(t *testing.T) {
 	for _, size := range []int{0, 1, 511, 512, 513, 5000} {
 		body := bytes.Repeat([]byte("x"), size)
 		for _, declared := range []int64{-1, 0, int64(size), int64(size) + 10, int64(size) / 2, maxBodyBytes + 5} {
-			r := &http.Request{Body: io.NopCloser(iotest.HalfReader(bytes.NewReader(body))), ContentLength: declared}
-			got, err := readBody(r)
-			if err != nil || !bytes.Equal(got, body) {
-				t.Errorf("size %d, Content-Length %d: readBody = %d bytes, %v; want %d bytes, nil", size, declared, len(got), err, size)
+			for _, dst := range [][]byte{nil, make([]byte, 0, 3), bytes.Repeat([]byte("y"), 6000)} {
+				r := &http.Request{Body: io.NopCloser(iotest.HalfReader(bytes.NewReader(body))), ContentLength: declared}
+				got, err := readBody(r, dst)
+				if err != nil || !bytes.Equal(got, body) {
+					t.Errorf("size %d, Content-Length %d, into %d of %d bytes: readBody = %d bytes, %v; want %d bytes, nil",
+						size, declared, len(dst), cap(dst), len(got), err, size)
+				}
 			}
 		}
 	}
 	boom := errors.New("boom")
 	r := &http.Request{Body: io.NopCloser(io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(boom))), ContentLength: 10}
-	if got, err := readBody(r); !errors.Is(err, boom) || string(got) != "abc" {
+	if got, err := readBody(r, nil); !errors.Is(err, boom) || string(got) != "abc" {
 		t.Errorf("failing reader: readBody = %q, %v; want \"abc\", %v", got, err, boom)
 	}
 	r = &http.Request{Body: io.NopCloser(bytes.NewReader(make([]byte, maxBodyBytes+100))), ContentLength: -1}
-	if got, err := readBody(r); err != nil || len(got) != maxBodyBytes+1 {
+	if got, err := readBody(r, nil); err != nil || len(got) != maxBodyBytes+1 {
 		t.Errorf("oversized body: readBody = %d bytes, %v; want %d, nil", len(got), err, maxBodyBytes+1)
 	}
 }

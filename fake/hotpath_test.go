@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,5 +112,46 @@ func BenchmarkServeGetIdentitySource(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestReusedBodiesLeaveNothingBehind checks that what the fake keeps from a
+// request (the resources it creates, the clientToken it remembers, the
+// answers it gives) does not point into the request's body, whose buffer
+// the next requests reuse: after requests whose bodies overwrite those
+// buffers with other bytes, the resources read back and replay as created.
+func TestReusedBodiesLeaveNothingBehind(t *testing.T) {
+	srv := fake.NewServer(fake.WithoutListener())
+	defer srv.Close()
+	storeBody := `{"clientToken":"keep-store-token","validationSettings":{"mode":"STRICT"},"description":"kept description"}`
+	store := hotpathCall(t, srv, "CreatePolicyStore", storeBody, nil)
+	id := store["policyStoreId"].(string)
+	sourceBody := `{"clientToken":"keep-source-token","policyStoreId":"` + id + `","principalEntityType":"Keep::Me",` +
+		`"configuration":{"cognitoUserPoolConfiguration":{"userPoolArn":"` + userPoolArn + `","clientIds":["keepclient"],"groupConfiguration":{"groupEntityType":"Keep::Group"}}}}`
+	source := hotpathCall(t, srv, "CreateIdentitySource", sourceBody, nil)
+	getBody := `{"policyStoreId":"` + id + `","identitySourceId":"` + source["identitySourceId"].(string) + `"}`
+	want := hotpathCall(t, srv, "GetIdentitySource", getBody, nil)
+	wantStore := hotpathCall(t, srv, "GetPolicyStore", `{"policyStoreId":"`+id+`"}`, nil)
+
+	// Bodies of the same lengths, of other bytes, refused or not.
+	for i := range 50 {
+		for _, b := range []string{storeBody, sourceBody, getBody} {
+			filler := strings.Repeat(string(rune('a'+i%26)), len(b))
+			newHotpathRequest(t, "GetIdentitySource", filler, nil, time.Now()).serve(srv.Handler())
+			newHotpathRequest(t, "GetIdentitySource", `{"policyStoreId":"`+filler[:22]+`","identitySourceId":"`+filler[:22]+`"}`, nil, time.Now()).serve(srv.Handler())
+		}
+	}
+
+	if got := hotpathCall(t, srv, "GetIdentitySource", getBody, nil); !reflect.DeepEqual(got, want) {
+		t.Errorf("GetIdentitySource after other requests = %v, want as before, %v", got, want)
+	}
+	if got := hotpathCall(t, srv, "GetPolicyStore", `{"policyStoreId":"`+id+`"}`, nil); !reflect.DeepEqual(got, wantStore) {
+		t.Errorf("GetPolicyStore after other requests = %v, want as before, %v", got, wantStore)
+	}
+	if got := hotpathCall(t, srv, "CreateIdentitySource", sourceBody, nil); got["identitySourceId"] != source["identitySourceId"] {
+		t.Errorf("CreateIdentitySource replayed with its clientToken = %v, want the identity source it created, %v", got, source)
+	}
+	if got := hotpathCall(t, srv, "CreatePolicyStore", storeBody, nil); got["policyStoreId"] != id {
+		t.Errorf("CreatePolicyStore replayed with its clientToken = %v, want the policy store it created, %s", got, id)
 	}
 }

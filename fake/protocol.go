@@ -116,7 +116,9 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// the past.
 	now := h.signingNow()
 	w.Header()["Date"] = httpDateHeader(now) // canonical key: no Set
-	out, err := h.serve(r, now)
+	buf := bodyBuffers.Get().(*[]byte)
+	defer releaseBody(buf) // once answered: nothing the answer holds points into the body
+	out, err := h.serve(r, now, buf)
 	if err == nil {
 		writeJSON(w, http.StatusOK, out)
 		return
@@ -129,13 +131,32 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeError(w, err)
 }
 
+// bodyBuffers hold request bodies while they are served. What serving a
+// body keeps (the engine's state, an answer, an error) is decoded from it,
+// copied: json.Unmarshal's strings, schemas.FlatSetter's members, the
+// digests of SigV4 and clientTokens.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// maxPooledBody bounds the buffers bodyBuffers keeps, so that one large
+// body does not stay in memory.
+const maxPooledBody = 64 << 10
+
+// releaseBody gives buf back to bodyBuffers, unless it has grown past
+// maxPooledBody.
+func releaseBody(buf *[]byte) {
+	if cap(*buf) <= maxPooledBody {
+		*buf = (*buf)[:0]
+		bodyBuffers.Put(buf)
+	}
+}
+
 // serve answers one API request, in this order: authentication (when on:
 // the Authorization header, its scope, its date against now (the signing
 // clock), the access key and session token, then the signature over the
 // body), the method, the operation, authorisation, injected faults and rate
 // limits, the Content-Type, the body's encoding and nesting, the input schema, and
 // finally the engine.
-func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
+func (h *apiHandler) serve(r *http.Request, now time.Time, buf *[]byte) (any, error) {
 	var (
 		sig  sigV4
 		cred *knownCredential // nil when signatures are not verified
@@ -146,7 +167,8 @@ func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
 			return nil, err
 		}
 	}
-	body, err := readBody(r)
+	body, err := readBody(r, (*buf)[:0])
+	*buf = body // a buffer grown for a larger body is the one given back
 	if err != nil {
 		return nil, &SerializationException{Message: "cannot read request body: " + err.Error()}
 	}
@@ -208,17 +230,20 @@ func (h *apiHandler) serve(r *http.Request, now time.Time) (any, error) {
 }
 
 // readBody reads the request body, up to maxBodyBytes+1 bytes, as
-// io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1)) does, into a buffer
-// sized by Content-Length when it is declared and within bounds, so that a
-// small body is one small allocation.
-func readBody(r *http.Request) ([]byte, error) {
-	size := 512
+// io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1)) does, appending it to
+// dst, which it first grows to the Content-Length when one is declared and
+// within bounds, so that a body is at most one allocation.
+func readBody(r *http.Request, dst []byte) ([]byte, error) {
+	body := dst[:0]
 	if r.ContentLength >= 0 && r.ContentLength < maxBodyBytes {
 		// One byte more than declared, so that reading EOF needs no growth.
-		size = int(r.ContentLength) + 1
+		body = slices.Grow(body, int(r.ContentLength)+1)
+	} else if cap(body) == 0 {
+		body = make([]byte, 0, 512)
 	}
-	body := make([]byte, 0, size)
-	rd := io.LimitReader(r.Body, maxBodyBytes+1)
+	// A LimitedReader of its own rather than io.LimitReader's, which
+	// would be one more allocation a request.
+	rd := io.LimitedReader{R: r.Body, N: maxBodyBytes + 1}
 	for {
 		n, err := rd.Read(body[len(body):cap(body)])
 		body = body[:len(body)+n]
