@@ -255,12 +255,36 @@ func parseSigV4(h http.Header) (sigV4, error) {
 	if s.amzDate == "" {
 		return sigV4{}, incomplete("Authorization header requires existence of a 'X-Amz-Date' header.")
 	}
-	t, err := time.Parse(amzDateLayout, s.amzDate)
+	t, err := parseAmzDate(s.amzDate)
 	if err != nil {
 		return sigV4{}, incomplete("X-Amz-Date must be an ISO 8601 basic date-time such as 20240812T182050Z")
 	}
 	s.signingTime = t
 	return s, nil
+}
+
+// lastAmzDate is the X-Amz-Date parsed last, with its time: the requests
+// signed within a second all carry the same one.
+var lastAmzDate atomic.Pointer[struct {
+	text string
+	t    time.Time
+}]
+
+// parseAmzDate is time.Parse(amzDateLayout, text), parsing each text once
+// as long as the requests repeat it.
+func parseAmzDate(text string) (time.Time, error) {
+	if last := lastAmzDate.Load(); last != nil && last.text == text {
+		return last.t, nil
+	}
+	t, err := time.Parse(amzDateLayout, text)
+	if err != nil {
+		return time.Time{}, err
+	}
+	lastAmzDate.Store(&struct {
+		text string
+		t    time.Time
+	}{strings.Clone(text), t})
+	return t, nil
 }
 
 // authenticate checks the request's headers as AWS does, in this order:
@@ -363,7 +387,7 @@ func (a *authenticator) checkScope(sig sigV4, now time.Time) error {
 		return invalid("Credential should be scoped to correct service: '%s'. ", signingService)
 	case sig.region != a.region:
 		return invalid("Credential should be scoped to a valid region, not '%s'. ", clip(sig.region, maxEchoedTarget))
-	case sig.scopeDate != sig.signingTime.Format("20060102"):
+	case sig.scopeDate != sig.amzDate[:len("20060102")]: // what signingTime.Format("20060102") writes: X-Amz-Date parsed as amzDateLayout
 		return invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.",
 			sig.scopeDate, sig.signingTime.Format("20060102"), sig.amzDate)
 	}

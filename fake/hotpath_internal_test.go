@@ -344,6 +344,20 @@ var sigV4Seeds = []string{
 // amzDateSeeds are X-Amz-Date values for the seeds.
 var amzDateSeeds = []string{"20240812T182050Z", " 20240812T182050Z ", "", "2024-08-12T18:20:50Z", "20241312T182050Z", "20240812T182050"}
 
+// TestParseAmzDate holds parseAmzDate, which remembers the X-Amz-Date it
+// parsed last, to time.Parse over a sequence of dates repeated, changed,
+// malformed (which must not be remembered) and repeated again.
+func TestParseAmzDate(t *testing.T) {
+	for _, text := range []string{"20240812T182050Z", "20240812T182050Z", "20240812T182051Z", "20240812T1820Z", "20240812T182051Z",
+		"2024-08-12T18:20:51Z", "20240812T182051Z", "20241301T000000Z", "20240812T182050Z", "", "20240812T182050Z"} {
+		want, wantErr := time.Parse(amzDateLayout, text)
+		got, err := parseAmzDate(text)
+		if (err != nil) != (wantErr != nil) || !got.Equal(want) {
+			t.Errorf("parseAmzDate(%q) = %v, %v; want time.Parse's %v, %v", text, got, err, want, wantErr)
+		}
+	}
+}
+
 // TestParseSigV4MatchesReference holds parseSigV4 to the parser it
 // replaced, on the seeds with each date and on random changes of them.
 func TestParseSigV4MatchesReference(t *testing.T) {
