@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -134,7 +135,7 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(addr stri
 	}
 	hs := srv.NewHTTPServer(logRequests(srv.Handler(), sink, cfg.log))
 	hs.ErrorLog = logger
-	conns := &connTracker{active: map[net.Conn]struct{}{}}
+	conns := &connTracker{}
 	hs.ConnState = conns.track
 	// The readiness line has no log prefix, so scripts can wait for it.
 	fmt.Fprintf(sink, "vpfake listening on http://%s\n", ln.Addr())
@@ -207,20 +208,25 @@ func drain(hs *http.Server, conns *connTracker, timeout time.Duration, logger *l
 }
 
 // connTracker knows the connections with a request in progress, so that
-// drain can cut short the bodies still arriving on them.
+// drain can cut short the bodies still arriving on them. Each connection
+// has a flag, set while a request is in progress: the two changes of state
+// every request makes read the map without a lock and set the flag, and
+// only a connection opened or closed writes the map.
 type connTracker struct {
-	mu     sync.Mutex
-	active map[net.Conn]struct{}
+	conns sync.Map // net.Conn → *atomic.Bool, true while a request is in progress
 }
 
 // track is an http.Server ConnState hook.
 func (c *connTracker) track(conn net.Conn, state http.ConnState) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if state == http.StateActive {
-		c.active[conn] = struct{}{}
-	} else {
-		delete(c.active, conn)
+	switch state {
+	case http.StateNew:
+		c.conns.Store(conn, new(atomic.Bool))
+	case http.StateActive, http.StateIdle:
+		if v, ok := c.conns.Load(conn); ok {
+			v.(*atomic.Bool).Store(state == http.StateActive)
+		}
+	default: // StateHijacked, StateClosed
+		c.conns.Delete(conn)
 	}
 }
 
@@ -228,13 +234,16 @@ func (c *connTracker) track(conn net.Conn, state http.ConnState) {
 // a handler reading a body gets an error and answers it. It returns how
 // many connections were active.
 func (c *connTracker) cutReads() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	now := time.Now()
-	for conn := range c.active {
-		_ = conn.SetReadDeadline(now) // a connection already closed has nothing to cut
-	}
-	return len(c.active)
+	n := 0
+	c.conns.Range(func(k, v any) bool {
+		if v.(*atomic.Bool).Load() {
+			_ = k.(net.Conn).SetReadDeadline(now) // a connection already closed has nothing to cut
+			n++
+		}
+		return true
+	})
+	return n
 }
 
 // logState says where the state came from and where it goes.

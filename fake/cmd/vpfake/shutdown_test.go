@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -239,5 +240,43 @@ func TestRunControlToken(t *testing.T) {
 	}
 	if s := get("/_vpfake/health", ""); s != http.StatusOK {
 		t.Errorf("health without the token: HTTP %d", s)
+	}
+}
+
+// TestConnTracker checks the connections cutReads cuts are those with a
+// request in progress, as the ConnState hook reports them, and that a cut
+// connection's reads fail at once while the others' do not.
+func TestConnTracker(t *testing.T) {
+	var c connTracker
+	busy, busyPeer := net.Pipe()
+	idle, idlePeer := net.Pipe()
+	gone, _ := net.Pipe()
+	for _, conn := range []net.Conn{busy, busyPeer, idle, idlePeer} {
+		defer conn.Close()
+	}
+	for _, step := range []struct {
+		conn  net.Conn
+		state http.ConnState
+	}{
+		{busy, http.StateNew}, {idle, http.StateNew}, {gone, http.StateNew},
+		{busy, http.StateActive}, {idle, http.StateActive}, {gone, http.StateActive},
+		{idle, http.StateIdle}, {gone, http.StateClosed},
+		{net.Conn(nil), http.StateActive}, // a connection never seen new: nothing to track
+	} {
+		c.track(step.conn, step.state)
+	}
+	if n := c.cutReads(); n != 1 {
+		t.Errorf("cutReads = %d, want 1: the one connection with a request in progress", n)
+	}
+	if _, err := busy.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("a read on the busy connection after cutReads: %v, want %v", err, os.ErrDeadlineExceeded)
+	}
+	go func() { _, _ = idlePeer.Write([]byte("x")) }()
+	if _, err := idle.Read(make([]byte, 1)); err != nil {
+		t.Errorf("a read on the idle connection after cutReads: %v, want it to read", err)
+	}
+	c.track(busy, http.StateIdle)
+	if n := c.cutReads(); n != 0 {
+		t.Errorf("cutReads once every request has ended = %d, want 0", n)
 	}
 }
