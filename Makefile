@@ -190,7 +190,7 @@ bench-catalogue: ## the whole catalogue against the fake and against servers tha
 	$(GO) run ./internal/benchratio -base fake -subject empty-200 bin/bench-catalogue.txt
 
 FUZZTIME ?= 30s
-FUZZ_TARGETS = FuzzRequestBody FuzzRequestAmplified FuzzRequestHeaders FuzzSigV4 FuzzControlRoutes
+FUZZ_TARGETS = FuzzRequestBody FuzzRequestAmplified FuzzRequestHeaders FuzzSigV4 FuzzParseSigV4 FuzzFlatDecode FuzzControlRoutes
 
 fuzz: ## run each fuzz target of package fake for FUZZTIME (default 30s): every answer conforms to its schema, a refusal stays under 64 KiB; then schemas' FuzzValidator: the validator agrees with the jsonschema reference on any body
 	@for f in $(FUZZ_TARGETS); do echo "fuzz: $$f for $(FUZZTIME)"; \
