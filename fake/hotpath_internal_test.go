@@ -384,21 +384,7 @@ func TestParseSigV4MatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	alphabet := []byte("AWS4-HMAC-SHA256 Credential=/,;=SignedHeaders Signature0123456789abcdefXYZ_ \t")
 	for range 20000 {
-		b := []byte(sigV4Seeds[rng.IntN(len(sigV4Seeds))])
-		for range 1 + rng.IntN(4) {
-			if len(b) == 0 {
-				break
-			}
-			i := rng.IntN(len(b))
-			switch rng.IntN(3) {
-			case 0:
-				b[i] = alphabet[rng.IntN(len(alphabet))]
-			case 1:
-				b = append(b[:i], b[i+1:]...)
-			default:
-				b = append(b[:i], append([]byte{alphabet[rng.IntN(len(alphabet))]}, b[i:]...)...)
-			}
-		}
+		b := mutateBytes(rng, []byte(sigV4Seeds[rng.IntN(len(sigV4Seeds))]), alphabet, 1+rng.IntN(4))
 		check(t, string(b), amzDateSeeds[rng.IntN(len(amzDateSeeds))])
 	}
 }
@@ -544,22 +530,7 @@ func TestFlatDecodeMatchesUnmarshal(t *testing.T) {
 	}
 	taken := 0
 	for range 50000 {
-		b := []byte(flatDecodeSeeds[rng.IntN(len(flatDecodeSeeds))])
-		for range 1 + rng.IntN(3) {
-			if len(b) == 0 {
-				b = append(b, alphabet[rng.IntN(len(alphabet))])
-				continue
-			}
-			i := rng.IntN(len(b))
-			switch rng.IntN(3) {
-			case 0:
-				b[i] = alphabet[rng.IntN(len(alphabet))]
-			case 1:
-				b = append(b[:i], b[i+1:]...)
-			default:
-				b = append(b[:i], append([]byte{alphabet[rng.IntN(len(alphabet))]}, b[i:]...)...)
-			}
-		}
+		b := mutateBytes(rng, []byte(flatDecodeSeeds[rng.IntN(len(flatDecodeSeeds))]), alphabet, 1+rng.IntN(3))
 		if checkFlatDecode(t, b) {
 			taken++
 		}
@@ -567,6 +538,28 @@ func TestFlatDecodeMatchesUnmarshal(t *testing.T) {
 	if taken < 100 {
 		t.Errorf("the shortcut took %d of 50000 changed bodies, want at least 100: the changes do not reach it", taken)
 	}
+}
+
+// mutateBytes makes n random changes to b, each a byte of alphabet put in
+// place of one, a byte removed, or a byte of alphabet inserted (inserted
+// into an empty b), and returns it.
+func mutateBytes(rng *rand.Rand, b, alphabet []byte, n int) []byte {
+	for range n {
+		if len(b) == 0 {
+			b = append(b, alphabet[rng.IntN(len(alphabet))])
+			continue
+		}
+		i := rng.IntN(len(b))
+		switch rng.IntN(3) {
+		case 0:
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		case 1:
+			b = append(b[:i], b[i+1:]...)
+		default:
+			b = append(b[:i], append([]byte{alphabet[rng.IntN(len(alphabet))]}, b[i:]...)...)
+		}
+	}
+	return b
 }
 
 // FuzzFlatDecode holds identitySourceRef.SetFlat, through
