@@ -847,19 +847,6 @@ func (is *identitySource) writeOutput() writeIdentitySourceOutput {
 	}
 }
 
-// getIdentitySource is GetIdentitySource's answer as a value. The API
-// serves getIdentitySourceJSON, which writes the same answer's JSON.
-func (e *engine) getIdentitySource(in identitySourceRef) (*identitySourceOutput, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.prune()
-	is, err := e.readLookup(in.PolicyStoreID, in.IdentitySourceID)
-	if err != nil {
-		return nil, err
-	}
-	return is.output(), nil
-}
-
 // getIdentitySourceJSON answers GetIdentitySource already encoded, written
 // straight from the identity source under the lock into a pooled buffer
 // (appendOutputJSON): the read the tests of a client make most builds no

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -68,10 +69,7 @@ func TestSharedConfigurations(t *testing.T) {
 		UpdateConfiguration: configuration{Cognito: &cognitoUserPoolConfiguration{UserPoolArn: arnB}}}); err != nil {
 		t.Fatalf("UpdateIdentitySource: %v, want no error", err)
 	}
-	out, err := e.getIdentitySource(identitySourceRef{PolicyStoreID: s2, IdentitySourceID: i2})
-	if err != nil {
-		t.Fatalf("GetIdentitySource: %v, want no error", err)
-	}
+	out := getIdentitySourceValue(t, e, identitySourceRef{PolicyStoreID: s2, IdentitySourceID: i2})
 	if c := out.Configuration.Cognito; c == nil || c.UserPoolArn != arnA || strings.Join(c.ClientIDs, ",") != "client-1,client-2" {
 		t.Errorf("the second identity source's configuration after the first's update: %+v, want %s with client-1 and client-2", c, arnA)
 	}
@@ -135,10 +133,14 @@ func TestIDsInline(t *testing.T) {
 func TestSourceDeletedAndAnother(t *testing.T) {
 	e := footprintEngine(t)
 	store, first := footprintPair(t, e, "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_aaaaaaaaa")
-	before, err := e.getIdentitySource(identitySourceRef{PolicyStoreID: store, IdentitySourceID: first})
-	if err != nil {
-		t.Fatalf("GetIdentitySource: %v, want no error", err)
+	// An answer value that names the first source through its held id
+	// (ListIdentitySources' items do), and copies to hold it to.
+	list, err := e.listIdentitySources(listIdentitySourcesInput{PolicyStoreID: store})
+	if err != nil || len(list.IdentitySources) != 1 {
+		t.Fatalf("ListIdentitySources: %d items, %v; want 1, no error", len(list.IdentitySources), err)
 	}
+	before := list.IdentitySources[0]
+	first, store = strings.Clone(first), strings.Clone(store)
 	if _, err := e.deleteIdentitySource(identitySourceRef{PolicyStoreID: store, IdentitySourceID: first}); err != nil {
 		t.Fatalf("DeleteIdentitySource: %v, want no error", err)
 	}
@@ -242,4 +244,20 @@ func TestEntityTypesShared(t *testing.T) {
 				is.principalEntityType, unsafe.StringData(is.principalEntityType), held[0].principalEntityType, unsafe.StringData(held[0].principalEntityType))
 		}
 	}
+}
+
+// getIdentitySourceValue is GetIdentitySource's answer, as the API writes
+// it (getIdentitySourceJSON), decoded.
+func getIdentitySourceValue(t *testing.T, e *engine, ref identitySourceRef) identitySourceOutput {
+	t.Helper()
+	enc, err := e.getIdentitySourceJSON(ref)
+	if err != nil {
+		t.Fatalf("GetIdentitySource: %v, want no error", err)
+	}
+	defer enc.release()
+	var out identitySourceOutput
+	if err := json.Unmarshal(enc.b, &out); err != nil {
+		t.Fatalf("GetIdentitySource's answer %s does not decode: %v", enc.b, err)
+	}
+	return out
 }
