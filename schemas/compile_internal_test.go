@@ -49,3 +49,55 @@ func TestSchemaCompiledOnceUnderConcurrency(t *testing.T) {
 		}
 	}
 }
+
+// TestCompiledSchemasKeepNoDocuments checks that the decoded schema files
+// do not outlive a compile, as they would as live heap every GC cycle
+// marks, while the compiled nodes, which later files share, stay; a file
+// compiled after others, which decodes its documents again, validates as
+// one compiled first does.
+func TestCompiledSchemasKeepNoDocuments(t *testing.T) {
+	s := loadSchemas()
+	const later = "UpdateIdentitySource.input.schema.json"
+	for name := range s.names {
+		if name == later {
+			continue
+		}
+		if _, ok := s.schema(name); !ok {
+			t.Fatalf("%s: expected a compiled schema", name)
+		}
+		if n := len(s.compiler.docs); n != 0 {
+			t.Fatalf("after compiling %s the compiler keeps %d decoded document(s), expected none", name, n)
+		}
+	}
+	if len(s.compiler.nodes) == 0 {
+		t.Fatal("the compiler keeps no compiled nodes, expected those of the files compiled")
+	}
+	first := loadSchemas()
+	fresh, _ := first.schema(later)
+	reused, _ := s.schema(later)
+	bodies := []string{
+		`{"policyStoreId":"PSEXAMPLEabcdefg111111","identitySourceId":"ISEXAMPLEabcdefg111111","updateConfiguration":{"cognitoUserPoolConfiguration":{"userPoolArn":"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abcdefghi"}}}`,
+		`{"policyStoreId":"PS!","identitySourceId":"ISEXAMPLEabcdefg111111","updateConfiguration":{}}`,
+		`{"policyStoreId":"PSEXAMPLEabcdefg111111","identitySourceId":"ISEXAMPLEabcdefg111111","updateConfiguration":{"openIdConnectConfiguration":{"issuer":"http://x","tokenSelection":{}}}}`,
+		`{"identitySourceId":3}`,
+	}
+	for i, b := range bodies {
+		want, got := validateNode(t, fresh, b), validateNode(t, reused, b)
+		if (want == "") != (i == 0) {
+			t.Errorf("%s compiled first answers %q for %s; expected only the first body to conform", later, want, b)
+		}
+		if got != want {
+			t.Errorf("%s compiled after the others' documents were dropped answers %q for %s, compiled first %q", later, got, b, want)
+		}
+	}
+}
+
+// validateNode is the whole validator's answer for body against n, as
+// text: "" when it conforms.
+func validateNode(t *testing.T, n *node, body string) string {
+	t.Helper()
+	if err := validateBounded("schema", n, []byte(body), 100); err != nil {
+		return err.Error()
+	}
+	return ""
+}
