@@ -1,6 +1,9 @@
 package schemas
 
 import (
+	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -65,8 +68,8 @@ func TestCompiledSchemasKeepNoDocuments(t *testing.T) {
 		if _, ok := s.schema(name); !ok {
 			t.Fatalf("%s: expected a compiled schema", name)
 		}
-		if n := len(s.compiler.docs); n != 0 {
-			t.Fatalf("after compiling %s the compiler keeps %d decoded document(s), expected none", name, n)
+		if n, m := len(s.compiler.docs), len(s.compiler.defs); n != 0 || m != 0 {
+			t.Fatalf("after compiling %s the compiler keeps %d decoded document(s) and the definitions of %d file(s), expected none", name, n, m)
 		}
 	}
 	if len(s.compiler.nodes) == 0 {
@@ -100,4 +103,71 @@ func validateNode(t *testing.T, n *node, body string) string {
 		return err.Error()
 	}
 	return ""
+}
+
+// TestLocatedDefsDecodeAsTheWholeFile holds each definition of
+// common.schema.json, decoded alone from where locateDefs found it, to the
+// same definition in the file decoded whole.
+func TestLocatedDefsDecodeAsTheWholeFile(t *testing.T) {
+	b, err := Source(commonFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := decodeSchemaFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := whole.(map[string]any)["$defs"].(map[string]any)
+	defs, err := locateDefs(b)
+	if err != nil {
+		t.Fatalf("locateDefs(%s): %v", commonFile, err)
+	}
+	var wantNames, gotNames []string
+	for name := range want {
+		wantNames = append(wantNames, name)
+	}
+	for name := range defs {
+		gotNames = append(gotNames, name)
+	}
+	slices.Sort(wantNames)
+	slices.Sort(gotNames)
+	if !slices.Equal(gotNames, wantNames) {
+		t.Fatalf("locateDefs found %v, the whole file has %v", gotNames, wantNames)
+	}
+	for name, raw := range defs {
+		got, err := decodeSchemaFile(raw)
+		if err != nil {
+			t.Fatalf("definition %s (%s) does not decode: %v", name, raw, err)
+		}
+		if !reflect.DeepEqual(got, want[name]) {
+			t.Errorf("definition %s decoded alone = %v, in the whole file %v", name, got, want[name])
+		}
+	}
+}
+
+// TestLocateDefsRefuses checks the documents locateDefs cannot read, and
+// that a $ref to a definition a located file does not have does not
+// resolve.
+func TestLocateDefsRefuses(t *testing.T) {
+	for _, doc := range []string{`[]`, `{"$defs":[]}`, `{"$defs":{"a":}}`, `{"$defs":{"a":{}}`, `{"x":1,`} {
+		if defs, err := locateDefs([]byte(doc)); err == nil {
+			t.Errorf("locateDefs(%s) = %v, expected an error", doc, defs)
+		}
+	}
+	defs, err := locateDefs([]byte(`{"title":"t","$defs":{"A":{"type":"string"},"B~1C":{"$ref":"#/$defs/A"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(defs["A"]); got != `{"type":"string"}` {
+		t.Errorf("definition A located as %q, expected {\"type\":\"string\"}", got)
+	}
+	c := newCompiler()
+	c.defs["defs.json"] = defs
+	if _, err := c.compileRef("x.schema.json", "defs.json#/$defs/Missing"); err == nil || !strings.Contains(err.Error(), "does not resolve") {
+		t.Errorf("a $ref to a missing definition: error %v, expected one saying it does not resolve", err)
+	}
+	n, err := c.compileRef("x.schema.json", "defs.json#/$defs/A")
+	if err != nil || !slices.Equal(n.types, []string{"string"}) {
+		t.Errorf("a $ref to definition A compiled to %+v, %v; expected a node of type string", n, err)
+	}
 }

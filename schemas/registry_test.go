@@ -176,7 +176,10 @@ func TestRegistryModelOperations(t *testing.T) {
 func TestParseRegistryRefuses(t *testing.T) {
 	for _, c := range []struct{ name, doc, want string }{
 		{"not JSON", `{`, "parse registry"},
-		{"unknown member", `{"surprise":1}`, "unknown field"},
+		{"unknown member", `{"surprise":1}`, `unknown object member name "surprise"`},
+		{"member named in another case", `{"Source":"x"}`, `unknown object member name "Source"`},
+		{"member twice", `{"source":"a","source":"b"}`, `duplicate object member name "source"`},
+		{"more after the document", `{} {}`, "parse registry"},
 		{"bad status", `{"errors":{"X":{"status":200}}}`, "status 200"},
 		{"operation not in the model", `{"operations":{"Op":{"requests":[{}]}}}`, "not in modelOperations"},
 		{"undeclared error", `{"modelOperations":["Op"],"operations":{"Op":{"errors":["Nope"],"requests":[{}]}}}`, "Nope"},

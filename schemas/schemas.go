@@ -92,7 +92,7 @@ func (s *schemaSet) schema(file string) (*node, bool) {
 	// keep what they need, and the next file, compiled seldom (once per
 	// operation and direction), decodes what it reads again. Kept, they
 	// would be a third of the fake's live heap, which every GC cycle marks.
-	clear(s.compiler.docs)
+	s.compiler.forget()
 	if err != nil {
 		panic(fmt.Sprintf("schemas: compile embedded %s: %v", file, err))
 	}

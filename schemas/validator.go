@@ -1,7 +1,9 @@
 package schemas
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"regexp"
@@ -13,6 +15,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // The package validates with its own compiled form of the embedded schema
@@ -82,12 +86,23 @@ var annotations = map[string]bool{
 // across files; a node is made once per (file, pointer), so recursive
 // definitions compile to a cycle.
 type compiler struct {
-	docs  map[string]any
+	docs map[string]any
+	// defs locates the "$defs" members of the files no schema has been
+	// compiled from (common.schema.json, which only holds definitions): a
+	// $ref to one of them decodes that member alone (defOf), not the file.
+	defs  map[string]map[string]jsontext.Value
 	nodes map[string]*node
 }
 
 func newCompiler() *compiler {
-	return &compiler{docs: map[string]any{}, nodes: map[string]*node{}}
+	return &compiler{docs: map[string]any{}, defs: map[string]map[string]jsontext.Value{}, nodes: map[string]*node{}}
+}
+
+// forget drops the decoded documents and the located definitions, once a
+// file is compiled: the nodes keep what they need.
+func (c *compiler) forget() {
+	clear(c.docs)
+	clear(c.defs)
 }
 
 // doc parses an embedded file (numbers kept exact).
@@ -119,6 +134,27 @@ func (c *compiler) compileRef(file, ref string) (*node, error) {
 	if n, ok := c.nodes[key]; ok {
 		return n, nil
 	}
+	v, err := c.resolve(file, ref, target, frag)
+	if err != nil {
+		return nil, err
+	}
+	n := &node{}
+	c.nodes[key] = n
+	if err := c.fill(n, target, key, v); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// resolve returns the schema frag names in the file target, as ref,
+// written in file, gives them. A definition ("#/$defs/<name>") of a file
+// not decoded whole is decoded alone.
+func (c *compiler) resolve(file, ref, target, frag string) (any, error) {
+	if _, decoded := c.docs[target]; !decoded {
+		if name, ok := strings.CutPrefix(frag, "/$defs/"); ok && name != "" && !strings.Contains(name, "/") {
+			return c.defOf(file, ref, target, unescapePointerToken(name))
+		}
+	}
 	v, err := c.doc(target)
 	if err != nil {
 		return nil, err
@@ -134,12 +170,79 @@ func (c *compiler) compileRef(file, ref string) (*node, error) {
 			}
 		}
 	}
-	n := &node{}
-	c.nodes[key] = n
-	if err := c.fill(n, target, key, v); err != nil {
-		return nil, err
+	return v, nil
+}
+
+// defOf decodes the member name of the "$defs" of the file target, which
+// a $ref in file names. The members are located in one pass over the
+// file that decodes none of them (a fifth of decoding it whole, for
+// common.schema.json), and each is decoded when asked for.
+func (c *compiler) defOf(file, ref, target, name string) (any, error) {
+	defs, ok := c.defs[target]
+	if !ok {
+		b, err := Source(target)
+		if err != nil {
+			return nil, err
+		}
+		if defs, err = locateDefs(b); err != nil {
+			return nil, fmt.Errorf("schemas: %s: %w", target, err)
+		}
+		c.defs[target] = defs
 	}
-	return n, nil
+	raw, ok := defs[name]
+	if !ok {
+		return nil, fmt.Errorf("schemas: %s: $ref %q does not resolve", file, ref)
+	}
+	v, err := decodeSchemaFile(raw)
+	if err != nil {
+		return nil, fmt.Errorf("schemas: %s: $defs member %q: %w", target, name, err)
+	}
+	return v, nil
+}
+
+// locateDefs returns the members of the "$defs" object of the document b,
+// each as its text, a slice of b.
+func locateDefs(b []byte) (map[string]jsontext.Value, error) {
+	defs := map[string]jsontext.Value{}
+	var dec jsontext.Decoder
+	dec.Reset(bytes.NewReader(b))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return nil, errors.New("not a JSON object")
+	}
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return nil, err
+		}
+		if tok.String() != "$defs" {
+			if err := dec.SkipValue(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+			return nil, errors.New("$defs is not an object")
+		}
+		for dec.PeekKind() != '}' {
+			tok, err := dec.ReadToken()
+			if err != nil {
+				return nil, err
+			}
+			name := tok.String() // before the next read voids tok
+			v, err := dec.ReadValue()
+			if err != nil {
+				return nil, err
+			}
+			// The value's own bytes in b: what ReadValue returns is only
+			// valid until the next read.
+			end := int(dec.InputOffset())
+			defs[name] = jsontext.Value(b[end-len(v) : end])
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+	}
+	return defs, nil
 }
 
 // sub compiles a schema nested in file at where (for messages).
