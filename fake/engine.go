@@ -848,22 +848,28 @@ func (is *identitySource) writeOutput() writeIdentitySourceOutput {
 }
 
 // getIdentitySourceJSON answers GetIdentitySource already encoded, written
-// straight from the identity source under the lock into a pooled buffer
-// (appendOutputJSON): the read the tests of a client make most builds no
-// answer value, no date or issuer string, on the way.
+// from the identity source into a pooled buffer (appendOutputJSON): the
+// read the tests of a client make most builds no answer value, no date or
+// issuer string, on the way. Only the copy of the identity source is made
+// under the lock, and the encoding after it, so that the lock is held for
+// a lookup and a copy: every request takes it, and a holder the system
+// deschedules stalls them all. The copy shares what is never written again
+// (its id's bytes, its strings, its configuration, which an update
+// replaces rather than changes).
 func (e *engine) getIdentitySourceJSON(in identitySourceRef) (*encodedOutput, error) {
-	out := encodedOutputs.Get().(*encodedOutput)
+	var snap identitySource
 	e.mu.Lock()
 	e.prune()
 	is, err := e.readLookup(in.PolicyStoreID, in.IdentitySourceID)
 	if err == nil {
-		out.b = is.appendOutputJSON(out.b[:0])
+		snap = *is
 	}
 	e.mu.Unlock()
 	if err != nil {
-		out.release()
 		return nil, err
 	}
+	out := encodedOutputs.Get().(*encodedOutput)
+	out.b = snap.appendOutputJSON(out.b[:0])
 	return out, nil
 }
 

@@ -163,7 +163,8 @@ func TestSourceDeletedAndAnother(t *testing.T) {
 // ListIdentitySources, whose answers are written after the lock is
 // released and point into the resources, while the same identity source
 // is updated and another store's deleted and created again: under -race,
-// a write to what an answer points into is reported.
+// a write to what an answer points into is reported, and each
+// GetIdentitySource answer must be one version of the identity source.
 func TestConcurrentReadsAndWrites(t *testing.T) {
 	s := NewServer(WithoutListener())
 	defer s.Close()
@@ -179,8 +180,19 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 			defer wg.Done()
 			req := newScaleRequest(op.name)
 			for range 200 {
-				if w := req.serve(s.Handler(), []byte(op.body)); w.code != 200 || !strings.Contains(w.body.String(), source) {
+				w := req.serve(s.Handler(), []byte(op.body))
+				if w.code != 200 || !strings.Contains(w.body.String(), source) {
 					t.Errorf("%s: HTTP %d %s, want 200 naming %s", op.name, w.code, w.body.String(), source)
+					return
+				}
+				if op.name != "GetIdentitySource" {
+					continue
+				}
+				// One version of the identity source, not parts of two.
+				var got identitySourceOutput
+				if err := json.Unmarshal(w.body.Bytes(), &got); err != nil || got.Details == nil || got.Configuration == nil || got.Configuration.Cognito == nil ||
+					got.Details.UserPoolArn != got.Configuration.Cognito.UserPoolArn {
+					t.Errorf("GetIdentitySource: %s (%v), want details and configuration naming the same user pool", w.body.String(), err)
 					return
 				}
 			}
