@@ -184,7 +184,9 @@ func mustParseRegistry(b []byte) *Registry {
 }
 
 // ParseRegistry parses a registry document with the layout of the embedded
-// registry.json. Tests use it to try a changed copy.
+// registry.json. Tests use it to try a changed copy. Member names must be
+// the layout's, exactly as written (no other case), each at most once, and
+// nothing may follow the document.
 func ParseRegistry(b []byte) (*Registry, error) {
 	var f registryFile
 	// encoding/json/v2's decoding (go-json-experiment), a third of
