@@ -161,6 +161,9 @@ func TestLocateDefsRefuses(t *testing.T) {
 	if got := string(defs["A"]); got != `{"type":"string"}` {
 		t.Errorf("definition A located as %q, expected {\"type\":\"string\"}", got)
 	}
+	if got := string(defs["B~1C"]); len(defs) != 2 || got != `{"$ref":"#/$defs/A"}` {
+		t.Errorf("located %d definitions, B~1C as %q; expected 2, B~1C as {\"$ref\":\"#/$defs/A\"}", len(defs), got)
+	}
 	c := newCompiler()
 	c.defs["defs.json"] = defs
 	if _, err := c.compileRef("x.schema.json", "defs.json#/$defs/Missing"); err == nil || !strings.Contains(err.Error(), "does not resolve") {
