@@ -434,6 +434,21 @@ var signedCopies = sync.Pool{New: func() any { return &signedCopy{req: http.Requ
 
 // sdkSignature recomputes the signature with the AWS SDK's own signer, on
 // a copy of the request that carries only the headers the client signed.
+//
+// The copy keys each header by its name as SignedHeaders gives it, in
+// lower case, not in net/http's canonical form. The signer signs every
+// header of the request but those it never signs when it signs a request
+// of its own (Authorization, User-Agent, X-Amzn-Trace-Id, Expect,
+// Transfer-Encoding), which it recognises by their canonical keys. A
+// client may sign those too: AWS checks the signature over the headers
+// SignedHeaders names, whichever they are, so the copy must make the
+// signer sign them as well. (The signer lower-cases each key itself, and
+// so need not make a lower-case copy of keys that already are.) Two
+// headers are not copied: Host and Content-Length, which net/http keeps
+// out of the header map and the signer takes from the request's Host and
+// ContentLength; and X-Amz-Date, which the signer writes itself from the
+// signing time, parsed from that header (under its canonical key: a
+// lower-case copy beside it would be signed twice).
 func (a *authenticator) sdkSignature(r *http.Request, body []byte, sig sigV4, cred Credential) (string, error) {
 	host := r.Host
 	if host == "" {
@@ -453,17 +468,16 @@ func (a *authenticator) sdkSignature(r *http.Request, body []byte, sig sigV4, cr
 	c.url = url.URL{Scheme: scheme, Host: host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
 	c.req.Method, c.req.URL, c.req.Host = r.Method, &c.url, host
 	cp := &c.req
-	for name, values := range r.Header {
-		// Names are compared without case, and without making a lower-case
-		// copy of each.
-		if strings.EqualFold(name, "host") || strings.EqualFold(name, "content-length") || strings.EqualFold(name, "authorization") ||
-			!sig.signsFold(name) {
+	for name := range sig.signedHeaderNames() {
+		switch name {
+		case "host", "content-length", "x-amz-date":
 			continue
 		}
-		key := http.CanonicalHeaderKey(name) // name itself when canonical, as net/http's are
-		// Capped, so that the signer appending to the copy's values never
-		// writes into the request's.
-		cp.Header[key] = append(cp.Header[key], values[:len(values):len(values)]...)
+		var buf [64]byte
+		values := r.Header[string(appendCanonicalKey(buf[:0], name))] // authenticate checked it is there
+		// Capped, so that the signer, should it append to the copy's
+		// values, never writes into the request's.
+		cp.Header[name] = values[:len(values):len(values)]
 	}
 	if sig.signs("content-length") {
 		cp.ContentLength = r.ContentLength

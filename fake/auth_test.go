@@ -129,6 +129,10 @@ type signing struct {
 	region              string
 	at                  time.Time
 	targetUnsigned      bool
+	// alsoSigned are headers, by lower-case name, the request carries and
+	// signs although the SDK's signer never signs them in a request of its
+	// own (User-Agent, X-Amzn-Trace-Id), as other signers may.
+	alsoSigned map[string]string
 }
 
 // signRequest builds a request for op signed with the SDK's signer as s
@@ -149,11 +153,20 @@ func signRequest(t *testing.T, h *harness, op, body string, s signing) *http.Req
 	if !s.targetUnsigned {
 		req.Header.Set("X-Amz-Target", schemas.TargetPrefix+op)
 	}
+	// Keyed in lower case, the signer does not recognise them as headers
+	// it leaves unsigned; they go out under their canonical keys.
+	for name, value := range s.alsoSigned {
+		req.Header[name] = []string{value}
+	}
 	sum := sha256.Sum256([]byte(body))
 	err = v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: s.akid, SecretAccessKey: s.secret, SessionToken: s.token},
 		req, hex.EncodeToString(sum[:]), "verifiedpermissions", s.region, s.at)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for name, value := range s.alsoSigned {
+		delete(req.Header, name)
+		req.Header.Set(name, value)
 	}
 	if s.targetUnsigned {
 		req.Header.Set("X-Amz-Target", schemas.TargetPrefix+op)
@@ -195,6 +208,7 @@ func TestCredentialsOverRawHTTP(t *testing.T) {
 			*req = *signRequest(t, h, "GetPolicyStore", body, s)
 		}
 	}
+	alsoSigned := map[string]string{"user-agent": "a signer of its own/1.0", "x-amzn-trace-id": "Root=1-5759e988-bd862e3fe1be46a994272793"}
 	cases := []struct {
 		name       string
 		mutate     func(t *testing.T, h *harness, req *http.Request)
@@ -204,6 +218,15 @@ func TestCredentialsOverRawHTTP(t *testing.T) {
 	}{
 		{"signed", func(*testing.T, *harness, *http.Request) {}, 404, "ResourceNotFoundException", ""},
 		{"unsigned header changed", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Set("User-Agent", "changed") }, 404, "ResourceNotFoundException", ""},
+		{"User-Agent and X-Amzn-Trace-Id signed", signedAs(signing{akid: "AKIDTEST", secret: "secret", alsoSigned: alsoSigned}), 404, "ResourceNotFoundException", ""},
+		{"signed User-Agent changed", func(t *testing.T, h *harness, req *http.Request) {
+			signedAs(signing{akid: "AKIDTEST", secret: "secret", alsoSigned: alsoSigned})(t, h, req)
+			req.Header.Set("User-Agent", "changed")
+		}, 400, "InvalidSignatureException", "does not match"},
+		{"signed X-Amzn-Trace-Id changed", func(t *testing.T, h *harness, req *http.Request) {
+			signedAs(signing{akid: "AKIDTEST", secret: "secret", alsoSigned: alsoSigned})(t, h, req)
+			req.Header.Set("X-Amzn-Trace-Id", "Root=1-00000000-000000000000000000000000")
+		}, 400, "InvalidSignatureException", "does not match"},
 		{"no Authorization", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Del("Authorization") }, 400, "MissingAuthenticationTokenException", "Missing Authentication Token"},
 		{"other scheme", func(_ *testing.T, _ *harness, req *http.Request) { req.Header.Set("Authorization", "Bearer abc") }, 400, "IncompleteSignatureException", "AWS4-HMAC-SHA256"},
 		{"no Signature", func(t *testing.T, h *harness, req *http.Request) {
