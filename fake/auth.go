@@ -106,16 +106,6 @@ func (s sigV4) signs(name string) bool {
 	return false
 }
 
-// signsFold reports whether name, in any case, is among SignedHeaders.
-func (s sigV4) signsFold(name string) bool {
-	for signed := range s.signedHeaderNames() {
-		if strings.EqualFold(signed, name) {
-			return true
-		}
-	}
-	return false
-}
-
 // isScopeDate reports whether s is eight ASCII digits (yyyymmdd).
 func isScopeDate(s string) bool {
 	if len(s) != 8 {
@@ -351,9 +341,16 @@ func hasHeader(r *http.Request, name string) bool {
 	case "content-length":
 		return r.ContentLength >= 0
 	}
-	var buf [64]byte
-	_, ok := r.Header[string(appendCanonicalKey(buf[:0], name))]
+	_, ok := headerValues(r.Header, name)
 	return ok
+}
+
+// headerValues looks up the header a SignedHeaders entry (a lowercase
+// name) names, under the canonical key net/http stores it by.
+func headerValues(h http.Header, name string) ([]string, bool) {
+	var buf [64]byte
+	values, ok := h[string(appendCanonicalKey(buf[:0], name))]
+	return values, ok
 }
 
 // appendCanonicalKey appends the canonical form of a lowercase header name
@@ -473,8 +470,7 @@ func (a *authenticator) sdkSignature(r *http.Request, body []byte, sig sigV4, cr
 		case "host", "content-length", "x-amz-date":
 			continue
 		}
-		var buf [64]byte
-		values := r.Header[string(appendCanonicalKey(buf[:0], name))] // authenticate checked it is there
+		values, _ := headerValues(r.Header, name) // authenticate checked it is there
 		// Capped, so that the signer, should it append to the copy's
 		// values, never writes into the request's.
 		cp.Header[name] = values[:len(values):len(values)]
